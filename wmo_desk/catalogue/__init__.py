@@ -1,0 +1,1 @@
+"""Region catalogue files: the documented, versioned format and its loader."""

@@ -1,0 +1,137 @@
+"""A region's catalogue: municipalities, care forms, products and contracted providers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class ProductModel(StrEnum):
+    """Uitvoeringsvariant: how a region buys and measures support (DOMAIN.md §4, §6)."""
+
+    INSPANNING = "inspanning"
+    OUTPUT = "output"
+    RESULTAAT = "resultaat"
+    TAAK = "taak"
+
+    @property
+    def label(self) -> str:
+        return {
+            "inspanning": "Inspanningsgericht",
+            "output": "Outputgericht",
+            "resultaat": "Resultaatgericht",
+            "taak": "Taakgericht",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A municipality by its 4-digit CBS code, with its centre for approximate distances."""
+
+    cbs_code: str
+    name: str
+    region_code: str
+    latitude: float
+    longitude: float
+    former: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CareForm:
+    """A care form as a region groups its products (e.g. dagbesteding, beschermd wonen)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Product:
+    """A contracted product; ``tariff_cents`` per ``tariff_period`` (None when unknown)."""
+
+    code: str
+    name: str
+    category: str
+    care_form: str
+    model: ProductModel
+    level: str = ""
+    result_area: str = ""
+    unit: str = ""
+    frequency: str = ""
+    tariff_cents: int | None = None
+    tariff_period: str = ""
+    tariff_is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class ProviderLocation:
+    """Where a provider delivers; beschermd-wonen capacity only for BW consultants."""
+
+    id: str
+    name: str
+    street: str
+    house_number: int
+    postcode: str
+    place: str
+    municipality_code: str
+    latitude: float
+    longitude: float
+    bw_places: int | None = None
+    bw_clients: int | None = None
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A contracted provider (zorgaanbieder) with the products and municipalities it covers."""
+
+    id: str
+    agb_code: str
+    name: str
+    product_codes: tuple[str, ...]
+    municipality_codes: tuple[str, ...]
+    locations: tuple[ProviderLocation, ...]
+    specialisms: tuple[str, ...] = ()
+    accepting_new_clients: bool = True
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    contact_person: str = ""
+    is_demo_data: bool = False
+
+
+@dataclass(frozen=True)
+class AreaAssignment:
+    """Task-based model: one provider (or consortium) per area for a care form."""
+
+    area: str
+    care_form: str
+    provider_id: str
+    municipality_codes: tuple[str, ...]
+    postcode_areas: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything a region publishes for its consultants, as one versioned unit."""
+
+    region_code: str
+    region_name: str
+    version: str
+    published: date
+    contract_start: date
+    contract_end: date
+    centrumgemeente: str
+    model: ProductModel
+    municipalities: tuple[Municipality, ...]
+    care_forms: tuple[CareForm, ...]
+    products: tuple[Product, ...]
+    providers: tuple[Provider, ...]
+    area_assignments: tuple[AreaAssignment, ...] = ()
+    notes: str = ""
+
+    def municipality(self, cbs_code: str) -> Municipality | None:
+        return next((m for m in self.municipalities if m.cbs_code == cbs_code), None)
+
+    def product(self, code: str) -> Product | None:
+        return next((p for p in self.products if p.code == code), None)
