@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: tables, repositories (rows <-> domain objects) and alembic migrations."""

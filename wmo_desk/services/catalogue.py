@@ -1,0 +1,59 @@
+"""Importing and reading the region catalogue."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from wmo_desk.catalogue.loader import load_catalogue
+from wmo_desk.domain.catalogue import Catalogue
+from wmo_desk.domain.errors import UserError
+from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.catalogue import CatalogueRepository
+
+log = logging.getLogger(__name__)
+
+
+class CatalogueService:
+    """The catalogue of this profile's region, cached after the first read."""
+
+    def __init__(self, db: Database, region_code: str | None) -> None:
+        self._db = db
+        self._region_code = region_code
+        self._cached: Catalogue | None = None
+
+    def import_file(self, path: Path, expected_region: str | None = None) -> Catalogue:
+        """Validate the file at ``path`` and replace the stored catalogue in one transaction.
+
+        Raises:
+            CatalogueError: the file is malformed; nothing changed.
+            UserError: the file is for another region than this profile's.
+        """
+        catalogue = load_catalogue(path)
+        region = expected_region or self._region_code
+        if region and catalogue.region_code != region:
+            raise UserError(
+                "Verkeerde regio",
+                f"{path.name} is de catalogus van {catalogue.region_name}; "
+                f"deze installatie werkt voor regio {region}.",
+            )
+        with self._db.session() as session:
+            CatalogueRepository(session).replace(catalogue)
+        log.info("catalogue %s version %s imported", catalogue.region_code, catalogue.version)
+        self._cached = None
+        return catalogue
+
+    def current(self) -> Catalogue:
+        """The stored catalogue of the profile's region."""
+        if self._cached is None:
+            if self._region_code is None:
+                raise UserError("Geen regio", "Er is nog geen regio ingesteld.")
+            with self._db.session() as session:
+                self._cached = CatalogueRepository(session).load(self._region_code)
+            if self._cached is None:
+                raise UserError("Geen catalogus", "De catalogus van de regio is nog niet ingelezen.")
+        return self._cached
+
+    def set_region(self, region_code: str) -> None:
+        self._region_code = region_code
+        self._cached = None

@@ -1,0 +1,59 @@
+"""The composition root: opens a profile folder and builds every service on top of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wmo_desk.paths import resources_dir
+from wmo_desk.services.caseload import CaseloadService
+from wmo_desk.services.cases import CaseService
+from wmo_desk.services.catalogue import CatalogueService
+from wmo_desk.services.clock import Clock
+from wmo_desk.services.intake import IntakeService
+from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
+from wmo_desk.storage.database import Database
+
+DATABASE_NAME = "wmo_desk.sqlite"
+
+
+class AppContext:
+    """Everything one profile folder needs; the UI receives this and calls its services.
+
+    Attributes:
+        folder: the profile's data folder (database, backups, logs).
+        profile: who works here; None until the first-start set-up is done.
+    """
+
+    def __init__(self, folder: Path, db: Database, clock: Clock) -> None:
+        self.folder = folder
+        self.db = db
+        self.clock = clock
+        self.catalogues = CatalogueService(db, None)
+        self.profiles = ProfileService(db, self.catalogues)
+        self.profile: Profile | None = None
+        self.intake: IntakeService
+        self.cases: CaseService
+        self.caseload: CaseloadService
+        loaded = self.profiles.load()
+        if loaded:
+            self.activate(loaded)
+
+    @classmethod
+    def open(cls, folder: Path, clock: Clock | None = None, *, backup: bool = True) -> AppContext:
+        """Open the profile in ``folder``: back up and migrate its database first."""
+        db = Database.open_file(folder / DATABASE_NAME, backup=backup)
+        return cls(folder, db, clock or Clock())
+
+    def region_choices(self) -> list[RegionChoice]:
+        return region_choices(resources_dir() / "catalogues")
+
+    def activate(self, profile: Profile) -> None:
+        """Build the services for ``profile`` (after set-up or a switch of user)."""
+        self.profile = profile
+        self.catalogues.set_region(profile.region_code)
+        self.intake = IntakeService(self.db, self.clock, profile, self.catalogues)
+        self.cases = CaseService(self.db, self.clock, profile)
+        self.caseload = CaseloadService(self.db, self.clock)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,116 @@
+"""Opening a wmo_desk database: SQLite pragmas, backup before upgrade, alembic migrations."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BACKUPS_KEPT = 5
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL + NORMAL never corrupts; a power cut loses at most the last commit or so.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(url: str) -> Config:
+    """An alembic configuration for ``url`` that needs no alembic.ini on disk."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database schema to the newest migration."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def backup_file(path: Path, backups_dir: Path, keep: int = BACKUPS_KEPT) -> Path | None:
+    """Copy the SQLite file at ``path`` consistently (WAL included) into ``backups_dir``.
+
+    Keeps the newest ``keep`` backups. Returns the new backup, or None when there was
+    nothing to back up yet.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups_dir / f"{path.stem}-{stamp}.sqlite"
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    old = sorted(backups_dir.glob(f"{path.stem}-*.sqlite"))
+    for stale in old[:-keep]:
+        stale.unlink()
+    return target
+
+
+class Database:
+    """One database and its sessions; use :meth:`session` once per use case."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open_file(cls, path: Path, *, backup: bool = True) -> Database:
+        """Open (creating if needed) the SQLite file at ``path``, back it up, then migrate it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if backup:
+            made = backup_file(path, path.parent / "backups")
+            if made:
+                log.info("database backed up to %s", made.name)
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        return cls(engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back on any exception."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

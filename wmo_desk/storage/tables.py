@@ -1,0 +1,299 @@
+"""The tables of a wmo_desk database, as SQLAlchemy 2 typed models.
+
+Records made on the desktop carry what offline-first sync needs (STYLE.md): a client-made
+UUID, created/modified times, a ``pending`` marker for changes not yet pushed, a tombstone
+(``deleted``) instead of a delete, and the server revision last seen. Catalogue tables are
+reference data owned by the region and replaced as a whole.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from wmo_desk.storage.types import JsonText, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all wmo_desk tables."""
+
+
+class SyncMixin:
+    """Columns every synchronised record has."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    pending: Mapped[bool] = mapped_column(Boolean, default=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    server_revision: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class UserRow(SyncMixin, Base):
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+
+
+class ClientRow(SyncMixin, Base):
+    __tablename__ = "clients"
+
+    bsn: Mapped[str] = mapped_column(String(9), unique=True)
+    initials: Mapped[str] = mapped_column(String(40))
+    first_names: Mapped[str] = mapped_column(String(200), default="")
+    prefix: Mapped[str] = mapped_column(String(20), default="")
+    surname: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(String(300))
+    search_text: Mapped[str] = mapped_column(String(500), index=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1), default="0")
+    street: Mapped[str] = mapped_column(String(200))
+    house_number: Mapped[int] = mapped_column(Integer)
+    house_number_addition: Mapped[str] = mapped_column(String(10), default="")
+    postcode: Mapped[str] = mapped_column(String(6), index=True)
+    place: Mapped[str] = mapped_column(String(100))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CaseRow(SyncMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_consultant_deadline", "consultant_id", "next_deadline"),
+        Index("ix_cases_municipality_stage", "municipality_code", "stage"),
+    )
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    consultant_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    stage: Mapped[str] = mapped_column(String(20))
+    melding_date: Mapped[date] = mapped_column(Date)
+    reported_by: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    request_text: Mapped[str] = mapped_column(Text)
+    aanvraag_date: Mapped[date | None] = mapped_column(Date)
+    decision_sent_date: Mapped[date | None] = mapped_column(Date)
+    holds: Mapped[list] = mapped_column(JsonText, default=list)
+    on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    close_reason: Mapped[str | None] = mapped_column(String(30))
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    closed_date: Mapped[date | None] = mapped_column(Date)
+    # Denormalised from the domain's deadline rules so 50,000 cases sort and filter in SQL.
+    next_deadline: Mapped[date | None] = mapped_column(Date)
+    next_deadline_kind: Mapped[str | None] = mapped_column(String(30))
+
+
+class CaseEventRow(SyncMixin, Base):
+    __tablename__ = "case_events"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[str] = mapped_column(String(36))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AuditRow(Base):
+    """Access log in NEN 7513 style: who did what, when, to which client (never synced away)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    user_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))
+    client_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ConversationRow(SyncMixin, Base):
+    __tablename__ = "conversations"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[str] = mapped_column(String(40))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    answers: Mapped[dict] = mapped_column(JsonText, default=dict)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ZrmAssessmentRow(SyncMixin, Base):
+    __tablename__ = "zrm_assessments"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessor_id: Mapped[str] = mapped_column(String(36))
+    scores: Mapped[list] = mapped_column(JsonText, default=list)
+
+
+class DecisionRow(SyncMixin, Base):
+    __tablename__ = "decisions"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    motivation: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    proposed_by: Mapped[str] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    kenmerk: Mapped[str] = mapped_column(String(40), default="")
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    replaces_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ProvisionRow(SyncMixin, Base):
+    __tablename__ = "provisions"
+
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), index=True)
+    product_code: Mapped[str] = mapped_column(String(5))
+    result: Mapped[str] = mapped_column(Text)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    delivery_form: Mapped[str] = mapped_column(String(10))
+    volume: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(2), default="")
+    frequency: Mapped[str] = mapped_column(String(1), default="")
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    pgb_cents: Mapped[int | None] = mapped_column(Integer)
+
+
+class AllocationRow(SyncMixin, Base):
+    __tablename__ = "allocations"
+
+    provision_id: Mapped[str] = mapped_column(ForeignKey("provisions.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    provider_id: Mapped[str] = mapped_column(String(64))
+    product_category: Mapped[str] = mapped_column(String(2))
+    product_code: Mapped[str] = mapped_column(String(5))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    volume: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(2), default="")
+    frequency: Mapped[str] = mapped_column(String(1), default="")
+    change_reason: Mapped[str] = mapped_column(String(2), default="")
+
+
+# --- the region catalogue (reference data, replaced as a whole) ---------------------------
+
+
+class RegionRow(Base):
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(40))
+    published: Mapped[date] = mapped_column(Date)
+    contract_start: Mapped[date] = mapped_column(Date)
+    contract_end: Mapped[date] = mapped_column(Date)
+    centrumgemeente: Mapped[str] = mapped_column(String(4))
+    model: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class MunicipalityRow(Base):
+    __tablename__ = "municipalities"
+
+    cbs_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    former: Mapped[list] = mapped_column(JsonText, default=list)
+
+
+class CareFormRow(Base):
+    __tablename__ = "care_forms"
+
+    region_code: Mapped[str] = mapped_column(
+        ForeignKey("regions.code", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+
+    region_code: Mapped[str] = mapped_column(
+        ForeignKey("regions.code", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(2))
+    care_form: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(40), default="")
+    result_area: Mapped[str] = mapped_column(String(10), default="")
+    unit: Mapped[str] = mapped_column(String(2), default="")
+    frequency: Mapped[str] = mapped_column(String(1), default="")
+    tariff_cents: Mapped[int | None] = mapped_column(Integer)
+    tariff_period: Mapped[str] = mapped_column(String(10), default="")
+    tariff_is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ProviderRow(Base):
+    __tablename__ = "providers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code", ondelete="CASCADE"))
+    agb_code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(300))
+    product_codes: Mapped[list] = mapped_column(JsonText)
+    municipality_codes: Mapped[list] = mapped_column(JsonText)
+    specialisms: Mapped[list] = mapped_column(JsonText, default=list)
+    accepting_new_clients: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    contact_person: Mapped[str] = mapped_column(String(200), default="")
+    is_demo_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ProviderLocationRow(Base):
+    __tablename__ = "provider_locations"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(
+        ForeignKey("providers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    street: Mapped[str] = mapped_column(String(200))
+    house_number: Mapped[int] = mapped_column(Integer)
+    postcode: Mapped[str] = mapped_column(String(6))
+    place: Mapped[str] = mapped_column(String(100))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    bw_places: Mapped[int | None] = mapped_column(Integer)
+    bw_clients: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class AreaAssignmentRow(Base):
+    __tablename__ = "area_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code", ondelete="CASCADE"))
+    area: Mapped[str] = mapped_column(String(200))
+    care_form: Mapped[str] = mapped_column(String(40))
+    provider_id: Mapped[str] = mapped_column(String(64))
+    municipality_codes: Mapped[list] = mapped_column(JsonText, default=list)
+    postcode_areas: Mapped[list] = mapped_column(JsonText, default=list)
+    reason: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,41 @@
+"""Starting the desktop application: QApplication, first-start set-up, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from wmo_desk.domain.errors import UserError
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.main_window import MainWindow
+from wmo_desk.ui.setup_dialog import SetupDialog
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with Dutch locale and Qt's own Dutch texts where available."""
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    app.setApplicationName("wmo_desk")
+    app.setOrganizationName("wmo_desk")
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    translator = QTranslator(app)
+    from PySide6.QtCore import QLibraryInfo
+
+    if translator.load(QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    return app  # type: ignore[return-value]
+
+
+def run(ctx: AppContext) -> int:
+    """Show the window for ``ctx`` (asking the first-start questions if needed); returns the exit code."""
+    app = make_application()
+    if ctx.profile is None and SetupDialog(ctx).exec() != SetupDialog.DialogCode.Accepted:
+        return 0
+    try:
+        window = MainWindow(ctx)
+    except UserError as exc:
+        QMessageBox.critical(None, exc.title, exc.message)
+        return 1
+    window.show()
+    return app.exec()

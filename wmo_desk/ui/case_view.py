@@ -1,0 +1,245 @@
+"""The case view: client, stage, legal deadlines, timeline, and the process steps."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk.domain.bsn import mask_bsn
+from wmo_desk.domain.deadlines import Deadline
+from wmo_desk.services.cases import CaseView
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
+from wmo_desk.ui.fields import date_value
+from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
+
+
+class DeadlinesModel(QAbstractTableModel):
+    """The running statutory terms of one case."""
+
+    HEADERS = ("Termijn", "Vanaf", "Uiterlijk", "Status")
+
+    def __init__(self, deadlines: tuple[Deadline, ...], today, parent=None) -> None:
+        super().__init__(parent)
+        self._rows = deadlines
+        self._today = today
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        d = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (d.kind.label, short_date(d.start), weekday_date(d.due), self._status(d))[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 3 and not d.on_hold:
+            if d.is_overdue(self._today) and d.binding:
+                return QBrush(QColor("#f8d0d0"))
+            if d.is_urgent(self._today):
+                return QBrush(QColor("#fff1c2"))
+        return None
+
+    def _status(self, d: Deadline) -> str:
+        parts = []
+        if d.on_hold:
+            parts.append("opgeschort: termijn staat stil")
+        else:
+            parts.append(days_left_text(d.days_left(self._today)))
+        if d.hold_days:
+            parts.append(f"{d.hold_days} dagen verlengd door opschorting")
+        if not d.binding:
+            parts.append("termijn voor de cliënt")
+        return "; ".join(parts)
+
+
+class TimelineModel(QAbstractTableModel):
+    """What happened in the case, newest first."""
+
+    HEADERS = ("Wanneer", "Wie", "Wat")
+
+    def __init__(self, view: CaseView, parent=None) -> None:
+        super().__init__(parent)
+        self._rows = tuple(reversed(view.timeline))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        e = self._rows[index.row()]
+        local = e.at.astimezone()
+        when = f"{short_date(local.date())} {local.hour:02d}:{local.minute:02d}"
+        return (when, e.actor_name, e.text)[index.column()]
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(True)
+    return view
+
+
+class CaseViewWidget(QWidget):
+    """One case, opened in a tab of the main window.
+
+    Signals:
+        changed(str): the case with this id changed (the caseload should reload).
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.case_id = case_id
+        self.header = QLabel()
+        self.header.setObjectName("case_header")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.stage_label = QLabel()
+        self.stage_label.setObjectName("stage_label")
+        self.stage_label.setTextFormat(Qt.TextFormat.RichText)
+        self.stage_label.setWordWrap(True)
+        self.request = QLabel()
+        self.request.setWordWrap(True)
+        self.request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deadlines = _table(DeadlinesModel((), ctx.clock.today))
+        self.deadlines.setObjectName("deadlines")
+        self.deadlines.setMaximumHeight(120)
+        self.timeline = _table(TimelineModel(CaseView(None, None, None, (), None, (), ())))  # type: ignore[arg-type]
+        self.timeline.setObjectName("timeline")
+
+        self.step_buttons = QHBoxLayout()
+        self.hold_button = QPushButton(self.tr("&Opschorten…"))
+        self.resume_button = QPushButton(self.tr("&Hervatten"))
+        self.close_button = QPushButton(self.tr("Af&sluiten…"))
+        self.hold_button.clicked.connect(self._hold)
+        self.resume_button.clicked.connect(self._resume)
+        self.close_button.clicked.connect(self._close)
+        actions = QHBoxLayout()
+        actions.addLayout(self.step_buttons)
+        actions.addStretch(1)
+        for button in (self.hold_button, self.resume_button, self.close_button):
+            actions.addWidget(button)
+
+        process = QGroupBox(self.tr("Proces en termijnen"))
+        pl = QVBoxLayout(process)
+        pl.addWidget(self.stage_label)
+        pl.addWidget(self.deadlines)
+        pl.addLayout(actions)
+        request_box = QGroupBox(self.tr("Hulpvraag"))
+        QVBoxLayout(request_box).addWidget(self.request)
+        history = QGroupBox(self.tr("Tijdlijn"))
+        QVBoxLayout(history).addWidget(self.timeline)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(process)
+        layout.addWidget(request_box)
+        layout.addWidget(history, 1)
+        self.view: CaseView | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.view = v = self._ctx.cases.view(self.case_id)
+        c = v.client
+        contact = " · ".join(p for p in (c.phone, c.email) if p)
+        self.header.setText(
+            f"<h2 style='margin:0'>{escape(c.display_name)}</h2>"
+            f"BSN {mask_bsn(c.bsn)} · geboren {long_date(c.birth_date)} · "
+            f"{escape(c.address.street_line())}, {escape(c.address.place_line())}"
+            + (f"<br>{escape(contact)}" if contact else "")
+        )
+        stage = f"<b>Fase:</b> {escape(v.case.stage.label)}"
+        if v.consultant:
+            stage += f" · <b>Consulent:</b> {escape(v.consultant.name)}"
+        stage += f" · <b>Melding:</b> {long_date(v.case.melding_date)}"
+        if v.case.aanvraag_date:
+            stage += f" · <b>Aanvraag:</b> {long_date(v.case.aanvraag_date)}"
+        hold = v.case.current_hold
+        if hold:
+            stage += (f"<br><span style='color:#8a5300'><b>Opgeschort</b> sinds {long_date(hold.start)}: "
+                      f"{escape(hold.reason)}</span>")
+        if v.case.is_closed and v.case.close_reason:
+            stage += f"<br><b>Afgesloten</b> op {long_date(v.case.closed_date)}: {escape(v.case.close_reason.label)}"
+        self.stage_label.setText(stage)
+        self.request.setText(v.case.request_text)
+        self.deadlines.setModel(DeadlinesModel(v.deadlines, self._ctx.clock.today))
+        self.deadlines.setVisible(bool(v.deadlines))
+        self.timeline.setModel(TimelineModel(v))
+        while self.step_buttons.count():
+            item = self.step_buttons.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for target in v.next_stages:
+            button = QPushButton(self.tr("Naar fase: %s") % target.label)
+            button.setObjectName(f"to_{target.value}")
+            button.clicked.connect(lambda _=False, t=target: self._move(t))
+            self.step_buttons.addWidget(button)
+        open_case = not v.case.is_closed
+        self.hold_button.setVisible(open_case and hold is None)
+        self.resume_button.setVisible(hold is not None)
+        self.close_button.setVisible(open_case)
+
+
+    def _after(self) -> None:
+        self.refresh()
+        self.changed.emit(self.case_id)
+
+    def _move(self, target) -> None:
+        assert self.view is not None
+        dialog = StageDialog(self.view.case.stage, target, self._ctx.clock.today(), self)
+        dialog.action = lambda: self._ctx.cases.move(self.case_id, target, dialog.chosen_date)
+        if dialog.exec():
+            self._after()
+
+    def _hold(self) -> None:
+        dialog = HoldDialog(self._ctx.clock.today(), self)
+        dialog.action = lambda: self._ctx.cases.hold(self.case_id, date_value(dialog.date_edit), dialog.reason.text())
+        if dialog.exec():
+            self._after()
+
+    def _resume(self) -> None:
+        self._ctx.cases.resume(self.case_id, self._ctx.clock.today())
+        self._after()
+
+    def _close(self) -> None:
+        dialog = CloseDialog(self._ctx.clock.today(), self)
+        dialog.action = lambda: self._ctx.cases.close(
+            self.case_id, dialog.chosen_reason, date_value(dialog.date_edit), dialog.note.toPlainText()
+        )
+        if dialog.exec():
+            self._after()

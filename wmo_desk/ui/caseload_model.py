@@ -1,0 +1,146 @@
+"""Table model over caseload rows: the Mijn dossiers and, later, the Team view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from wmo_desk.domain.bsn import mask_bsn
+from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary, SortKey
+from wmo_desk.domain.postcode import format_postcode
+from wmo_desk.ui.display import days_left_text, short_date
+
+URGENT_DAYS = 5
+_URGENT = QColor("#fff1c2")
+_OVERDUE = QColor("#f8d0d0")
+_OVERDUE_TEXT = QColor("#9b1c1c")
+
+COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
+    ("Cliënt", SortKey.NAME),
+    ("BSN", SortKey.BSN),
+    ("Postcode", None),
+    ("Fase", SortKey.STAGE),
+    ("Volgende termijn", SortKey.DEADLINE),
+    ("Resterend", SortKey.DEADLINE),
+    ("Consulent", SortKey.CONSULTANT),
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CaseloadModel(QAbstractTableModel):
+    """Caseload rows from a loader; sorting and filtering are new queries, not widget work.
+
+    The model keeps only light :class:`CaseSummary` rows; the view asks for the few
+    that are visible, so 50,000 cases stay smooth.
+    """
+
+    def __init__(
+        self,
+        loader: Callable[[CaseloadFilter], list[CaseSummary]],
+        today: Callable[[], date],
+        flt: CaseloadFilter,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._today = today
+        self._filter = flt
+        self._rows: list[CaseSummary] = []
+
+    # --- loading ------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> CaseloadFilter:
+        return self._filter
+
+    def set_filter(self, flt: CaseloadFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = self._loader(self._filter)
+        self.endResetModel()
+
+    def summary(self, row: int) -> CaseSummary:
+        return self._rows[row]
+
+    def row_of(self, case_id: str) -> int | None:
+        return next((i for i, s in enumerate(self._rows) if s.case_id == case_id), None)
+
+    # --- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1] or SortKey.NAME
+        self.set_filter(replace(self._filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(s, col)
+        if role == Qt.ItemDataRole.BackgroundRole and col in (4, 5):
+            return self._deadline_brush(s)
+        if role == Qt.ItemDataRole.ForegroundRole and col in (4, 5) and self._overdue(s):
+            return QBrush(_OVERDUE_TEXT)
+        if role == Qt.ItemDataRole.FontRole and s.on_hold:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and col in (4, 5) and s.deadline_kind:
+            return f"{s.deadline_kind.label}: uiterlijk {short_date(s.deadline)}"
+        if role == Qt.ItemDataRole.UserRole:
+            return s.case_id
+        return None
+
+    def _text(self, s: CaseSummary, col: int) -> str:
+        if col == 0:
+            return s.client_name
+        if col == 1:
+            return mask_bsn(s.bsn)
+        if col == 2:
+            return format_postcode(s.postcode)
+        if col == 3:
+            return s.stage.label + (" (opgeschort)" if s.on_hold else "")
+        if col == 4:
+            if s.deadline is None or s.deadline_kind is None:
+                return ""
+            return f"{s.deadline_kind.label}: {short_date(s.deadline)}"
+        if col == 5:
+            if s.deadline is None:
+                return ""
+            if s.on_hold:
+                return "opgeschort"
+            return days_left_text((s.deadline - self._today()).days)
+        return s.consultant_name
+
+    def _overdue(self, s: CaseSummary) -> bool:
+        return bool(s.deadline and not s.on_hold and s.deadline < self._today())
+
+    def _deadline_brush(self, s: CaseSummary) -> QBrush | None:
+        if s.deadline is None or s.on_hold:
+            return None
+        left = (s.deadline - self._today()).days
+        if left < 0:
+            return QBrush(_OVERDUE)
+        if left <= URGENT_DAYS:
+            return QBrush(_URGENT)
+        return None

@@ -1,0 +1,248 @@
+"""The main window: Mijn dossiers (the caseload) and a tab per opened case."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk import __version__
+from wmo_desk.domain.cases import Stage
+from wmo_desk.domain.caseload import CaseloadFilter
+from wmo_desk.domain.users import Role
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.case_view import CaseViewWidget
+from wmo_desk.ui.caseload_model import CaseloadModel
+from wmo_desk.ui.melding_dialog import MeldingDialog
+
+SEARCH_DELAY_MS = 250
+
+
+class CaseloadPanel(QWidget):
+    """Search, filters and the caseload table."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert ctx.profile is not None
+        self._ctx = ctx
+        user = ctx.profile.user
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("Zoek op naam, BSN of postcode  (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.scope = QComboBox()
+        self.scope.setObjectName("scope")
+        self.scope.addItem(self.tr("Mijn dossiers"), user.id)
+        self.scope.addItem(self.tr("Alle dossiers van de gemeente"), None)
+        if user.role is Role.TEAMLEIDER:
+            self.scope.setCurrentIndex(1)
+        self.stage = QComboBox()
+        self.stage.setObjectName("stage_filter")
+        self.stage.addItem(self.tr("Alle fases"), None)
+        for stage in Stage:
+            if stage is not Stage.AFGESLOTEN:
+                self.stage.addItem(stage.label, stage)
+        self.stage.addItem(Stage.AFGESLOTEN.label, Stage.AFGESLOTEN)
+        self.include_closed = QCheckBox(self.tr("Ook afgesloten"))
+        self.count = QLabel()
+        self.count.setObjectName("count")
+
+        flt = CaseloadFilter(
+            municipality_code=ctx.profile.municipality_code,
+            consultant_id=self.scope.currentData(),
+        )
+        self.model = CaseloadModel(ctx.caseload.summaries, ctx.clock.today, flt, self)
+        self.table = QTableView()
+        self.table.setObjectName("caseload")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((230, 105, 80, 250, 250, 120)):
+            self.table.setColumnWidth(col, width)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.scope, 1)
+        bar.addWidget(self.stage, 1)
+        bar.addWidget(self.include_closed)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.scope.currentIndexChanged.connect(self.apply_filter)
+        self.stage.currentIndexChanged.connect(self.apply_filter)
+        self.include_closed.toggled.connect(self.apply_filter)
+        self.model.modelReset.connect(self._update_count)
+        self.model.reload()
+
+    def apply_filter(self) -> None:
+        self._timer.stop()
+        self.model.set_filter(
+            replace(
+                self.model.filter,
+                text=self.search.text(),
+                consultant_id=self.scope.currentData(),
+                stage=self.stage.currentData(),
+                include_closed=self.include_closed.isChecked(),
+            )
+        )
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count.setText(self.tr("1 dossier") if n == 1 else self.tr("%s dossiers") % f"{n:n}".replace(",", "."))
+        if n and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def selected_case_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.summary(index.row()).case_id if index.isValid() else None
+
+
+class MainWindow(QMainWindow):
+    """Caseload in the first tab, opened cases in further tabs."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        assert ctx.profile is not None
+        self._ctx = ctx
+        self.setWindowTitle(self.tr("wmo_desk — Mijn dossiers"))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.caseload = CaseloadPanel(ctx)
+        self.tabs.addTab(self.caseload, self.tr("Mijn dossiers"))
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.setCentralWidget(self.tabs)
+        self.caseload.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.caseload.table.activated.connect(lambda _i: self.open_selected())
+        self._build_menus()
+        profile = ctx.profile
+        catalogue = ctx.catalogues.current()
+        municipality = catalogue.municipality(profile.municipality_code)
+        self.statusBar().showMessage(
+            f"{profile.user.name} ({profile.user.role.label}) · gemeente "
+            f"{municipality.name if municipality else profile.municipality_code} · "
+            f"{catalogue.region_name}, catalogus {catalogue.version}"
+        )
+        self.resize(1280, 780)
+
+    def _build_menus(self) -> None:
+        def action(text: str, shortcut: QKeySequence | str | None, slot) -> QAction:
+            act = QAction(text, self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.new_action = action(self.tr("&Nieuwe melding…"), QKeySequence.StandardKey.New, self.new_melding)
+        self.open_action = action(self.tr("Dossier &openen"), "Ctrl+O", self.open_selected)
+        self.close_tab_action = action(self.tr("Tabblad &sluiten"), QKeySequence.StandardKey.Close,
+                                       lambda: self.close_tab(self.tabs.currentIndex()))
+        self.refresh_action = action(self.tr("&Vernieuwen"), QKeySequence.StandardKey.Refresh, self.refresh)
+        self.find_action = action(self.tr("&Zoeken"), QKeySequence.StandardKey.Find, self.focus_search)
+        quit_action = action(self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close)
+        about = action(self.tr("&Over wmo_desk"), None, self.about)
+        file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
+        file_menu.addActions([self.new_action, self.open_action, self.close_tab_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu(self.tr("Bee&ld"))
+        view_menu.addActions([self.find_action, self.refresh_action])
+        self.menuBar().addMenu(self.tr("&Help")).addAction(about)
+        toolbar = self.addToolBar(self.tr("Acties"))
+        toolbar.setObjectName("actions")
+        toolbar.setMovable(False)
+        toolbar.addActions([self.new_action, self.open_action, self.refresh_action])
+
+    # --- actions ------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.caseload.search.setFocus()
+        self.caseload.search.selectAll()
+
+    def new_melding(self) -> None:
+        dialog = MeldingDialog(self._ctx, self)
+        if dialog.exec() and dialog.case_id:
+            self.caseload.model.reload()
+            row = self.caseload.model.row_of(dialog.case_id)
+            if row is not None:
+                self.caseload.table.selectRow(row)
+            self.open_case(dialog.case_id)
+
+    def open_selected(self) -> None:
+        case_id = self.caseload.selected_case_id()
+        if case_id:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: str) -> CaseViewWidget:
+        for i in range(1, self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseViewWidget) and widget.case_id == case_id:
+                self.tabs.setCurrentIndex(i)
+                return widget
+        widget = CaseViewWidget(self._ctx, case_id)
+        widget.changed.connect(lambda _id: self.caseload.model.reload())
+        assert widget.view is not None
+        self.tabs.addTab(widget, widget.view.client.display_name)
+        self.tabs.setCurrentWidget(widget)
+        return widget
+
+    def close_tab(self, index: int) -> None:
+        if index > 0:
+            widget = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    def refresh(self) -> None:
+        self.caseload.model.reload()
+        for i in range(1, self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseViewWidget):
+                widget.refresh()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("Over wmo_desk"),
+            self.tr(
+                "<h3>wmo_desk %s</h3><p>Voor Wmo-consulenten: melding, keukentafelgesprek, "
+                "verslag en besluit, ook zonder internet.</p>"
+                "<p>Postcodecoördinaten: GeoNames (www.geonames.org), licentie CC BY 4.0.</p>"
+                "<p>ZRM-domeinen en -niveaus: © GGD Amsterdam.</p>"
+            ) % __version__,
+        )
