@@ -21,7 +21,9 @@ def default_profile_dir() -> Path:
 def _setup_logging(folder: Path, verbose: bool) -> None:
     logs = folder / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(logs / "wmo_desk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "wmo_desk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -30,7 +32,9 @@ def _setup_logging(folder: Path, verbose: bool) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wmo-desk", description="wmo_desk voor Wmo-consulenten")
-    parser.add_argument("--demo", action="store_true", help="start met een nieuw tijdelijk profiel vol demogegevens")
+    parser.add_argument(
+        "--demo", action="store_true", help="start met een nieuw tijdelijk profiel vol demogegevens"
+    )
     parser.add_argument("--profile", type=Path, help="gebruik deze map voor de gegevens")
     parser.add_argument("--verbose", action="store_true", help="uitgebreide logging (DEBUG)")
     return parser.parse_args(argv)

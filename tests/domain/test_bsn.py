@@ -12,7 +12,9 @@ def test_valid_numbers_pass_the_elfproef(bsn):
     assert bsn_problem(bsn) is None
 
 
-@pytest.mark.parametrize("bsn", ["123456789", "111222334", "000000000", "12345678a", "1234567890", ""])
+@pytest.mark.parametrize(
+    "bsn", ["123456789", "111222334", "000000000", "12345678a", "1234567890", ""]
+)
 def test_invalid_numbers_fail(bsn):
     assert not is_valid_bsn(bsn)
 

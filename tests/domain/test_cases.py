@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.domain.test_deadlines import ACTOR, make_case
 from wmo_desk.domain.cases import (
     CloseReason,
     EventKind,
@@ -15,7 +16,6 @@ from wmo_desk.domain.cases import (
     resume,
 )
 from wmo_desk.domain.errors import UserError
-from tests.domain.test_deadlines import ACTOR, make_case
 
 
 def test_the_normal_path_records_aanvraag_and_decision_dates():
@@ -66,7 +66,9 @@ def test_hold_needs_a_reason():
 def test_closing_ends_a_running_hold_and_is_final():
     case = make_case(date(2026, 3, 2))
     case, _ = put_on_hold(case, date(2026, 3, 3), "Overleg met familie", ACTOR)
-    case, event = close_case(case, CloseReason.ALGEMENE_VOORZIENING, date(2026, 3, 9), "Boodschappendienst", ACTOR)
+    case, event = close_case(
+        case, CloseReason.ALGEMENE_VOORZIENING, date(2026, 3, 9), "Boodschappendienst", ACTOR
+    )
     assert case.is_closed and case.close_reason is CloseReason.ALGEMENE_VOORZIENING
     assert case.holds[-1].end == date(2026, 3, 9)
     assert "algemene voorziening" in event.text and "Boodschappendienst" in event.text

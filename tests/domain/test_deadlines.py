@@ -11,7 +11,7 @@ ACTOR = ("u1", "Sanne de Wit")
 
 
 def make_case(melding: date, **changes) -> Case:
-    return Case(
+    values = dict(
         client_id="c1",
         municipality_code="0828",
         consultant_id="u1",
@@ -19,8 +19,9 @@ def make_case(melding: date, **changes) -> Case:
         reported_by=Reporter.CLIENT,
         channel=Channel.TELEFOON,
         request_text="Hulp bij het huishouden",
-        **changes,
     )
+    values.update(changes)
+    return Case(**values)
 
 
 def by_kind(case: Case, today: date) -> dict[DeadlineKind, date]:
@@ -32,7 +33,12 @@ def test_domain_examples():
     case = make_case(date(2026, 3, 2))
     assert by_kind(case, date(2026, 3, 3))[DeadlineKind.ONDERZOEK] == date(2026, 4, 13)
     # A decision sent Wednesday 2 December 2026 can be objected to until Wednesday 13 January 2027.
-    sent = make_case(date(2026, 10, 1), stage=Stage.BESLUIT, aanvraag_date=date(2026, 11, 20), decision_sent_date=date(2026, 12, 2))
+    sent = make_case(
+        date(2026, 10, 1),
+        stage=Stage.BESLUIT,
+        aanvraag_date=date(2026, 11, 20),
+        decision_sent_date=date(2026, 12, 2),
+    )
     assert by_kind(sent, date(2026, 12, 3))[DeadlineKind.BEZWAAR] == date(2027, 1, 13)
 
 
@@ -58,7 +64,9 @@ def test_leap_day():
 def test_term_ending_on_kings_day_and_christmas_moves_on():
     case = make_case(date(2026, 3, 16))  # +6 weeks = Monday 27 April 2026, Koningsdag
     assert by_kind(case, date(2026, 3, 17))[DeadlineKind.ONDERZOEK] == date(2026, 4, 28)
-    assert term_end(date(2026, 12, 11), __import__("datetime").timedelta(weeks=2)) == date(2026, 12, 28)
+    assert term_end(date(2026, 12, 11), __import__("datetime").timedelta(weeks=2)) == date(
+        2026, 12, 28
+    )
 
 
 def test_finished_hold_extends_the_running_terms():

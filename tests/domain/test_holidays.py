@@ -34,5 +34,7 @@ def test_kings_day_moves_to_the_26th_when_the_27th_is_a_sunday():
 def test_term_end_moves_past_weekend_and_holidays():
     assert next_term_end_day(date(2026, 4, 13)) == date(2026, 4, 13)  # a Monday
     assert next_term_end_day(date(2026, 2, 14)) == date(2026, 2, 16)  # Saturday
-    assert next_term_end_day(date(2026, 12, 25)) == date(2026, 12, 28)  # Christmas, Boxing Day, Sunday
+    assert next_term_end_day(date(2026, 12, 25)) == date(
+        2026, 12, 28
+    )  # Christmas, Boxing Day, Sunday
     assert next_term_end_day(date(2026, 4, 5)) == date(2026, 4, 7)  # Easter Sunday and Monday

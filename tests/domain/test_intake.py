@@ -63,8 +63,15 @@ def test_every_wrong_field_gets_its_own_message():
         )
     )
     assert set(errors) == {
-        "bsn", "surname", "birth_date", "house_number", "postcode",
-        "municipality_code", "phone", "email", "request_text",
+        "bsn",
+        "surname",
+        "birth_date",
+        "house_number",
+        "postcode",
+        "municipality_code",
+        "phone",
+        "email",
+        "request_text",
     }
     assert "elfproef" in errors["bsn"]
     assert errors["surname"] == "Vul de achternaam in."

@@ -6,7 +6,9 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.postcode import format_postcode, normalize_postcode, pc4, postcode_problem
 
 
-@pytest.mark.parametrize("text,compact", [("5341 AB", "5341AB"), ("5341ab", "5341AB"), (" 1011 ZZ ", "1011ZZ")])
+@pytest.mark.parametrize(
+    "text,compact", [("5341 AB", "5341AB"), ("5341ab", "5341AB"), (" 1011 ZZ ", "1011ZZ")]
+)
 def test_valid_postcodes_normalise(text, compact):
     assert normalize_postcode(text) == compact
     assert format_postcode(compact) == text.strip().upper()[:4] + " " + compact[4:]

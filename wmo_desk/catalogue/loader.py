@@ -64,7 +64,9 @@ def parse_catalogue(raw: bytes | str, path: Path | str = "catalogus") -> Catalog
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise CatalogueError(path, "", f"geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})") from None
+        raise CatalogueError(
+            path, "", f"geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"
+        ) from None
     try:
         model = CatalogueIn.model_validate(data)
     except ValidationError as exc:
@@ -93,31 +95,53 @@ def _check_references(model: CatalogueIn, path: Path | str) -> None:
         raise CatalogueError(path, "contract_end", "ligt vóór contract_start")
     for i, product in enumerate(model.products):
         if product.code in products:
-            raise CatalogueError(path, f"products[{i}].code", f"productcode '{product.code}' komt dubbel voor")
+            raise CatalogueError(
+                path, f"products[{i}].code", f"productcode '{product.code}' komt dubbel voor"
+            )
         products.add(product.code)
         if product.care_form not in care_forms:
-            raise CatalogueError(path, f"products[{i}].care_form", f"onbekende zorgvorm '{product.care_form}'")
+            raise CatalogueError(
+                path, f"products[{i}].care_form", f"onbekende zorgvorm '{product.care_form}'"
+            )
     provider_ids: set[str] = set()
     location_ids: set[str] = set()
     for i, provider in enumerate(model.providers):
         if provider.id in provider_ids:
-            raise CatalogueError(path, f"providers[{i}].id", f"aanbieder-id '{provider.id}' komt dubbel voor")
+            raise CatalogueError(
+                path, f"providers[{i}].id", f"aanbieder-id '{provider.id}' komt dubbel voor"
+            )
         provider_ids.add(provider.id)
         for j, code in enumerate(provider.product_codes):
             if code not in products:
-                raise CatalogueError(path, f"providers[{i}].product_codes[{j}]", f"onbekend product '{code}'")
+                raise CatalogueError(
+                    path, f"providers[{i}].product_codes[{j}]", f"onbekend product '{code}'"
+                )
         for j, code in enumerate(provider.municipality_codes):
             if code not in municipalities:
-                raise CatalogueError(path, f"providers[{i}].municipality_codes[{j}]", f"onbekende gemeente '{code}'")
+                raise CatalogueError(
+                    path, f"providers[{i}].municipality_codes[{j}]", f"onbekende gemeente '{code}'"
+                )
         for j, location in enumerate(provider.locations):
             if location.id in location_ids:
-                raise CatalogueError(path, f"providers[{i}].locations[{j}].id", f"locatie-id '{location.id}' komt dubbel voor")
+                raise CatalogueError(
+                    path,
+                    f"providers[{i}].locations[{j}].id",
+                    f"locatie-id '{location.id}' komt dubbel voor",
+                )
             location_ids.add(location.id)
     for i, assignment in enumerate(model.area_assignments):
         if assignment.provider_id not in provider_ids:
-            raise CatalogueError(path, f"area_assignments[{i}].provider_id", f"onbekende aanbieder '{assignment.provider_id}'")
+            raise CatalogueError(
+                path,
+                f"area_assignments[{i}].provider_id",
+                f"onbekende aanbieder '{assignment.provider_id}'",
+            )
         if assignment.care_form not in care_forms:
-            raise CatalogueError(path, f"area_assignments[{i}].care_form", f"onbekende zorgvorm '{assignment.care_form}'")
+            raise CatalogueError(
+                path,
+                f"area_assignments[{i}].care_form",
+                f"onbekende zorgvorm '{assignment.care_form}'",
+            )
 
 
 def _to_domain(model: CatalogueIn) -> Catalogue:
@@ -146,7 +170,9 @@ def _to_domain(model: CatalogueIn) -> Catalogue:
         products=tuple(Product(**p.model_dump()) for p in model.products),
         providers=tuple(
             Provider(
-                **p.model_dump(exclude={"locations", "product_codes", "municipality_codes", "specialisms"}),
+                **p.model_dump(
+                    exclude={"locations", "product_codes", "municipality_codes", "specialisms"}
+                ),
                 product_codes=tuple(p.product_codes),
                 municipality_codes=tuple(p.municipality_codes),
                 specialisms=tuple(p.specialisms),

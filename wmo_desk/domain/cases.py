@@ -243,7 +243,9 @@ def move_to_stage(
         changes["aanvraag_date"] = on
     elif target is Stage.BESLUIT:
         if case.aanvraag_date and on < case.aanvraag_date:
-            raise UserError("Ongeldige datum", "De beschikking kan niet vóór de aanvraag zijn verzonden.")
+            raise UserError(
+                "Ongeldige datum", "De beschikking kan niet vóór de aanvraag zijn verzonden."
+            )
         changes["decision_sent_date"] = on
     elif target is Stage.ONDERZOEK and case.stage is not Stage.MELDING:
         # Back to onderzoek (re-assessment or a verslag that was not signed): a new aanvraag follows.
@@ -258,7 +260,9 @@ def put_on_hold(
 ) -> tuple[Case, CaseEvent]:
     """Pause the case from ``start`` for ``reason`` (with the client's consent)."""
     if case.is_closed:
-        raise UserError("Dossier is afgesloten", "Een afgesloten dossier kan niet worden opgeschort.")
+        raise UserError(
+            "Dossier is afgesloten", "Een afgesloten dossier kan niet worden opgeschort."
+        )
     if case.is_on_hold:
         raise UserError("Al opgeschort", "Dit dossier is al opgeschort.")
     if not reason.strip():
@@ -269,7 +273,9 @@ def put_on_hold(
         raise UserError("Ongeldige datum", "De opschorting overlapt met een eerdere opschorting.")
     hold = HoldPeriod(start=start, reason=reason.strip())
     new = replace(case, holds=(*case.holds, hold), modified_at=utcnow())
-    return new, _event(case, EventKind.HOLD, f"Opgeschort per {nl_date(start)}: {hold.reason}", actor)
+    return new, _event(
+        case, EventKind.HOLD, f"Opgeschort per {nl_date(start)}: {hold.reason}", actor
+    )
 
 
 def resume(case: Case, on: date, actor: tuple[str, str]) -> tuple[Case, CaseEvent]:

@@ -84,7 +84,9 @@ class Deadline:
         return 0 <= self.days_left(today) <= within_days
 
 
-def extend_for_holds(start: date, raw_due: date, holds: tuple[HoldPeriod, ...], today: date) -> tuple[date, int]:
+def extend_for_holds(
+    start: date, raw_due: date, holds: tuple[HoldPeriod, ...], today: date
+) -> tuple[date, int]:
     """Push ``raw_due`` back by the days of every hold that began while the term ran."""
     due, added = raw_due, 0
     for hold in sorted(holds, key=lambda h: h.start):

@@ -50,7 +50,11 @@ def _phone_problem(phone: str) -> str | None:
         ok = digits[1:].isdigit() and 10 <= len(digits) - 1 <= 15
     else:
         ok = digits.isdigit() and len(digits) == 10 and digits.startswith("0")
-    return None if ok else "Een telefoonnummer heeft 10 cijfers (06-12345678) of begint met + (+31 6 12345678)."
+    return (
+        None
+        if ok
+        else "Een telefoonnummer heeft 10 cijfers (06-12345678) of begint met + (+31 6 12345678)."
+    )
 
 
 def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> None:
@@ -69,7 +73,9 @@ def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> N
     if not form.surname.strip():
         errors["surname"] = "Vul de achternaam in."
     elif not _NAME.match(form.surname.strip()):
-        errors["surname"] = "Een achternaam bestaat uit letters (met eventueel een streepje of apostrof)."
+        errors["surname"] = (
+            "Een achternaam bestaat uit letters (met eventueel een streepje of apostrof)."
+        )
     if form.birth_date is None:
         errors["birth_date"] = "Vul de geboortedatum in."
     elif form.birth_date > today:
@@ -82,9 +88,15 @@ def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> N
     if not number:
         errors["house_number"] = "Vul het huisnummer in."
     elif not number.isdigit() or not 1 <= int(number) <= 99999:
-        errors["house_number"] = "Het huisnummer is een getal; een toevoeging (A, bis, 2-hoog) gaat in het veld ernaast."
-    if form.house_number_addition.strip() and not _ADDITION.match(form.house_number_addition.strip()):
-        errors["house_number_addition"] = "Een toevoeging is kort: letters en cijfers, zoals A of 2."
+        errors["house_number"] = (
+            "Het huisnummer is een getal; een toevoeging (A, bis, 2-hoog) gaat in het veld ernaast."
+        )
+    if form.house_number_addition.strip() and not _ADDITION.match(
+        form.house_number_addition.strip()
+    ):
+        errors["house_number_addition"] = (
+            "Een toevoeging is kort: letters en cijfers, zoals A of 2."
+        )
     if problem := postcode_problem(form.postcode):
         errors["postcode"] = problem
     if not form.place.strip():
@@ -99,7 +111,7 @@ def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> N
         errors["melding_date"] = "Vul de datum van de melding in."
     elif form.melding_date > today:
         errors["melding_date"] = "De datum van de melding ligt in de toekomst."
-    elif form.birth_date and form.melding_date < form.birth_date:
+    elif form.birth_date and "birth_date" not in errors and form.melding_date < form.birth_date:
         errors["melding_date"] = "De melding ligt vóór de geboortedatum."
     if not form.request_text.strip():
         errors["request_text"] = "Schrijf de hulpvraag op, in de woorden van de cliënt."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
-from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.caseload import CaseloadRepository
+from wmo_desk.storage.repositories.cases import CaseRepository
 
 
 class CaseloadService:

@@ -73,7 +73,12 @@ class CaseService:
             next_stages=allowed_stages(case),
         )
 
-    def _apply(self, case_id: str, action: str, step: Callable[[Case, tuple[str, str]], tuple[Case, CaseEvent]]) -> None:
+    def _apply(
+        self,
+        case_id: str,
+        action: str,
+        step: Callable[[Case, tuple[str, str]], tuple[Case, CaseEvent]],
+    ) -> None:
         user = self._profile.user
         with self._db.session() as session:
             repo = CaseRepository(session)
@@ -85,7 +90,9 @@ class CaseService:
             AuditRepository(session).record(user.id, action, case.client_id, case.id)
 
     def move(self, case_id: str, target: Stage, on: date) -> None:
-        self._apply(case_id, f"case.stage.{target.value}", lambda c, a: move_to_stage(c, target, on, a))
+        self._apply(
+            case_id, f"case.stage.{target.value}", lambda c, a: move_to_stage(c, target, on, a)
+        )
 
     def hold(self, case_id: str, start: date, reason: str) -> None:
         self._apply(case_id, "case.hold", lambda c, a: put_on_hold(c, start, reason, a))

@@ -51,7 +51,9 @@ class CatalogueService:
             with self._db.session() as session:
                 self._cached = CatalogueRepository(session).load(self._region_code)
             if self._cached is None:
-                raise UserError("Geen catalogus", "De catalogus van de regio is nog niet ingelezen.")
+                raise UserError(
+                    "Geen catalogus", "De catalogus van de regio is nog niet ingelezen."
+                )
         return self._cached
 
     def set_region(self, region_code: str) -> None:

@@ -35,19 +35,67 @@ CONSULTANT_NAME = "Sanne de Wit"
 TEAMLEAD_NAME = "Ruud Verhoeven"
 
 _SURNAMES = [
-    ("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("", "Bakker"), ("van", "Dijk"),
-    ("", "Visser"), ("", "Smit"), ("", "Meijer"), ("de", "Boer"), ("", "Mulder"),
-    ("de", "Groot"), ("", "Bos"), ("", "Vos"), ("", "Peters"), ("", "Hendriks"),
-    ("van", "Leeuwen"), ("", "Dekker"), ("", "Brouwer"), ("de", "Wit"), ("", "Dijkstra"),
-    ("", "Smits"), ("de", "Graaf"), ("van der", "Meer"), ("van der", "Linden"), ("", "Kok"),
-    ("", "Jacobs"), ("de", "Haan"), ("", "Vermeulen"), ("van den", "Heuvel"), ("van de", "Ven"),
+    ("", "Jansen"),
+    ("de", "Vries"),
+    ("van den", "Berg"),
+    ("", "Bakker"),
+    ("van", "Dijk"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("de", "Boer"),
+    ("", "Mulder"),
+    ("de", "Groot"),
+    ("", "Bos"),
+    ("", "Vos"),
+    ("", "Peters"),
+    ("", "Hendriks"),
+    ("van", "Leeuwen"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Wit"),
+    ("", "Dijkstra"),
+    ("", "Smits"),
+    ("de", "Graaf"),
+    ("van der", "Meer"),
+    ("van der", "Linden"),
+    ("", "Kok"),
+    ("", "Jacobs"),
+    ("de", "Haan"),
+    ("", "Vermeulen"),
+    ("van den", "Heuvel"),
+    ("van de", "Ven"),
 ]
-_FIRST = ["Maria", "Johannes", "Anna", "Cornelis", "Wilhelmina", "Hendrik", "Petronella",
-          "Gerardus", "Johanna", "Adrianus", "Elisabeth", "Theodorus", "Cornelia", "Martinus"]
-_STREETS = [("Kruisstraat", "5341"), ("Molenstraat", "5341"), ("Heuvel", "5341"),
-            ("Oostwal", "5341"), ("Begijnenstraat", "5341"), ("Kortfoort", "5342"),
-            ("Berghemseweg", "5348"), ("Oijenseweg", "5346"), ("Graafsebaan", "5348"),
-            ("Schadewijkstraat", "5342"), ("Vierhoeksingel", "5345"), ("Megensebaan", "5346")]
+_FIRST = [
+    "Maria",
+    "Johannes",
+    "Anna",
+    "Cornelis",
+    "Wilhelmina",
+    "Hendrik",
+    "Petronella",
+    "Gerardus",
+    "Johanna",
+    "Adrianus",
+    "Elisabeth",
+    "Theodorus",
+    "Cornelia",
+    "Martinus",
+]
+_STREETS = [
+    ("Kruisstraat", "5341"),
+    ("Molenstraat", "5341"),
+    ("Heuvel", "5341"),
+    ("Oostwal", "5341"),
+    ("Begijnenstraat", "5341"),
+    ("Kortfoort", "5342"),
+    ("Berghemseweg", "5348"),
+    ("Oijenseweg", "5346"),
+    ("Graafsebaan", "5348"),
+    ("Schadewijkstraat", "5342"),
+    ("Vierhoeksingel", "5345"),
+    ("Megensebaan", "5346"),
+]
 _REQUESTS = [
     "Ik kan het huishouden niet meer zelf bijhouden sinds mijn heupoperatie.",
     "Mijn man heeft dementie en ik ben als mantelzorger overbelast. Ik wil graag dagbesteding voor hem.",
@@ -58,10 +106,23 @@ _REQUESTS = [
     "Ik voel me eenzaam en wil graag weer iets om handen hebben overdag.",
 ]
 _PLAN = [
-    (Stage.MELDING, 5), (Stage.ONDERZOEK, 7), (Stage.VERSLAG, 3), (Stage.AANVRAAG, 5),
-    (Stage.BESLUIT, 3), (Stage.LEVERING, 3), (Stage.EVALUATIE, 1), (Stage.AFGESLOTEN, 3),
+    (Stage.MELDING, 5),
+    (Stage.ONDERZOEK, 7),
+    (Stage.VERSLAG, 3),
+    (Stage.AANVRAAG, 5),
+    (Stage.BESLUIT, 3),
+    (Stage.LEVERING, 3),
+    (Stage.EVALUATIE, 1),
+    (Stage.AFGESLOTEN, 3),
 ]
-_PATH = [Stage.ONDERZOEK, Stage.VERSLAG, Stage.AANVRAAG, Stage.BESLUIT, Stage.LEVERING, Stage.EVALUATIE]
+_PATH = [
+    Stage.ONDERZOEK,
+    Stage.VERSLAG,
+    Stage.AANVRAAG,
+    Stage.BESLUIT,
+    Stage.LEVERING,
+    Stage.EVALUATIE,
+]
 
 
 def demo_bsn(n: int) -> str:
@@ -90,7 +151,9 @@ def demo_client(rng: random.Random, bsn: str) -> Client:
         surname=surname,
         birth_date=date(rng.randint(1935, 2003), rng.randint(1, 12), rng.randint(1, 28)),
         sex=Sex.VROUW if first[-1] in "ae" else Sex.MAN,
-        address=Address(street=street, house_number=rng.randint(1, 180), postcode=pc4 + letters, place="Oss"),
+        address=Address(
+            street=street, house_number=rng.randint(1, 180), postcode=pc4 + letters, place="Oss"
+        ),
         municipality_code=DEMO_MUNICIPALITY,
         phone=f"06-{rng.randint(10000000, 99999999)}",
     )
@@ -125,20 +188,42 @@ def fill_demo(ctx: AppContext, case_count: int = 30, seed: int = 2015) -> None:
                 channel=rng.choice(list(Channel)),
                 request_text=rng.choice(_REQUESTS),
             )
-            events = [CaseEvent(case_id=case.id, kind=EventKind.CREATED, text="Melding geregistreerd",
-                                actor_id=consultant.id, actor_name=consultant.name)]
+            events = [
+                CaseEvent(
+                    case_id=case.id,
+                    kind=EventKind.CREATED,
+                    text="Melding geregistreerd",
+                    actor_id=consultant.id,
+                    actor_name=consultant.name,
+                )
+            ]
             case, events = _walk_to(case, stage, melding, today, rng, actor, events)
             if i in (3, 9):
-                case, event = put_on_hold(case, today - timedelta(days=4), "Cliënt is opgenomen in het ziekenhuis", actor)
+                case, event = put_on_hold(
+                    case, today - timedelta(days=4), "Cliënt is opgenomen in het ziekenhuis", actor
+                )
                 events.append(event)
             cases.save(case, today, tuple(events))
 
 
-def _walk_to(case: Case, stage: Stage, melding: date, today: date, rng: random.Random,
-             actor: tuple[str, str], events: list[CaseEvent]) -> tuple[Case, list[CaseEvent]]:
+def _walk_to(
+    case: Case,
+    stage: Stage,
+    melding: date,
+    today: date,
+    rng: random.Random,
+    actor: tuple[str, str],
+    events: list[CaseEvent],
+) -> tuple[Case, list[CaseEvent]]:
     if stage is Stage.AFGESLOTEN:
         on = min(today, melding + timedelta(days=rng.randint(5, 30)))
-        reason = rng.choice([CloseReason.INGETROKKEN, CloseReason.ALGEMENE_VOORZIENING, CloseReason.GEEN_ONDERSTEUNING])
+        reason = rng.choice(
+            [
+                CloseReason.INGETROKKEN,
+                CloseReason.ALGEMENE_VOORZIENING,
+                CloseReason.GEEN_ONDERSTEUNING,
+            ]
+        )
         case, event = close_case(case, reason, on, "", actor)
         return case, [*events, event]
     day = melding

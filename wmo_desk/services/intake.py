@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 class IntakeService:
     """Registers meldingen for the signed-in user."""
 
-    def __init__(self, db: Database, clock: Clock, profile: Profile, catalogues: CatalogueService) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, profile: Profile, catalogues: CatalogueService
+    ) -> None:
         self._db = db
         self._clock = clock
         self._profile = profile
@@ -36,7 +38,9 @@ class IntakeService:
         with self._db.session() as session:
             client = ClientRepository(session).by_bsn(bsn)
             if client is not None:
-                AuditRepository(session).record(self._profile.user.id, "client.lookup", client.id, None)
+                AuditRepository(session).record(
+                    self._profile.user.id, "client.lookup", client.id, None
+                )
             return client
 
     def register(self, form: MeldingForm) -> str:
@@ -58,7 +62,13 @@ class IntakeService:
             clients.save(client)
             case = case_from_form(form, client, user.id)
             text = "Melding geregistreerd" + (" (bestaande cliënt)" if existing else "")
-            event = CaseEvent(case_id=case.id, kind=EventKind.CREATED, text=text, actor_id=user.id, actor_name=user.name)
+            event = CaseEvent(
+                case_id=case.id,
+                kind=EventKind.CREATED,
+                text=text,
+                actor_id=user.id,
+                actor_name=user.name,
+            )
             CaseRepository(session).save(case, self._clock.today(), (event,))
             AuditRepository(session).record(user.id, "case.create", client.id, case.id)
         log.info("melding registered (case %s, existing client: %s)", case.id, existing is not None)

@@ -39,9 +39,17 @@ def region_choices(catalogue_dir: Path) -> list[RegionChoice]:
     choices = []
     for path in bundled_catalogues(catalogue_dir):
         catalogue = load_catalogue(path)
-        municipalities = tuple(sorted(((m.cbs_code, m.name) for m in catalogue.municipalities), key=lambda m: m[1]))
+        municipalities = tuple(
+            sorted(((m.cbs_code, m.name) for m in catalogue.municipalities), key=lambda m: m[1])
+        )
         choices.append(
-            RegionChoice(catalogue.region_code, catalogue.region_name, municipalities, catalogue.centrumgemeente, path)
+            RegionChoice(
+                catalogue.region_code,
+                catalogue.region_name,
+                municipalities,
+                catalogue.centrumgemeente,
+                path,
+            )
         )
     return choices
 
@@ -65,7 +73,9 @@ class ProfileService:
             return None
         return Profile(region_code=region, municipality_code=municipality, user=user)
 
-    def set_up(self, choice: RegionChoice, municipality_code: str, name: str, role: Role) -> Profile:
+    def set_up(
+        self, choice: RegionChoice, municipality_code: str, name: str, role: Role
+    ) -> Profile:
         """First start: import the region's catalogue and create the user; all or nothing."""
         errors = {}
         if not name.strip():

@@ -22,7 +22,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     translator = QTranslator(app)
     from PySide6.QtCore import QLibraryInfo
 
-    if translator.load(QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if translator.load(
+        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(translator)
     return app  # type: ignore[return-value]
 

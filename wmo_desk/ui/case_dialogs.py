@@ -64,7 +64,9 @@ class _StepDialog(QDialog):
 class StageDialog(_StepDialog):
     """Confirm a move to ``target`` and ask the date it happened."""
 
-    def __init__(self, current: Stage, target: Stage, today: date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, current: Stage, target: Stage, today: date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             self.tr("Naar fase: %s") % target.label,
             self.tr("Het dossier gaat van '%s' naar '%s'.") % (current.label, target.label),
@@ -88,8 +90,10 @@ class HoldDialog(_StepDialog):
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Dossier opschorten"),
-            self.tr("Schort het dossier alleen op met instemming van de cliënt. De wettelijke "
-                    "termijnen staan stil zolang de opschorting duurt."),
+            self.tr(
+                "Schort het dossier alleen op met instemming van de cliënt. De wettelijke "
+                "termijnen staan stil zolang de opschorting duurt."
+            ),
             self.tr("Opschorten"),
             parent,
         )
@@ -109,8 +113,10 @@ class CloseDialog(_StepDialog):
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Dossier afsluiten"),
-            self.tr("Een afgesloten dossier kan niet meer worden gewijzigd. Een nieuwe hulpvraag "
-                    "wordt een nieuwe melding."),
+            self.tr(
+                "Een afgesloten dossier kan niet meer worden gewijzigd. Een nieuwe hulpvraag "
+                "wordt een nieuwe melding."
+            ),
             self.tr("Afsluiten"),
             parent,
         )

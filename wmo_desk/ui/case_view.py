@@ -22,8 +22,8 @@ from wmo_desk.domain.deadlines import Deadline
 from wmo_desk.services.cases import CaseView
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
-from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
+from wmo_desk.ui.fields import date_value
 
 
 class DeadlinesModel(QAbstractTableModel):
@@ -36,13 +36,13 @@ class DeadlinesModel(QAbstractTableModel):
         self._rows = deadlines
         self._today = today
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
@@ -50,7 +50,9 @@ class DeadlinesModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         d = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (d.kind.label, short_date(d.start), weekday_date(d.due), self._status(d))[index.column()]
+            return (d.kind.label, short_date(d.start), weekday_date(d.due), self._status(d))[
+                index.column()
+            ]
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == 3 and not d.on_hold:
             if d.is_overdue(self._today) and d.binding:
                 return QBrush(QColor("#f8d0d0"))
@@ -80,13 +82,13 @@ class TimelineModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows = tuple(reversed(view.timeline))
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 3
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
@@ -191,8 +193,10 @@ class CaseViewWidget(QWidget):
             stage += f" · <b>Aanvraag:</b> {long_date(v.case.aanvraag_date)}"
         hold = v.case.current_hold
         if hold:
-            stage += (f"<br><span style='color:#8a5300'><b>Opgeschort</b> sinds {long_date(hold.start)}: "
-                      f"{escape(hold.reason)}</span>")
+            stage += (
+                f"<br><span style='color:#8a5300'><b>Opgeschort</b> sinds {long_date(hold.start)}: "
+                f"{escape(hold.reason)}</span>"
+            )
         if v.case.is_closed and v.case.close_reason:
             stage += f"<br><b>Afgesloten</b> op {long_date(v.case.closed_date)}: {escape(v.case.close_reason.label)}"
         self.stage_label.setText(stage)
@@ -214,7 +218,6 @@ class CaseViewWidget(QWidget):
         self.resume_button.setVisible(hold is not None)
         self.close_button.setVisible(open_case)
 
-
     def _after(self) -> None:
         self.refresh()
         self.changed.emit(self.case_id)
@@ -228,7 +231,9 @@ class CaseViewWidget(QWidget):
 
     def _hold(self) -> None:
         dialog = HoldDialog(self._ctx.clock.today(), self)
-        dialog.action = lambda: self._ctx.cases.hold(self.case_id, date_value(dialog.date_edit), dialog.reason.text())
+        dialog.action = lambda: self._ctx.cases.hold(
+            self.case_id, date_value(dialog.date_edit), dialog.reason.text()
+        )
         if dialog.exec():
             self._after()
 
@@ -239,7 +244,10 @@ class CaseViewWidget(QWidget):
     def _close(self) -> None:
         dialog = CloseDialog(self._ctx.clock.today(), self)
         dialog.action = lambda: self._ctx.cases.close(
-            self.case_id, dialog.chosen_reason, date_value(dialog.date_edit), dialog.note.toPlainText()
+            self.case_id,
+            dialog.chosen_reason,
+            date_value(dialog.date_edit),
+            dialog.note.toPlainText(),
         )
         if dialog.exec():
             self._after()

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk import __version__
-from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.caseload import CaseloadFilter
+from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.users import Role
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_view import CaseViewWidget
@@ -120,7 +120,9 @@ class CaseloadPanel(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count.setText(self.tr("1 dossier") if n == 1 else self.tr("%s dossiers") % f"{n:n}".replace(",", "."))
+        self.count.setText(
+            self.tr("1 dossier") if n == 1 else self.tr("%s dossiers") % f"{n:n}".replace(",", ".")
+        )
         if n and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
@@ -168,12 +170,21 @@ class MainWindow(QMainWindow):
             self.addAction(act)
             return act
 
-        self.new_action = action(self.tr("&Nieuwe melding…"), QKeySequence.StandardKey.New, self.new_melding)
+        self.new_action = action(
+            self.tr("&Nieuwe melding…"), QKeySequence.StandardKey.New, self.new_melding
+        )
         self.open_action = action(self.tr("Dossier &openen"), "Ctrl+O", self.open_selected)
-        self.close_tab_action = action(self.tr("Tabblad &sluiten"), QKeySequence.StandardKey.Close,
-                                       lambda: self.close_tab(self.tabs.currentIndex()))
-        self.refresh_action = action(self.tr("&Vernieuwen"), QKeySequence.StandardKey.Refresh, self.refresh)
-        self.find_action = action(self.tr("&Zoeken"), QKeySequence.StandardKey.Find, self.focus_search)
+        self.close_tab_action = action(
+            self.tr("Tabblad &sluiten"),
+            QKeySequence.StandardKey.Close,
+            lambda: self.close_tab(self.tabs.currentIndex()),
+        )
+        self.refresh_action = action(
+            self.tr("&Vernieuwen"), QKeySequence.StandardKey.Refresh, self.refresh
+        )
+        self.find_action = action(
+            self.tr("&Zoeken"), QKeySequence.StandardKey.Find, self.focus_search
+        )
         quit_action = action(self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close)
         about = action(self.tr("&Over wmo_desk"), None, self.about)
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
@@ -244,5 +255,6 @@ class MainWindow(QMainWindow):
                 "verslag en besluit, ook zonder internet.</p>"
                 "<p>Postcodecoördinaten: GeoNames (www.geonames.org), licentie CC BY 4.0.</p>"
                 "<p>ZRM-domeinen en -niveaus: © GGD Amsterdam.</p>"
-            ) % __version__,
+            )
+            % __version__,
         )

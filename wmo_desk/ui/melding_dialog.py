@@ -116,14 +116,20 @@ class MeldingDialog(QDialog):
         self.rows.add(mf, "reported_by", self.tr("Gemeld d&oor"), self.reported_by)
         self.rows.add(mf, "channel", self.tr("Gemeld v&ia"), self.channel)
         self.rows.add(mf, "request_text", self.tr("H&ulpvraag *"), self.request_text)
-        hint = QLabel(self.tr("Velden met * zijn verplicht. De termijnen (persoonlijk plan 7 dagen, "
-                              "onderzoek 6 weken) gaan in op de datum van de melding."))
+        hint = QLabel(
+            self.tr(
+                "Velden met * zijn verplicht. De termijnen (persoonlijk plan 7 dagen, "
+                "onderzoek 6 weken) gaan in op de datum van de melding."
+            )
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         mf.addRow(hint)
 
         buttons = QDialogButtonBox()
-        self.submit_button = buttons.addButton(self.tr("&Registreren"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.submit_button = buttons.addButton(
+            self.tr("&Registreren"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.submit_button.setDefault(True)
         buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.submit)
@@ -221,7 +227,9 @@ class MeldingDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 self.tr("Melding niet opslaan?"),
-                self.tr("U heeft al gegevens ingevuld. Wilt u stoppen zonder de melding te registreren?"),
+                self.tr(
+                    "U heeft al gegevens ingevuld. Wilt u stoppen zonder de melding te registreren?"
+                ),
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -229,7 +237,7 @@ class MeldingDialog(QDialog):
                 return
         super().reject()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         # Enter in a line edit must not register a half-typed melding; Ctrl+Enter does.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

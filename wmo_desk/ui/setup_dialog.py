@@ -28,10 +28,12 @@ class SetupDialog(QDialog):
         self.setWindowTitle(self.tr("wmo_desk instellen"))
         self._choices = ctx.region_choices()
         self.rows = ErrorRows()
-        intro = QLabel(self.tr(
-            "Welkom bij wmo_desk. Kies eenmalig voor welke gemeente u werkt. "
-            "De gegevens blijven op deze computer."
-        ))
+        intro = QLabel(
+            self.tr(
+                "Welkom bij wmo_desk. Kies eenmalig voor welke gemeente u werkt. "
+                "De gegevens blijven op deze computer."
+            )
+        )
         intro.setWordWrap(True)
         self.region = QComboBox()
         for choice in self._choices:
@@ -75,7 +77,9 @@ class SetupDialog(QDialog):
     def submit(self) -> None:
         choice = self._choices[self.region.currentIndex()]
         try:
-            profile = self._ctx.profiles.set_up(choice, self.municipality.currentData(), self.name.text(), self.role.currentData())
+            profile = self._ctx.profiles.set_up(
+                choice, self.municipality.currentData(), self.name.text(), self.role.currentData()
+            )
         except FieldErrors as exc:
             self.rows.show(exc.errors)
             return

@@ -16,9 +16,15 @@ class AuditRepository:
         self._session = session
 
     def record(self, user_id: str, action: str, client_id: str | None, case_id: str | None) -> None:
-        self._session.add(AuditRow(at=utcnow(), user_id=user_id, action=action, client_id=client_id, case_id=case_id))
+        self._session.add(
+            AuditRow(
+                at=utcnow(), user_id=user_id, action=action, client_id=client_id, case_id=case_id
+            )
+        )
 
     def for_client(self, client_id: str) -> list[tuple[str, str, str]]:
         """(ISO time, user id, action) of every entry for ``client_id``, oldest first."""
-        rows = self._session.scalars(select(AuditRow).where(AuditRow.client_id == client_id).order_by(AuditRow.id))
+        rows = self._session.scalars(
+            select(AuditRow).where(AuditRow.client_id == client_id).order_by(AuditRow.id)
+        )
         return [(r.at.isoformat(), r.user_id, r.action) for r in rows]

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary, SortKey
+from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.deadlines import DeadlineKind
 from wmo_desk.storage.tables import CaseRow, ClientRow, UserRow
 
@@ -80,7 +80,9 @@ def caseload_query(flt: CaseloadFilter) -> Select:
     if condition is not None:
         query = query.where(condition)
     columns = _SORT_COLUMNS[flt.sort]
-    order = [c.desc() if flt.descending and i == len(columns) - 1 else c for i, c in enumerate(columns)]
+    order = [
+        c.desc() if flt.descending and i == len(columns) - 1 else c for i, c in enumerate(columns)
+    ]
     return query.order_by(*order, ClientRow.sort_name, CaseRow.id)
 
 

@@ -23,7 +23,11 @@ from wmo_desk.storage.tables import CaseEventRow, CaseRow
 
 def _holds_to_json(holds: tuple[HoldPeriod, ...]) -> list[dict]:
     return [
-        {"start": h.start.isoformat(), "end": h.end.isoformat() if h.end else None, "reason": h.reason}
+        {
+            "start": h.start.isoformat(),
+            "end": h.end.isoformat() if h.end else None,
+            "reason": h.reason,
+        }
         for h in holds
     ]
 
@@ -99,6 +103,8 @@ class CaseRepository:
             row = CaseRow(id=case.id, created_at=case.created_at, deleted=False)
             self._session.add(row)
         fill_case_row(row, case, today)
+        # No ORM relationships: flush so the case exists before its events (foreign key).
+        self._session.flush()
         for event in events:
             self._session.add(
                 CaseEventRow(

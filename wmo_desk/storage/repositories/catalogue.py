@@ -167,11 +167,15 @@ class CatalogueRepository:
                     longitude=r.longitude,
                     former=tuple(r.former),
                 )
-                for r in s.scalars(select(MunicipalityRow).filter_by(**where).order_by(MunicipalityRow.name))
+                for r in s.scalars(
+                    select(MunicipalityRow).filter_by(**where).order_by(MunicipalityRow.name)
+                )
             ),
             care_forms=tuple(
                 CareForm(code=r.code, name=r.name)
-                for r in s.scalars(select(CareFormRow).filter_by(**where).order_by(CareFormRow.position))
+                for r in s.scalars(
+                    select(CareFormRow).filter_by(**where).order_by(CareFormRow.position)
+                )
             ),
             products=tuple(
                 Product(
@@ -188,7 +192,9 @@ class CatalogueRepository:
                     tariff_period=r.tariff_period,
                     tariff_is_demo=r.tariff_is_demo,
                 )
-                for r in s.scalars(select(ProductRow).filter_by(**where).order_by(ProductRow.position))
+                for r in s.scalars(
+                    select(ProductRow).filter_by(**where).order_by(ProductRow.position)
+                )
             ),
             providers=tuple(
                 Provider(
@@ -206,7 +212,9 @@ class CatalogueRepository:
                     contact_person=r.contact_person,
                     is_demo_data=r.is_demo_data,
                 )
-                for r in s.scalars(select(ProviderRow).filter_by(**where).order_by(ProviderRow.position))
+                for r in s.scalars(
+                    select(ProviderRow).filter_by(**where).order_by(ProviderRow.position)
+                )
             ),
             area_assignments=tuple(
                 AreaAssignment(
@@ -217,7 +225,9 @@ class CatalogueRepository:
                     postcode_areas=tuple(r.postcode_areas),
                     reason=r.reason,
                 )
-                for r in s.scalars(select(AreaAssignmentRow).filter_by(**where).order_by(AreaAssignmentRow.id))
+                for r in s.scalars(
+                    select(AreaAssignmentRow).filter_by(**where).order_by(AreaAssignmentRow.id)
+                )
             ),
         )
 

@@ -12,7 +12,13 @@ from wmo_desk.storage.tables import ClientRow
 
 def search_text(client: Client) -> str:
     """What a search for a name matches: surname, prefix, initials and first names, lowercase."""
-    parts = (client.surname, client.prefix, client.initials, client.first_names, client.display_name)
+    parts = (
+        client.surname,
+        client.prefix,
+        client.initials,
+        client.first_names,
+        client.display_name,
+    )
     return " ".join(p for p in parts if p).lower()
 
 
@@ -76,6 +82,7 @@ class ClientRepository:
             row = ClientRow(id=client.id, created_at=client.created_at or utcnow(), deleted=False)
             self._session.add(row)
         _fill(row, client)
+        self._session.flush()
 
     def get(self, client_id: str) -> Client | None:
         row = self._session.get(ClientRow, client_id)

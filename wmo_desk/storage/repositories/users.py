@@ -43,5 +43,7 @@ class UserRepository:
         return _to_domain(row) if row and not row.deleted else None
 
     def all(self) -> list[User]:
-        rows = self._session.scalars(select(UserRow).where(UserRow.deleted.is_(False)).order_by(UserRow.name))
+        rows = self._session.scalars(
+            select(UserRow).where(UserRow.deleted.is_(False)).order_by(UserRow.name)
+        )
         return [_to_domain(r) for r in rows]

@@ -1,0 +1,40 @@
+"""Shared fixtures: a fixed date, fresh profile folders, the demo profile."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.fakes import FakeClock
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(TODAY)
+
+
+@pytest.fixture
+def db(tmp_path):
+    from wmo_desk.storage.database import Database
+
+    database = Database.open_file(tmp_path / "wmo_desk.sqlite")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_ctx(tmp_path, clock):
+    """A profile set up like ``wmo-desk --demo``: Oss in BNO-O, 30 cases."""
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.demo import fill_demo
+
+    ctx = AppContext.open(tmp_path / "profile", clock)
+    fill_demo(ctx)
+    yield ctx
+    ctx.close()
