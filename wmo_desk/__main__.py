@@ -37,6 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", type=Path, help="gebruik deze map voor de gegevens")
     parser.add_argument("--verbose", action="store_true", help="uitgebreide logging (DEBUG)")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from wmo_desk.ui.app import run
 
     try:
-        return run(ctx)
+        return run(ctx, smoke_test=args.smoke_test)
     finally:
         ctx.close()
 

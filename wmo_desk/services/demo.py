@@ -115,6 +115,11 @@ _PLAN = [
     (Stage.EVALUATIE, 1),
     (Stage.AFGESLOTEN, 3),
 ]
+#: Days since the melding per stage, so the demo always shows terms that are overdue (onderzoek
+#: after 47 days), due within days, and comfortably ahead.
+_MELDING_AGES = {Stage.MELDING: (1, 3, 6, 2, 9), Stage.ONDERZOEK: (47, 39, 30, 22, 15, 40, 10)}
+#: Days since the aanvraag: 17 is overdue (2 weeks), 11 and 12 are due within 5 days.
+_AANVRAAG_AGES = (17, 11, 12, 3, 6)
 _PATH = [
     Stage.ONDERZOEK,
     Stage.VERSLAG,
@@ -177,8 +182,12 @@ def fill_demo(ctx: AppContext, case_count: int = 30, seed: int = 2015) -> None:
         for i, stage in enumerate(plan[:case_count]):
             client = demo_client(rng, demo_bsn(i))
             clients.save(client)
-            age = {Stage.MELDING: (1, 10), Stage.ONDERZOEK: (8, 44)}.get(stage, (30, 200))
-            melding = today - timedelta(days=rng.randint(*age))
+            nth = plan[:i].count(stage)
+            if stage in _MELDING_AGES:
+                ages = _MELDING_AGES[stage]
+                melding = today - timedelta(days=ages[nth % len(ages)])
+            else:
+                melding = today - timedelta(days=rng.randint(40, 200))
             case = Case(
                 client_id=client.id,
                 municipality_code=DEMO_MUNICIPALITY,
@@ -198,7 +207,7 @@ def fill_demo(ctx: AppContext, case_count: int = 30, seed: int = 2015) -> None:
                 )
             ]
             case, events = _walk_to(case, stage, melding, today, rng, actor, events)
-            if i in (3, 9):
+            if i in (6, 9):  # two cases in onderzoek are on hold
                 case, event = put_on_hold(
                     case, today - timedelta(days=4), "Cliënt is opgenomen in het ziekenhuis", actor
                 )
@@ -230,7 +239,7 @@ def _walk_to(
     for step in _PATH[: _PATH.index(stage) + 1] if stage in _PATH else []:
         gap = rng.randint(3, 12) if step is not Stage.BESLUIT else rng.randint(2, 12)
         if step is Stage.AANVRAAG and stage is Stage.AANVRAAG:
-            day = today - timedelta(days=rng.randint(2, 16))
+            day = max(melding, today - timedelta(days=_AANVRAAG_AGES[rng.randrange(len(_AANVRAAG_AGES))]))
         else:
             day = min(today, day + timedelta(days=gap))
         day = max(day, melding)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wmo_desk.domain.errors import UserError
@@ -20,8 +20,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("wmo_desk")
     QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
     translator = QTranslator(app)
-    from PySide6.QtCore import QLibraryInfo
-
     if translator.load(
         QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ):
@@ -29,7 +27,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(ctx: AppContext) -> int:
+def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
     """Show the window for ``ctx`` (asking the first-start questions if needed); returns the exit code."""
     app = make_application()
     if ctx.profile is None and SetupDialog(ctx).exec() != SetupDialog.DialogCode.Accepted:
@@ -40,4 +38,7 @@ def run(ctx: AppContext) -> int:
         QMessageBox.critical(None, exc.title, exc.message)
         return 1
     window.show()
+    if smoke_test:
+        # Packaging check: the window came up with its caseload; leave at once.
+        QTimer.singleShot(0, app.quit)
     return app.exec()

@@ -133,4 +133,4 @@ class CloseDialog(_StepDialog):
 
     @property
     def chosen_reason(self) -> CloseReason:
-        return self.reason.currentData()
+        return CloseReason(self.reason.currentData())

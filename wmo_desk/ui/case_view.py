@@ -138,7 +138,7 @@ class CaseViewWidget(QWidget):
         self.request = QLabel()
         self.request.setWordWrap(True)
         self.request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.deadlines = _table(DeadlinesModel((), ctx.clock.today))
+        self.deadlines = _table(DeadlinesModel((), ctx.clock.today()))
         self.deadlines.setObjectName("deadlines")
         self.deadlines.setMaximumHeight(120)
         self.timeline = _table(TimelineModel(CaseView(None, None, None, (), None, (), ())))  # type: ignore[arg-type]
@@ -201,7 +201,7 @@ class CaseViewWidget(QWidget):
             stage += f"<br><b>Afgesloten</b> op {long_date(v.case.closed_date)}: {escape(v.case.close_reason.label)}"
         self.stage_label.setText(stage)
         self.request.setText(v.case.request_text)
-        self.deadlines.setModel(DeadlinesModel(v.deadlines, self._ctx.clock.today))
+        self.deadlines.setModel(DeadlinesModel(v.deadlines, self._ctx.clock.today()))
         self.deadlines.setVisible(bool(v.deadlines))
         self.timeline.setModel(TimelineModel(v))
         while self.step_buttons.count():

@@ -113,7 +113,7 @@ class CaseloadPanel(QWidget):
                 self.model.filter,
                 text=self.search.text(),
                 consultant_id=self.scope.currentData(),
-                stage=self.stage.currentData(),
+                stage=Stage(self.stage.currentData()) if self.stage.currentData() else None,
                 include_closed=self.include_closed.isChecked(),
             )
         )
@@ -162,10 +162,16 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
 
     def _build_menus(self) -> None:
-        def action(text: str, shortcut: QKeySequence | str | None, slot) -> QAction:
+        def action(text: str, shortcut: QKeySequence.StandardKey | str | None, slot, extra: str = "") -> QAction:
             act = QAction(text, self)
-            if shortcut:
-                act.setShortcut(QKeySequence(shortcut))
+            keys = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) else []
+            if isinstance(shortcut, str):
+                keys.append(QKeySequence(shortcut))
+            if extra and QKeySequence(extra) not in keys:
+                # the same keys on every platform, whatever the platform theme maps
+                keys.insert(0, QKeySequence(extra))
+            if keys:
+                act.setShortcuts(keys)
             act.triggered.connect(slot)
             self.addAction(act)
             return act
@@ -185,7 +191,7 @@ class MainWindow(QMainWindow):
         self.find_action = action(
             self.tr("&Zoeken"), QKeySequence.StandardKey.Find, self.focus_search
         )
-        quit_action = action(self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close)
+        quit_action = action(self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close, "Ctrl+Q")
         about = action(self.tr("&Over wmo_desk"), None, self.about)
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
         file_menu.addActions([self.new_action, self.open_action, self.close_tab_action])

@@ -194,7 +194,7 @@ class MeldingDialog(QDialog):
             prefix=self.prefix.text(),
             surname=self.surname.text(),
             birth_date=date_value(self.birth_date),
-            sex=self.sex.currentData(),
+            sex=Sex(self.sex.currentData()),
             street=self.street.text(),
             house_number=self.house_number.text(),
             house_number_addition=self.addition.text(),
@@ -204,8 +204,8 @@ class MeldingDialog(QDialog):
             phone=self.phone.text(),
             email=self.email.text(),
             melding_date=date_value(self.melding_date),
-            reported_by=self.reported_by.currentData(),
-            channel=self.channel.currentData(),
+            reported_by=Reporter(self.reported_by.currentData()),
+            channel=Channel(self.channel.currentData()),
             request_text=self.request_text.toPlainText(),
         )
 

@@ -1,0 +1,1 @@
+"""Speed measurements, each beside a baseline measured in the same run."""
