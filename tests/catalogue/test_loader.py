@@ -333,3 +333,67 @@ def test_duplicate_location_id(tmp_path: Path) -> None:
     first = data["providers"][0]["locations"][0]["id"]
     data["providers"][1]["locations"][0]["id"] = first
     assert refused(write(tmp_path, data)).field == "providers[1].locations[0].id"
+
+
+# --- checks added after review of the loader ---------------------------------------------
+
+
+def _bno_o_data():
+    import json
+
+    from wmo_desk.paths import resources_dir
+
+    return json.loads((resources_dir() / "catalogues" / "bno-o.json").read_text(encoding="utf-8"))
+
+
+def _refused(tmp_path, data, raw=None):
+    import json
+
+    import pytest
+
+    from wmo_desk.catalogue.loader import CatalogueError, load_catalogue
+
+    path = tmp_path / "regio.json"
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(path)
+    return info.value
+
+
+def test_not_utf8_is_refused_in_dutch(tmp_path):
+    err = _refused(tmp_path, None, raw='{"region_name": "Cuijk \u00eb"}'.encode("cp1252"))
+    assert "UTF-8" in err.message and "regio.json" in err.message
+
+
+def test_out_of_range_coordinates_and_wrong_model_are_explained_in_dutch(tmp_path):
+    data = _bno_o_data()
+    data["municipalities"][0]["latitude"] = 40.0
+    err = _refused(tmp_path, data)
+    assert err.field == "municipalities[0].latitude"
+    assert "moet minstens 50.7" in err.message
+    data = _bno_o_data()
+    data["model"] = "per-uur"
+    err = _refused(tmp_path, data)
+    assert err.field == "model" and "niet toegestaan" in err.message
+
+
+def test_location_outside_the_region_and_overfull_bw_location_are_refused(tmp_path):
+    data = _bno_o_data()
+    data["providers"][0]["locations"][0]["municipality_code"] = "0363"
+    err = _refused(tmp_path, data)
+    assert err.field == "providers[0].locations[0].municipality_code"
+    data = _bno_o_data()
+    loc = data["providers"][0]["locations"][0]
+    loc["bw_places"], loc["bw_clients"] = 4, 5
+    err = _refused(tmp_path, data)
+    assert err.field == "providers[0].locations[0].bw_clients"
+
+
+def test_duplicate_municipality_is_refused(tmp_path):
+    data = _bno_o_data()
+    data["municipalities"].append(dict(data["municipalities"][0]))
+    err = _refused(tmp_path, data)
+    assert err.field == f"municipalities[{len(data['municipalities']) - 1}]"

@@ -127,3 +127,11 @@ def test_urgency_window():
     d = next_deadline(case, date(2026, 4, 8))
     assert d.is_urgent(date(2026, 4, 8))  # 5 days left
     assert not d.is_urgent(date(2026, 4, 7))  # 6 days left
+
+
+def test_a_term_that_ended_before_the_hold_is_not_shown_as_on_hold():
+    hold = HoldPeriod(start=date(2026, 3, 20), reason="Opname")
+    case = make_case(date(2026, 3, 2), stage=Stage.ONDERZOEK, holds=(hold,))
+    deadlines = {d.kind: d for d in case_deadlines(case, date(2026, 3, 25))}
+    assert not deadlines[DeadlineKind.PERSOONLIJK_PLAN].on_hold
+    assert deadlines[DeadlineKind.ONDERZOEK].on_hold

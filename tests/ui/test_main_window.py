@@ -113,7 +113,9 @@ def test_open_a_case_with_enter_and_move_it_on(qtbot, demo_ctx, answer_modal):
     answer_modal(lambda d: d.ok_button.click())
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert "Fase:</b> Onderzoek" in view.stage_label.text()
-    assert view.timeline.model().index(0, 2).data().startswith("Fase gewijzigd: Melding → Onderzoek")
+    assert (
+        view.timeline.model().index(0, 2).data().startswith("Fase gewijzigd: Melding → Onderzoek")
+    )
     # the caseload followed: the case left the 'Melding' filter
     assert name not in names(window)
     assert QKeySequence("Ctrl+W") in window.close_tab_action.shortcuts()

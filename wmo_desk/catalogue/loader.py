@@ -46,6 +46,22 @@ def _field_path(loc: Iterable[object]) -> str:
 
 def _translate(error: dict) -> str:
     kind, msg = error.get("type", ""), error.get("msg", "")
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    bounds = {
+        "greater_than_equal": "minstens {ge}",
+        "less_than_equal": "hoogstens {le}",
+        "greater_than": "groter dan {gt}",
+        "less_than": "kleiner dan {lt}",
+    }
+    if kind in bounds:
+        return f"waarde {value} moet " + bounds[kind].format(**ctx)
+    if kind in ("literal_error", "enum"):
+        return f"waarde '{value}' is niet toegestaan (toegestaan: {ctx.get('expected', '')})"
+    if kind == "too_short":
+        return "mag niet leeg zijn"
+    if kind == "too_long":
+        return f"te lang (hoogstens {ctx.get('max_length')} tekens)"
     if kind == "missing":
         return "dit veld ontbreekt"
     if kind == "extra_forbidden":
@@ -54,19 +70,27 @@ def _translate(error: dict) -> str:
         return f"waarde '{error.get('input')}' heeft niet de juiste vorm"
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
-    if kind.startswith(("int_", "float_", "date_", "bool_", "string_type", "list_type")):
-        return f"ongeldige waarde '{error.get('input')}' ({msg})"
-    return msg
+    if kind.startswith(
+        ("int_", "float_", "date_", "bool_", "string_type", "list_type", "dict_type", "model_type")
+    ):
+        return f"ongeldige waarde '{value}' (verkeerd type)"
+    return f"ongeldige waarde '{value}'"
 
 
 def parse_catalogue(raw: bytes | str, path: Path | str = "catalogus") -> Catalogue:
     """Validate ``raw`` JSON text and return the catalogue; raise :class:`CatalogueError`."""
     try:
         data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise CatalogueError(path, "", "het bestand is niet in UTF-8 opgeslagen") from None
     except json.JSONDecodeError as exc:
         raise CatalogueError(
             path, "", f"geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"
         ) from None
+    if not isinstance(data, dict):
+        raise CatalogueError(
+            path, "", "het bestand moet één JSON-object zijn, geen lijst of losse waarde"
+        )
     try:
         model = CatalogueIn.model_validate(data)
     except ValidationError as exc:
@@ -85,9 +109,20 @@ def load_catalogue(path: Path | str) -> Catalogue:
     return parse_catalogue(raw, path)
 
 
+def _unique(codes: list[str], path: Path | str, field: str, what: str) -> set[str]:
+    seen: set[str] = set()
+    for i, code in enumerate(codes):
+        if code in seen:
+            raise CatalogueError(path, f"{field}[{i}]", f"{what} '{code}' komt dubbel voor")
+        seen.add(code)
+    return seen
+
+
 def _check_references(model: CatalogueIn, path: Path | str) -> None:
-    municipalities = {m.cbs_code for m in model.municipalities}
-    care_forms = {c.code for c in model.care_forms}
+    municipalities = _unique(
+        [m.cbs_code for m in model.municipalities], path, "municipalities", "gemeentecode"
+    )
+    care_forms = _unique([c.code for c in model.care_forms], path, "care_forms", "zorgvormcode")
     products: set[str] = set()
     if model.centrumgemeente not in municipalities:
         raise CatalogueError(path, "centrumgemeente", "is geen gemeente van deze regio")
@@ -129,6 +164,19 @@ def _check_references(model: CatalogueIn, path: Path | str) -> None:
                     f"locatie-id '{location.id}' komt dubbel voor",
                 )
             location_ids.add(location.id)
+            where = f"providers[{i}].locations[{j}]"
+            if location.municipality_code not in municipalities:
+                raise CatalogueError(
+                    path,
+                    f"{where}.municipality_code",
+                    f"gemeente '{location.municipality_code}' hoort niet bij deze regio",
+                )
+            if location.bw_clients is not None and (
+                location.bw_places is None or location.bw_clients > location.bw_places
+            ):
+                raise CatalogueError(
+                    path, f"{where}.bw_clients", "meer cliënten dan plaatsen (bw_places)"
+                )
     for i, assignment in enumerate(model.area_assignments):
         if assignment.provider_id not in provider_ids:
             raise CatalogueError(
@@ -136,6 +184,13 @@ def _check_references(model: CatalogueIn, path: Path | str) -> None:
                 f"area_assignments[{i}].provider_id",
                 f"onbekende aanbieder '{assignment.provider_id}'",
             )
+        for j, code in enumerate(assignment.municipality_codes):
+            if code not in municipalities:
+                raise CatalogueError(
+                    path,
+                    f"area_assignments[{i}].municipality_codes[{j}]",
+                    f"onbekende gemeente '{code}'",
+                )
         if assignment.care_form not in care_forms:
             raise CatalogueError(
                 path,

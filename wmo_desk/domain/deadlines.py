@@ -118,13 +118,16 @@ def case_deadlines(case: Case, today: date) -> list[Deadline]:
         if case.stage not in stages or start is None:
             continue
         due, hold_days = extend_for_holds(start, start + term, case.holds, today)
+        running = case.current_hold
+        # Only a hold that began while this term ran stops it; a term that had already ended stays ended.
+        stopped = running is not None and start <= running.start <= due
         result.append(
             Deadline(
                 kind=kind,
                 start=start,
                 due=next_term_end_day(due),
                 hold_days=hold_days,
-                on_hold=case.is_on_hold,
+                on_hold=stopped,
                 binding=binding,
             )
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from wmo_desk.domain.cases import (
     Case,
@@ -204,6 +204,7 @@ def fill_demo(ctx: AppContext, case_count: int = 30, seed: int = 2015) -> None:
                     text="Melding geregistreerd",
                     actor_id=consultant.id,
                     actor_name=consultant.name,
+                    at=_at(melding),
                 )
             ]
             case, events = _walk_to(case, stage, melding, today, rng, actor, events)
@@ -211,8 +212,13 @@ def fill_demo(ctx: AppContext, case_count: int = 30, seed: int = 2015) -> None:
                 case, event = put_on_hold(
                     case, today - timedelta(days=4), "Cliënt is opgenomen in het ziekenhuis", actor
                 )
-                events.append(event)
+                events.append(replace(event, at=_at(today - timedelta(days=4))))
             cases.save(case, today, tuple(events))
+
+
+def _at(day: date) -> datetime:
+    """A plausible office time on ``day`` for demo timeline entries."""
+    return datetime.combine(day, time(10, 30), tzinfo=UTC)
 
 
 def _walk_to(
@@ -234,15 +240,17 @@ def _walk_to(
             ]
         )
         case, event = close_case(case, reason, on, "", actor)
-        return case, [*events, event]
+        return case, [*events, replace(event, at=_at(on))]
     day = melding
     for step in _PATH[: _PATH.index(stage) + 1] if stage in _PATH else []:
         gap = rng.randint(3, 12) if step is not Stage.BESLUIT else rng.randint(2, 12)
         if step is Stage.AANVRAAG and stage is Stage.AANVRAAG:
-            day = max(melding, today - timedelta(days=_AANVRAAG_AGES[rng.randrange(len(_AANVRAAG_AGES))]))
+            day = max(
+                melding, today - timedelta(days=_AANVRAAG_AGES[rng.randrange(len(_AANVRAAG_AGES))])
+            )
         else:
             day = min(today, day + timedelta(days=gap))
         day = max(day, melding)
         case, event = move_to_stage(case, step, day, actor)
-        events.append(replace(event))
+        events.append(replace(event, at=_at(day)))
     return case, events

@@ -64,6 +64,8 @@ class DeadlinesModel(QAbstractTableModel):
         parts = []
         if d.on_hold:
             parts.append("opgeschort: termijn staat stil")
+        elif d.is_overdue(self._today) and not d.binding:
+            parts.append("verstreken")
         else:
             parts.append(days_left_text(d.days_left(self._today)))
         if d.hold_days:

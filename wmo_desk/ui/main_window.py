@@ -162,9 +162,15 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
 
     def _build_menus(self) -> None:
-        def action(text: str, shortcut: QKeySequence.StandardKey | str | None, slot, extra: str = "") -> QAction:
+        def action(
+            text: str, shortcut: QKeySequence.StandardKey | str | None, slot, extra: str = ""
+        ) -> QAction:
             act = QAction(text, self)
-            keys = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) else []
+            keys = (
+                QKeySequence.keyBindings(shortcut)
+                if isinstance(shortcut, QKeySequence.StandardKey)
+                else []
+            )
             if isinstance(shortcut, str):
                 keys.append(QKeySequence(shortcut))
             if extra and QKeySequence(extra) not in keys:
@@ -191,7 +197,9 @@ class MainWindow(QMainWindow):
         self.find_action = action(
             self.tr("&Zoeken"), QKeySequence.StandardKey.Find, self.focus_search
         )
-        quit_action = action(self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close, "Ctrl+Q")
+        quit_action = action(
+            self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close, "Ctrl+Q"
+        )
         about = action(self.tr("&Over wmo_desk"), None, self.about)
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
         file_menu.addActions([self.new_action, self.open_action, self.close_tab_action])

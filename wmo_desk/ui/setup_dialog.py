@@ -78,7 +78,10 @@ class SetupDialog(QDialog):
         choice = self._choices[self.region.currentIndex()]
         try:
             profile = self._ctx.profiles.set_up(
-                choice, self.municipality.currentData(), self.name.text(), Role(self.role.currentData())
+                choice,
+                self.municipality.currentData(),
+                self.name.text(),
+                Role(self.role.currentData()),
             )
         except FieldErrors as exc:
             self.rows.show(exc.errors)
