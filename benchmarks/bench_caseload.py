@@ -99,11 +99,13 @@ def main() -> None:
     model = window.caseload.model
     base = model.filter
 
-    def timed(action) -> float:
+    def timed(action, paint: bool = False) -> float:
         samples = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
             action()
+            if paint and model.rowCount():
+                model.index(0, 0).data()  # what the view asks for first: the top page
             samples.append(time.perf_counter() - t0)
         return _median_ms(samples)
 
@@ -117,7 +119,7 @@ def main() -> None:
         "all open cases (reload)": lambda: model.set_filter(base),
     }
     model.set_filter(base)
-    rows_in_memory = [model.summary(i) for i in range(model.rowCount())]
+    rows_in_memory = list(ctx.caseload.summaries(base))
     floors = {
         "filter on name 'jans'": lambda: [
             r for r in rows_in_memory if "jans" in r.client_name.lower()
@@ -138,7 +140,7 @@ def main() -> None:
         f"  {'operation':30} {'wmo_desk (SQL + model)':>24} {'floor (list in memory)':>24} {'ratio':>7}"
     )
     for name, op in ops.items():
-        ours = timed(op)
+        ours = timed(op, paint=True)
         floor = timed(floors[name])
         print(f"  {name:30} {ours:21.1f} ms {floor:21.1f} ms {ours / max(floor, 0.01):7.1f}")
     ctx.close()

@@ -17,10 +17,24 @@ class CaseloadService:
         self._clock = clock
         self._refreshed_on = None
 
-    def summaries(self, flt: CaseloadFilter) -> list[CaseSummary]:
+    def _refresh(self, session) -> None:
         today = self._clock.today()
+        if self._refreshed_on != today:
+            CaseRepository(session).refresh_deadlines(today)
+            self._refreshed_on = today
+
+    def case_ids(self, flt: CaseloadFilter) -> list[str]:
+        """The ids of the cases ``flt`` selects, in its order."""
         with self._db.session() as session:
-            if self._refreshed_on != today:
-                CaseRepository(session).refresh_deadlines(today)
-                self._refreshed_on = today
+            self._refresh(session)
+            return CaseloadRepository(session).case_ids(flt)
+
+    def summaries_for(self, case_ids: list[str]) -> dict[str, CaseSummary]:
+        """The caseload rows of ``case_ids``, keyed by id."""
+        with self._db.session() as session:
+            return CaseloadRepository(session).summaries_for(case_ids)
+
+    def summaries(self, flt: CaseloadFilter) -> list[CaseSummary]:
+        with self._db.session() as session:
+            self._refresh(session)
             return CaseloadRepository(session).summaries(flt)

@@ -11,10 +11,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from wmo_desk.domain.bsn import mask_bsn
 from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary, SortKey
+from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.postcode import format_postcode
 from wmo_desk.ui.display import days_left_text, short_date
 
 URGENT_DAYS = 5
+PAGE_SIZE = 200
 _URGENT = QColor("#fff1c2")
 _OVERDUE = QColor("#f8d0d0")
 _OVERDUE_TEXT = QColor("#9b1c1c")
@@ -33,24 +35,27 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseloadModel(QAbstractTableModel):
-    """Caseload rows from a loader; sorting and filtering are new queries, not widget work.
+    """Caseload rows; sorting and filtering are new queries, not widget work.
 
-    The model keeps only light :class:`CaseSummary` rows; the view asks for the few
-    that are visible, so 50,000 cases stay smooth.
+    The model keeps the ordered case ids; the details of a row are read a page at a time
+    when the view shows it, so 50,000 cases stay smooth.
     """
 
     def __init__(
         self,
-        loader: Callable[[CaseloadFilter], list[CaseSummary]],
+        ids: Callable[[CaseloadFilter], list[str]],
+        rows: Callable[[list[str]], dict[str, CaseSummary]],
         today: Callable[[], date],
         flt: CaseloadFilter,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._loader = loader
+        self._ids_for = ids
+        self._rows_for = rows
         self._today = today
         self._filter = flt
-        self._rows: list[CaseSummary] = []
+        self._ids: list[str] = []
+        self._pages: dict[int, list[CaseSummary]] = {}
 
     # --- loading ------------------------------------------------------------------------
 
@@ -63,20 +68,37 @@ class CaseloadModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Ask for the ordered ids again; row details are fetched when they are shown."""
         self.beginResetModel()
-        self._rows = self._loader(self._filter)
+        self._ids = self._ids_for(self._filter)
+        self._pages = {}
         self.endResetModel()
 
     def summary(self, row: int) -> CaseSummary:
-        return self._rows[row]
+        """The row's details, fetched with the rest of its page on first use."""
+        page = row // PAGE_SIZE
+        if page not in self._pages:
+            ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            found = self._rows_for(ids)
+            # a case deleted in between would be missing: keep the page aligned anyway
+            self._pages[page] = [found.get(i) or self._vanished(i) for i in ids]
+        return self._pages[page][row % PAGE_SIZE]
+
+    def _vanished(self, case_id: str) -> CaseSummary:
+        return CaseSummary(
+            case_id, "(verwijderd)", "", "", Stage.AFGESLOTEN, False, None, None, "", date.min
+        )
 
     def row_of(self, case_id: str) -> int | None:
-        return next((i for i, s in enumerate(self._rows) if s.case_id == case_id), None)
+        try:
+            return self._ids.index(case_id)
+        except ValueError:
+            return None
 
     # --- Qt model -----------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -97,7 +119,7 @@ class CaseloadModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        s = self._rows[index.row()]
+        s = self.summary(index.row())
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(s, col)

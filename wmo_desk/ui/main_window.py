@@ -67,7 +67,9 @@ class CaseloadPanel(QWidget):
             municipality_code=ctx.profile.municipality_code,
             consultant_id=self.scope.currentData(),
         )
-        self.model = CaseloadModel(ctx.caseload.summaries, ctx.clock.today, flt, self)
+        self.model = CaseloadModel(
+            ctx.caseload.case_ids, ctx.caseload.summaries_for, ctx.clock.today, flt, self
+        )
         self.table = QTableView()
         self.table.setObjectName("caseload")
         self.table.setModel(self.model)

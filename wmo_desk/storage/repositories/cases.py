@@ -17,8 +17,10 @@ from wmo_desk.domain.cases import (
     Reporter,
     Stage,
 )
-from wmo_desk.domain.deadlines import next_deadline
+from wmo_desk.domain.deadlines import DeadlineKind, next_deadline
 from wmo_desk.storage.tables import CaseEventRow, CaseRow
+
+_INFORMATIONAL = [k.value for k in (DeadlineKind.PERSOONLIJK_PLAN, DeadlineKind.BEZWAAR)]
 
 
 def _holds_to_json(holds: tuple[HoldPeriod, ...]) -> list[dict]:
@@ -164,7 +166,12 @@ class CaseRepository:
             select(CaseRow).where(
                 CaseRow.deleted.is_(False),
                 CaseRow.stage != Stage.AFGESLOTEN.value,
-                (CaseRow.on_hold.is_(True)) | (CaseRow.next_deadline < today),
+                # binding terms stay put once overdue; only a hold or a passed
+                # informational term (persoonlijk plan, bezwaar) can move the next deadline
+                (CaseRow.on_hold.is_(True))
+                | (
+                    (CaseRow.next_deadline < today) & CaseRow.next_deadline_kind.in_(_INFORMATIONAL)
+                ),
             )
         )
         count = 0
