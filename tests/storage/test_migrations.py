@@ -43,3 +43,32 @@ def test_reopening_backs_up_first_and_keeps_five(tmp_path):
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
     restored.close()
+
+
+def test_a_database_from_the_first_release_upgrades_with_its_data(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from wmo_desk.storage.database import make_engine
+
+    path = tmp_path / "old.sqlite"
+    url = f"sqlite:///{path}"
+    command.upgrade(alembic_config(url), "0001")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('region_code', 'BNO-O')"))
+        conn.execute(
+            text(
+                "INSERT INTO users (id, name, role, municipality_code, created_at, modified_at, pending, deleted)"
+                " VALUES ('u1', 'Sanne de Wit', 'consulent', '0828', '2026-01-01', '2026-01-01', 1, 0)"
+            )
+        )
+    engine.dispose()
+    db = Database.open_file(path)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT value FROM settings")).scalar() == "BNO-O"
+        assert conn.execute(text("SELECT name FROM users")).scalar() == "Sanne de Wit"
+        columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(conversations)")]
+        assert "current_section" in columns and "verslag_signed_on" in columns
+    db.close()
+    assert list((tmp_path / "backups").glob("old-*.sqlite")), "the old file was backed up first"

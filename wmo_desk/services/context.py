@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wmo_desk.paths import resources_dir
+from wmo_desk.services.assessment import AssessmentService
 from wmo_desk.services.caseload import CaseloadService
 from wmo_desk.services.cases import CaseService
 from wmo_desk.services.catalogue import CatalogueService
@@ -34,6 +35,7 @@ class AppContext:
         self.intake: IntakeService
         self.cases: CaseService
         self.caseload: CaseloadService
+        self.assessment: AssessmentService
         loaded = self.profiles.load()
         if loaded:
             self.activate(loaded)
@@ -54,6 +56,7 @@ class AppContext:
         self.intake = IntakeService(self.db, self.clock, profile, self.catalogues)
         self.cases = CaseService(self.db, self.clock, profile)
         self.caseload = CaseloadService(self.db, self.clock)
+        self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
 
     def close(self) -> None:
         self.db.close()

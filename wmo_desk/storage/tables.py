@@ -129,6 +129,35 @@ class ConversationRow(SyncMixin, Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     answers: Mapped[dict] = mapped_column(JsonText, default=dict)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Which section the consultant was in, so reopening continues exactly there.
+    current_section: Mapped[str] = mapped_column(String(100), default="")
+    verslag_signed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class FormSnapshotRow(Base):
+    """The exact form definition a conversation used, kept even after forms/ changes."""
+
+    __tablename__ = "form_snapshots"
+
+    form_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    definition: Mapped[dict] = mapped_column(JsonText)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class CaseResultRow(SyncMixin, Base):
+    """A result the support must achieve (resultaat), in the region's product model."""
+
+    __tablename__ = "case_results"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    care_form: Mapped[str] = mapped_column(String(40))
+    product_code: Mapped[str] = mapped_column(String(5), default="")
+    result_area: Mapped[str] = mapped_column(String(10), default="")
+    level: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    household_member: Mapped[str] = mapped_column(String(200), default="")
 
 
 class ZrmAssessmentRow(SyncMixin, Base):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,8 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
+from wmo_desk.ui.results_view import ResultsPanel
+from wmo_desk.ui.zrm_view import ZrmPanel
 
 
 class DeadlinesModel(QAbstractTableModel):
@@ -169,11 +172,21 @@ class CaseViewWidget(QWidget):
         history = QGroupBox(self.tr("Tijdlijn"))
         QVBoxLayout(history).addWidget(self.timeline)
 
+        overview = QWidget()
+        overview_layout = QVBoxLayout(overview)
+        overview_layout.addWidget(process)
+        overview_layout.addWidget(request_box)
+        overview_layout.addWidget(history, 1)
+        self.sections = QTabWidget()
+        self.sections.setObjectName("case_sections")
+        self.sections.addTab(overview, self.tr("&Overzicht"))
+        self.zrm = ZrmPanel(ctx, case_id)
+        self.results = ResultsPanel(ctx, case_id)
+        self.sections.addTab(self.zrm, self.tr("&ZRM"))
+        self.sections.addTab(self.results, self.tr("&Resultaten"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(process)
-        layout.addWidget(request_box)
-        layout.addWidget(history, 1)
+        layout.addWidget(self.sections, 1)
         self.view: CaseView | None = None
         self.refresh()
 

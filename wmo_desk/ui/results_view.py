@@ -1,0 +1,222 @@
+"""Agreed results in a case, in the region's own product model (matrix or product per care form)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk.domain.errors import FieldErrors
+from wmo_desk.domain.results import (
+    HVB_LEVELS,
+    CaseResult,
+    matrix_product,
+    result_areas,
+    uses_result_matrix,
+)
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.display import long_date
+from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+
+
+class ResultsModel(QAbstractTableModel):
+    """The results of one case."""
+
+    HEADERS = ("Voor", "Zorgvorm", "Resultaat / product", "Beschrijving", "Termijn")
+
+    def __init__(
+        self,
+        results: list[CaseResult],
+        names: dict[str, str],
+        products: dict[str, str],
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.results = results
+        self._names = names
+        self._products = products
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.results)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self.results[index.row()]
+        product = self._products.get(r.product_code, r.product_code)
+        cell = f"{r.result_area} {r.level}: {product}" if r.result_area else product
+        return (
+            r.household_member or "cliënt",
+            self._names.get(r.care_form, r.care_form),
+            cell,
+            r.description,
+            f"tot {long_date(r.term_end)}" if r.term_end else "",
+        )[index.column()]
+
+
+class ResultsPanel(QWidget):
+    """List and add results; what the support must achieve and by when.
+
+    Signals:
+        changed(): a result was added or removed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.case_id = case_id
+        self._catalogue = catalogue = ctx.catalogues.current()
+        self._names = {c.code: c.name for c in catalogue.care_forms}
+        self._products = {p.code: p.name for p in catalogue.products}
+        self.table = QTableView()
+        self.table.setObjectName("results")
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.remove_button = QPushButton(self.tr("Resultaat &verwijderen"))
+        self.remove_button.clicked.connect(self.remove_selected)
+
+        self.rows = ErrorRows()
+        self.care_form = QComboBox()
+        for c in catalogue.care_forms:
+            self.care_form.addItem(c.name, c.code)
+        self.result_area = QComboBox()
+        self.level = QComboBox()
+        for level in HVB_LEVELS:
+            self.level.addItem(level, level)
+        self.product = QComboBox()
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(70)
+        self.description.setPlaceholderText(
+            self.tr("Wat moet de ondersteuning bereiken, in woorden van de cliënt")
+        )
+        self.term_end = date_edit(ctx.clock.today() + timedelta(days=365), allow_blank=True)
+        self.member = QLineEdit()
+        self.member.setPlaceholderText(
+            self.tr("leeg = de cliënt zelf; anders naam van het gezinslid")
+        )
+        form = QFormLayout()
+        self.rows.add(form, "care_form", self.tr("&Zorgvorm"), self.care_form)
+        self.rows.add(form, "result_area", self.tr("Resultaat&gebied"), self.result_area)
+        self.rows.add(form, "level", self.tr("&Afstand tot resultaat"), self.level)
+        self.rows.add(form, "product_code", self.tr("&Product"), self.product)
+        self.rows.add(form, "description", self.tr("&Beschrijving *"), self.description)
+        self.rows.add(form, "term_end", self.tr("&Termijn tot *"), self.term_end)
+        self.rows.add(form, "household_member", self.tr("Voor (huishouden)"), self.member)
+        self._form = form
+        self.add_button = QPushButton(self.tr("Resultaat &toevoegen"))
+        self.add_button.clicked.connect(self.add)
+        box = QGroupBox(self.tr("Nieuw resultaat (één huishouden, één plan)"))
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        box_layout.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.remove_button)
+        layout.addLayout(row)
+        layout.addWidget(box)
+        self.care_form.currentIndexChanged.connect(self._care_form_changed)
+        self._care_form_changed()
+        self.refresh()
+
+    def _set_row_visible(self, name: str, visible: bool) -> None:
+        self._form.setRowVisible(self.rows.widgets[name].parentWidget(), visible)
+
+    def _care_form_changed(self) -> None:
+        code = self.care_form.currentData()
+        matrix = uses_result_matrix(self._catalogue, code)
+        self.result_area.clear()
+        for area, name in result_areas(self._catalogue, code):
+            self.result_area.addItem(name, area)
+        self.product.clear()
+        for p in self._catalogue.products:
+            if p.care_form == code:
+                self.product.addItem(f"{p.code} – {p.name}", p.code)
+        self._set_row_visible("result_area", matrix)
+        self._set_row_visible("level", matrix)
+        self._set_row_visible("product_code", not matrix)
+
+    def refresh(self) -> None:
+        self.table.setModel(
+            ResultsModel(
+                self._ctx.assessment.results(self.case_id), self._names, self._products, self
+            )
+        )
+
+    def current_result(self) -> CaseResult:
+        code = self.care_form.currentData()
+        if uses_result_matrix(self._catalogue, code):
+            area, level = self.result_area.currentData() or "", self.level.currentData() or ""
+            product = matrix_product(self._catalogue, code, area, level)
+            product_code = product.code if product else ""
+        else:
+            area, level, product_code = "", "", self.product.currentData() or ""
+        return CaseResult(
+            case_id=self.case_id,
+            care_form=code,
+            product_code=product_code,
+            result_area=area,
+            level=level,
+            description=self.description.toPlainText().strip(),
+            term_end=date_value(self.term_end),
+            household_member=self.member.text().strip(),
+        )
+
+    def add(self) -> None:
+        try:
+            self._ctx.assessment.save_result(self.current_result())
+        except FieldErrors as exc:
+            self.rows.show(exc.errors)
+            return
+        self.rows.show({})
+        self.description.clear()
+        self.member.clear()
+        self.refresh()
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        result = self.table.model().results[index.row()]
+        answer = QMessageBox.question(
+            self,
+            self.tr("Resultaat verwijderen?"),
+            self.tr("Het resultaat '%s' verwijderen?") % result.description[:60],
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._ctx.assessment.remove_result(self.case_id, result.id)
+            self.refresh()
+            self.changed.emit()
