@@ -62,6 +62,9 @@ def build_profile(folder: Path, cases: int, seed: int = 7) -> None:
         fill_case_row(row, case, today)
         client_rows.append(_as_dict(crow, ClientRow))
         case_rows.append(_as_dict(row, CaseRow))
+    if not client_rows:
+        ctx.close()
+        return
     with ctx.db.session() as session:
         session.execute(insert(ClientRow), client_rows)
         session.execute(insert(CaseRow), case_rows)

@@ -1,4 +1,4 @@
-"""The keukentafelgesprek as recorded data (the guided form engine comes with issue 3)."""
+"""The keukentafelgesprek as recorded data: answers tied to the form version they were given in."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ class Conversation:
     place: str = ""
     answers: dict[str, object] = field(default_factory=dict)
     completed: bool = False
+    current_section: str = ""
+    verslag_signed_on: date | None = None
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
     modified_at: datetime = field(default_factory=utcnow)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wmo_desk.paths import resources_dir
+from wmo_desk.paths import forms_dir, resources_dir
 from wmo_desk.services.assessment import AssessmentService
 from wmo_desk.services.caseload import CaseloadService
 from wmo_desk.services.cases import CaseService
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
+from wmo_desk.services.conversation import ConversationService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.storage.database import Database
@@ -36,6 +37,7 @@ class AppContext:
         self.cases: CaseService
         self.caseload: CaseloadService
         self.assessment: AssessmentService
+        self.conversation: ConversationService
         loaded = self.profiles.load()
         if loaded:
             self.activate(loaded)
@@ -57,6 +59,7 @@ class AppContext:
         self.cases = CaseService(self.db, self.clock, profile)
         self.caseload = CaseloadService(self.db, self.clock)
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
+        self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
 
     def close(self) -> None:
         self.db.close()

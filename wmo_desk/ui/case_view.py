@@ -24,6 +24,7 @@ from wmo_desk.services.cases import CaseView
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
+from wmo_desk.ui.conversation_view import ConversationPanel
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.results_view import ResultsPanel
 from wmo_desk.ui.zrm_view import ZrmPanel
@@ -180,6 +181,9 @@ class CaseViewWidget(QWidget):
         self.sections = QTabWidget()
         self.sections.setObjectName("case_sections")
         self.sections.addTab(overview, self.tr("&Overzicht"))
+        self.conversation = ConversationPanel(ctx, case_id)
+        self.conversation.changed.connect(self._after)
+        self.sections.addTab(self.conversation, self.tr("&Gesprek"))
         self.zrm = ZrmPanel(ctx, case_id)
         self.results = ResultsPanel(ctx, case_id)
         self.sections.addTab(self.zrm, self.tr("&ZRM"))
@@ -232,6 +236,10 @@ class CaseViewWidget(QWidget):
         self.hold_button.setVisible(open_case and hold is None)
         self.resume_button.setVisible(hold is not None)
         self.close_button.setVisible(open_case)
+
+    def save_now(self) -> None:
+        """Write whatever is still unsaved (the tab or the window is closing)."""
+        self.conversation.save_now()
 
     def _after(self) -> None:
         self.refresh()

@@ -252,6 +252,8 @@ class MainWindow(QMainWindow):
     def close_tab(self, index: int) -> None:
         if index > 0:
             widget = self.tabs.widget(index)
+            if isinstance(widget, CaseViewWidget):
+                widget.save_now()
             self.tabs.removeTab(index)
             widget.deleteLater()
 
@@ -261,6 +263,13 @@ class MainWindow(QMainWindow):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):
                 widget.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        for i in range(1, self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseViewWidget):
+                widget.save_now()
+        super().closeEvent(event)
 
     def about(self) -> None:
         QMessageBox.about(

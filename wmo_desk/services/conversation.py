@@ -1,0 +1,129 @@
+"""The keukentafelgesprek of a case: which form, the answers (saved continuously), completion."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from wmo_desk.domain.cases import TRANSITIONS, Stage, move_to_stage
+from wmo_desk.domain.conversation import Conversation
+from wmo_desk.domain.errors import UserError
+from wmo_desk.domain.forms import FormDefinition, Question, from_dict, missing_required, to_dict
+from wmo_desk.formdefs.loader import FormDefinitionError, available_forms, latest
+from wmo_desk.services.clock import Clock
+from wmo_desk.services.profile import Profile
+from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.audit import AuditRepository
+from wmo_desk.storage.repositories.cases import CaseRepository
+from wmo_desk.storage.repositories.conversations import ConversationRepository
+
+log = logging.getLogger(__name__)
+
+FORM_ID = "keukentafelgesprek"
+
+
+class ConversationService:
+    """Starts conversations, keeps their answers and the exact form version they used."""
+
+    def __init__(self, db: Database, clock: Clock, profile: Profile, forms_dir: Path) -> None:
+        self._db = db
+        self._clock = clock
+        self._profile = profile
+        self._forms_dir = forms_dir
+        self._forms: list[FormDefinition] | None = None
+        self.form_errors: list[FormDefinitionError] = []
+
+    def offered_forms(self) -> list[FormDefinition]:
+        """Valid forms in forms/; malformed ones are in :attr:`form_errors` and not offered."""
+        if self._forms is None:
+            self._forms, self.form_errors = available_forms(self._forms_dir)
+            for error in self.form_errors:
+                log.warning("form definition refused: %s", error.message)
+        return self._forms
+
+    def for_case(self, case_id: str) -> tuple[Conversation, FormDefinition] | None:
+        """The case's conversation with the definition it was held with, or None."""
+        with self._db.session() as session:
+            repo = ConversationRepository(session)
+            conversation = repo.for_case(case_id)
+            if conversation is None:
+                return None
+            data = repo.snapshot(conversation.form_id, conversation.form_version)
+        if data is None:
+            raise UserError("Formulier ontbreekt", "Het gespreksformulier van dit gesprek is niet bewaard.")
+        return conversation, from_dict(data)
+
+    def start(self, case_id: str, form_id: str = FORM_ID) -> tuple[Conversation, FormDefinition]:
+        """Begin the conversation with the newest version of ``form_id``; keeps a snapshot of it."""
+        forms = self.offered_forms()
+        form = latest(forms, form_id)
+        if form is None:
+            problems = "; ".join(e.message for e in self.form_errors) or "het formulier staat niet in forms/"
+            raise UserError("Geen gespreksformulier", f"Het keukentafelgesprek kan niet starten: {problems}")
+        conversation = Conversation(
+            case_id=case_id,
+            form_id=form.form_id,
+            form_version=form.version,
+            held_on=self._clock.today(),
+            current_section=form.sections[0].id if form.sections else "",
+        )
+        user = self._profile.user
+        with self._db.session() as session:
+            case = CaseRepository(session).get(case_id)
+            if case is None:
+                raise UserError("Dossier niet gevonden", "Dit dossier bestaat niet (meer).")
+            repo = ConversationRepository(session)
+            repo.keep_snapshot(form.form_id, form.version, to_dict(form))
+            repo.add(conversation)
+            AuditRepository(session).record(user.id, "conversation.start", case.client_id, case_id)
+        return conversation, form
+
+    def save_answers(self, conversation_id: str, answers: dict, current_section: str) -> None:
+        """Autosave: store the answers as they are now (called about once a second while typing)."""
+        with self._db.session() as session:
+            ConversationRepository(session).save_answers(conversation_id, answers, current_section)
+
+    def complete(self, conversation_id: str, form: FormDefinition, answers: dict) -> list[Question]:
+        """Mark the conversation complete; returns the required questions still open (then nothing changes)."""
+        missing = missing_required(form, answers)
+        if missing:
+            return missing
+        with self._db.session() as session:
+            repo = ConversationRepository(session)
+            repo.save_answers(conversation_id, answers, "")
+            repo.set_completed(conversation_id, True)
+        return []
+
+    def record_signed(self, case_id: str, conversation_id: str, signed_on: date) -> None:
+        """The client signed the verslag on ``signed_on``: that is the aanvraag; the 2-week term starts.
+
+        The case moves to *aanvraag* (from onderzoek via verslag when needed) in the same transaction.
+        """
+        if signed_on > self._clock.today():
+            raise UserError("Ongeldige datum", "De datum van ondertekening ligt in de toekomst.")
+        user = self._profile.user
+        actor = (user.id, user.name)
+        with self._db.session() as session:
+            cases = CaseRepository(session)
+            conversations = ConversationRepository(session)
+            case = cases.get(case_id)
+            conversation = conversations.get(conversation_id)
+            if case is None or conversation is None:
+                raise UserError("Niet gevonden", "Dit dossier of gesprek bestaat niet (meer).")
+            if not conversation.completed:
+                raise UserError("Gesprek niet afgerond", "Rond het gesprek eerst af; daarna kan het verslag worden getekend.")
+            events = []
+            for step in (Stage.ONDERZOEK, Stage.VERSLAG, Stage.AANVRAAG):
+                if case.stage is not step and step in TRANSITIONS[case.stage]:
+                    case, event = move_to_stage(case, step, signed_on, actor)
+                    events.append(event)
+            if case.stage is not Stage.AANVRAAG:
+                raise UserError("Deze stap kan niet", f"Het dossier staat in fase '{case.stage.label}'.")
+            cases.save(case, self._clock.today(), tuple(events))
+            conversations.set_signed(conversation_id, signed_on)
+            AuditRepository(session).record(user.id, "verslag.signed", case.client_id, case_id)
+
+    def reload_forms(self) -> None:
+        self._forms = None
+
