@@ -138,7 +138,7 @@ def main() -> None:
     }
     print(f"\nfilter and sort over {len(rows_in_memory):,} open cases, median of {args.repeat}:")
     print(
-        f"  {'operation':30} {'wmo_desk (SQL + model)':>24} {'floor (list in memory)':>24} {'ratio':>7}"
+        f"  {'operation':30} {'wmo_desk (ids + 1st page)':>24} {'floor (list in memory)':>24} {'ratio':>7}"
     )
     for name, op in ops.items():
         ours = timed(op, paint=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,32 @@ def _setup_logging(folder: Path, verbose: bool) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
+def import_catalog(argv: list[str]) -> int:
+    """``wmo-desk import-catalog FILE [--profile DIR]``: replace the region catalogue, all or nothing."""
+    parser = argparse.ArgumentParser(prog="wmo-desk import-catalog", description="Lees een nieuwe regiocatalogus in")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--profile", type=Path, help="de gegevensmap (standaard: uw eigen profiel)")
+    args = parser.parse_args(argv)
+    from wmo_desk.domain.errors import UserError
+    from wmo_desk.services.context import AppContext
+
+    folder = args.profile or default_profile_dir()
+    ctx = AppContext.open(folder)
+    try:
+        region = ctx.profile.region_code if ctx.profile else None
+        catalogue = ctx.catalogues.import_file(args.file, expected_region=region)
+    except UserError as exc:
+        print(f"{exc.title}: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+    print(
+        f"Catalogus {catalogue.region_name} versie {catalogue.version} ingelezen: "
+        f"{len(catalogue.products)} producten, {len(catalogue.providers)} aanbieders."
+    )
+    return 0
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wmo-desk", description="wmo_desk voor Wmo-consulenten")
     parser.add_argument(
@@ -42,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import-catalog"]:
+        return import_catalog(argv[1:])
     args = parse_args(argv)
     from wmo_desk.services.context import AppContext
 
