@@ -8,7 +8,9 @@ from wmo_desk.paths import resources_dir
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "wmo_desk", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "wmo_desk", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_import_catalog_reads_a_new_version_and_refuses_a_broken_one(tmp_path):

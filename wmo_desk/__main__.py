@@ -33,7 +33,9 @@ def _setup_logging(folder: Path, verbose: bool) -> None:
 
 def import_catalog(argv: list[str]) -> int:
     """``wmo-desk import-catalog FILE [--profile DIR]``: replace the region catalogue, all or nothing."""
-    parser = argparse.ArgumentParser(prog="wmo-desk import-catalog", description="Lees een nieuwe regiocatalogus in")
+    parser = argparse.ArgumentParser(
+        prog="wmo-desk import-catalog", description="Lees een nieuwe regiocatalogus in"
+    )
     parser.add_argument("file", type=Path)
     parser.add_argument("--profile", type=Path, help="de gegevensmap (standaard: uw eigen profiel)")
     args = parser.parse_args(argv)

@@ -1,0 +1,1 @@
+"""PDF documents for clients: domain data in, PDF bytes out (reportlab and Jinja2, no Qt, no DB)."""

@@ -13,6 +13,7 @@ from wmo_desk.services.clock import Clock
 from wmo_desk.services.conversation import ConversationService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
+from wmo_desk.services.verslag import VerslagService
 from wmo_desk.storage.database import Database
 
 DATABASE_NAME = "wmo_desk.sqlite"
@@ -38,6 +39,7 @@ class AppContext:
         self.caseload: CaseloadService
         self.assessment: AssessmentService
         self.conversation: ConversationService
+        self.verslag: VerslagService
         loaded = self.profiles.load()
         if loaded:
             self.activate(loaded)
@@ -60,6 +62,7 @@ class AppContext:
         self.caseload = CaseloadService(self.db, self.clock)
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
+        self.verslag = VerslagService(self, self.folder / "documents")
 
     def close(self) -> None:
         self.db.close()

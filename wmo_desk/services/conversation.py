@@ -51,7 +51,9 @@ class ConversationService:
                 return None
             data = repo.snapshot(conversation.form_id, conversation.form_version)
         if data is None:
-            raise UserError("Formulier ontbreekt", "Het gespreksformulier van dit gesprek is niet bewaard.")
+            raise UserError(
+                "Formulier ontbreekt", "Het gespreksformulier van dit gesprek is niet bewaard."
+            )
         return conversation, from_dict(data)
 
     def start(self, case_id: str, form_id: str = FORM_ID) -> tuple[Conversation, FormDefinition]:
@@ -59,8 +61,13 @@ class ConversationService:
         forms = self.offered_forms()
         form = latest(forms, form_id)
         if form is None:
-            problems = "; ".join(e.message for e in self.form_errors) or "het formulier staat niet in forms/"
-            raise UserError("Geen gespreksformulier", f"Het keukentafelgesprek kan niet starten: {problems}")
+            problems = (
+                "; ".join(e.message for e in self.form_errors)
+                or "het formulier staat niet in forms/"
+            )
+            raise UserError(
+                "Geen gespreksformulier", f"Het keukentafelgesprek kan niet starten: {problems}"
+            )
         conversation = Conversation(
             case_id=case_id,
             form_id=form.form_id,
@@ -112,18 +119,22 @@ class ConversationService:
             if case is None or conversation is None:
                 raise UserError("Niet gevonden", "Dit dossier of gesprek bestaat niet (meer).")
             if not conversation.completed:
-                raise UserError("Gesprek niet afgerond", "Rond het gesprek eerst af; daarna kan het verslag worden getekend.")
+                raise UserError(
+                    "Gesprek niet afgerond",
+                    "Rond het gesprek eerst af; daarna kan het verslag worden getekend.",
+                )
             events = []
             for step in (Stage.ONDERZOEK, Stage.VERSLAG, Stage.AANVRAAG):
                 if case.stage is not step and step in TRANSITIONS[case.stage]:
                     case, event = move_to_stage(case, step, signed_on, actor)
                     events.append(event)
             if case.stage is not Stage.AANVRAAG:
-                raise UserError("Deze stap kan niet", f"Het dossier staat in fase '{case.stage.label}'.")
+                raise UserError(
+                    "Deze stap kan niet", f"Het dossier staat in fase '{case.stage.label}'."
+                )
             cases.save(case, self._clock.today(), tuple(events))
             conversations.set_signed(conversation_id, signed_on)
             AuditRepository(session).record(user.id, "verslag.signed", case.client_id, case_id)
 
     def reload_forms(self) -> None:
         self._forms = None
-

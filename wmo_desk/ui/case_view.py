@@ -23,8 +23,8 @@ from wmo_desk.domain.deadlines import Deadline
 from wmo_desk.services.cases import CaseView
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
-from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.conversation_view import ConversationPanel
+from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.results_view import ResultsPanel
 from wmo_desk.ui.zrm_view import ZrmPanel

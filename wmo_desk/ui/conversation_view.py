@@ -47,7 +47,13 @@ class ConversationWizard(QWidget):
     completed = Signal()
     saved = Signal()
 
-    def __init__(self, ctx: AppContext, conversation: Conversation, form: FormDefinition, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        conversation: Conversation,
+        form: FormDefinition,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.conversation = conversation
@@ -134,7 +140,7 @@ class ConversationWizard(QWidget):
         self.sections_list.blockSignals(True)
         self.sections_list.clear()
         for section in sections:
-            done = section_complete(section, self.answers)
+            done = section_complete(section, self.answers, self.form)
             item = QListWidgetItem(("✓ " if done else "○ ") + section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.id)
             self.sections_list.addItem(item)
@@ -184,7 +190,7 @@ class ConversationWizard(QWidget):
     def _apply_visibility(self) -> None:
         if self.current is None:
             return
-        shown = {q.id for q in visible_questions(self.current, self.answers)}
+        shown = {q.id for q in visible_questions(self.current, self.answers, self.form)}
         for qid, widget in self.widgets.items():
             widget.setVisible(qid in shown)
 
@@ -215,7 +221,10 @@ class ConversationWizard(QWidget):
             self._timer.start()
         self._apply_visibility()
         before = [s.id for s in self.visible()]
-        if before != [self.sections_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sections_list.count())]:
+        if before != [
+            self.sections_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.sections_list.count())
+        ]:
             self._refresh_sections()
         else:
             self._update_marks()
@@ -223,8 +232,13 @@ class ConversationWizard(QWidget):
     def _update_marks(self) -> None:
         for i in range(self.sections_list.count()):
             item = self.sections_list.item(i)
-            section = next(s for s in self.form.sections if s.id == item.data(Qt.ItemDataRole.UserRole))
-            item.setText(("✓ " if section_complete(section, self.answers) else "○ ") + section.title)
+            section = next(
+                s for s in self.form.sections if s.id == item.data(Qt.ItemDataRole.UserRole)
+            )
+            item.setText(
+                ("✓ " if section_complete(section, self.answers, self.form) else "○ ")
+                + section.title
+            )
         answered, total = progress(self.form, self.answers)
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(answered)
@@ -234,7 +248,9 @@ class ConversationWizard(QWidget):
         self._timer.stop()
         if not self._dirty:
             return
-        self._ctx.conversation.save_answers(self.conversation.id, self.answers, self.current.id if self.current else "")
+        self._ctx.conversation.save_answers(
+            self.conversation.id, self.answers, self.current.id if self.current else ""
+        )
         self._dirty = False
         self.status.setText(self.tr("Opgeslagen om %s") % QTime.currentTime().toString("HH:mm:ss"))
         self.saved.emit()
@@ -250,7 +266,9 @@ class ConversationWizard(QWidget):
                 self.tr("Nog niet compleet"),
                 self.tr("Deze verplichte vragen zijn nog niet beantwoord:\n\n%s") % lines,
             )
-            first_section = next(s for s in self.form.sections if any(q.id == missing[0].id for q in s.questions))
+            first_section = next(
+                s for s in self.form.sections if any(q.id == missing[0].id for q in s.questions)
+            )
             ids = [s.id for s in self.visible()]
             if first_section.id in ids:
                 self.sections_list.setCurrentRow(ids.index(first_section.id))
@@ -294,9 +312,15 @@ class ConversationPanel(QWidget):
         if found is None:
             forms = self._ctx.conversation.offered_forms()
             problems = self._ctx.conversation.form_errors
-            text = self.tr("Nog geen gesprek. Het gesprek volgt het formulier in forms/; alles wordt direct opgeslagen, ook zonder internet.")
+            text = self.tr(
+                "Nog geen gesprek. Het gesprek volgt het formulier in forms/; alles wordt direct opgeslagen, ook zonder internet."
+            )
             if problems:
-                text += "<br><span style='color:#b00020'>" + "<br>".join(e.message for e in problems) + "</span>"
+                text += (
+                    "<br><span style='color:#b00020'>"
+                    + "<br>".join(e.message for e in problems)
+                    + "</span>"
+                )
             self.notice.setText(text)
             self.start_button.setEnabled(bool(forms))
             self._layout.addWidget(self.notice)

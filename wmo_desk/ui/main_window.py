@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
             if isinstance(widget, CaseViewWidget):
                 widget.refresh()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         for i in range(1, self.tabs.count()):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):

@@ -47,7 +47,10 @@ class QuestionWidget(QWidget):
         self.setObjectName(f"q_{question.id}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
-        label = QLabel(f"<b>{question.label}</b>" + (" <span style='color:#b00020'>*</span>" if question.required else ""))
+        label = QLabel(
+            f"<b>{question.label}</b>"
+            + (" <span style='color:#b00020'>*</span>" if question.required else "")
+        )
         label.setWordWrap(True)
         layout.addWidget(label)
         if question.help:
@@ -93,7 +96,11 @@ class QuestionWidget(QWidget):
             options = (("ja", "Ja"), ("nee", "Nee")) if kind is QuestionType.YES_NO else q.options
             for opt_value, opt_label in options:
                 combo.addItem(opt_label, opt_value)
-            current = {True: "ja", False: "nee"}.get(value, value) if kind is QuestionType.YES_NO else value
+            current = (
+                {True: "ja", False: "nee"}.get(value, value)
+                if kind is QuestionType.YES_NO
+                else value
+            )
             index = combo.findData(current)
             combo.setCurrentIndex(max(0, index))
             combo.setMaximumWidth(420)
@@ -119,10 +126,15 @@ class QuestionWidget(QWidget):
                 boxes.append((opt_value, check))
             box.setFocusProxy(boxes[0][1] if boxes else None)
             for _v, check in boxes:
-                check.toggled.connect(lambda _c: self._emit([v for v, c in boxes if c.isChecked()] or None))
+                check.toggled.connect(
+                    lambda _c: self._emit([v for v, c in boxes if c.isChecked()] or None)
+                )
             return box
         if kind is QuestionType.DATE:
-            edit = date_edit(date.fromisoformat(value) if isinstance(value, str) and value else None, allow_blank=True)
+            edit = date_edit(
+                date.fromisoformat(value) if isinstance(value, str) and value else None,
+                allow_blank=True,
+            )
             edit.setMaximumWidth(180)
             edit.dateChanged.connect(lambda _d: self._emit(_iso(date_value(edit))))
             return edit
@@ -181,7 +193,10 @@ class PeopleEditor(QWidget):
     def people(self) -> list[dict]:
         rows = []
         for r in range(self.model.rowCount()):
-            person = {f: (self.model.item(r, c).text().strip() if self.model.item(r, c) else "") for c, f in enumerate(PERSON_FIELDS)}
+            person = {
+                f: (self.model.item(r, c).text().strip() if self.model.item(r, c) else "")
+                for c, f in enumerate(PERSON_FIELDS)
+            }
             if any(person.values()):
                 rows.append(person)
         return rows

@@ -76,7 +76,9 @@ class ConversationRepository:
         self._session.execute(
             update(ConversationRow)
             .where(ConversationRow.id == conversation_id)
-            .values(answers=answers, current_section=current_section, modified_at=utcnow(), pending=True)
+            .values(
+                answers=answers, current_section=current_section, modified_at=utcnow(), pending=True
+            )
         )
 
     def set_completed(self, conversation_id: str, completed: bool) -> None:
@@ -101,7 +103,11 @@ class ConversationRepository:
         digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
         row = self._session.get(FormSnapshotRow, (form_id, version))
         if row is None:
-            self._session.add(FormSnapshotRow(form_id=form_id, version=version, definition=definition, sha256=digest))
+            self._session.add(
+                FormSnapshotRow(
+                    form_id=form_id, version=version, definition=definition, sha256=digest
+                )
+            )
         elif row.sha256 != digest:
             raise UserError(
                 "Formulier gewijzigd",
