@@ -27,6 +27,7 @@ from wmo_desk.ui.conversation_view import ConversationPanel
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.results_view import ResultsPanel
+from wmo_desk.ui.verslag_view import VerslagPanel
 from wmo_desk.ui.zrm_view import ZrmPanel
 
 
@@ -188,6 +189,10 @@ class CaseViewWidget(QWidget):
         self.results = ResultsPanel(ctx, case_id)
         self.sections.addTab(self.zrm, self.tr("&ZRM"))
         self.sections.addTab(self.results, self.tr("&Resultaten"))
+        self.verslag = VerslagPanel(ctx, case_id)
+        self.verslag.changed.connect(self._after)
+        self.conversation.changed.connect(self.verslag.refresh)
+        self.sections.addTab(self.verslag, self.tr("&Verslag"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.sections, 1)

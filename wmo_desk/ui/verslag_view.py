@@ -1,0 +1,137 @@
+"""The Verslag tab: make the PDF of the onderzoek, and record the day the client signed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk.domain.errors import UserError
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.display import long_date
+from wmo_desk.ui.fields import date_edit, date_value
+
+
+class VerslagPanel(QWidget):
+    """Render the verslag; the signature date is the aanvraag and starts the 2-week decision term.
+
+    Signals:
+        changed(): the case moved on (signed) or a new PDF was made.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, ctx: AppContext, case_id: str, parent: QWidget | None = None, opener=None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        # how a made PDF is shown: the system's PDF viewer, or what a test passes in
+        self._open = opener or (
+            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        )
+        self.case_id = case_id
+        self.last_pdf: Path | None = None
+        self.status = QLabel()
+        self.status.setObjectName("verslag_status")
+        self.status.setWordWrap(True)
+        self.make_button = QPushButton(self.tr("Verslag &maken en openen (PDF)"))
+        self.make_button.clicked.connect(self.make)
+        self.signed_on = date_edit(ctx.clock.today(), allow_blank=False)
+        self.signed_on.setMaximumDate(self.signed_on.date())
+        self.sign_button = QPushButton(self.tr("Ondertekening &vastleggen"))
+        self.sign_button.clicked.connect(self.record_signed)
+        make_box = QGroupBox(self.tr("Verslag van het onderzoek"))
+        ml = QVBoxLayout(make_box)
+        ml.addWidget(
+            QLabel(
+                self.tr(
+                    "Het verslag bevat het gesprek, de ZRM en de afgesproken resultaten. De cliënt krijgt het "
+                    "verslag; onbeantwoorde, niet-verplichte vragen worden weggelaten."
+                ),
+                wordWrap=True,
+            )
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.make_button)
+        row.addStretch(1)
+        ml.addLayout(row)
+        sign_box = QGroupBox(self.tr("Ondertekend verslag = aanvraag"))
+        sl = QFormLayout(sign_box)
+        sl.addRow(
+            QLabel(
+                self.tr(
+                    "De datum waarop de cliënt het verslag ondertekende, geldt als de aanvraag. "
+                    "Daarna moet binnen 2 weken een beschikking volgen."
+                ),
+                wordWrap=True,
+            )
+        )
+        sl.addRow(self.tr("&Ondertekend op"), self.signed_on)
+        sl.addRow("", self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(make_box)
+        layout.addWidget(sign_box)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        found = self._ctx.conversation.for_case(self.case_id)
+        if found is None:
+            self.status.setText(self.tr("Er is nog geen gesprek gevoerd."))
+            self.make_button.setEnabled(False)
+            self.sign_button.setEnabled(False)
+            return
+        conversation, _form = found
+        self.make_button.setEnabled(True)
+        if conversation.verslag_signed_on:
+            self.status.setText(
+                self.tr("Verslag ondertekend op %s (aanvraag).")
+                % long_date(conversation.verslag_signed_on)
+            )
+            self.sign_button.setEnabled(False)
+        elif conversation.completed:
+            self.status.setText(
+                self.tr("Het gesprek is afgerond. Maak het verslag en leg de ondertekening vast.")
+            )
+            self.sign_button.setEnabled(True)
+        else:
+            self.status.setText(
+                self.tr("Het gesprek is nog niet afgerond; een conceptverslag kan al wel.")
+            )
+            self.sign_button.setEnabled(False)
+
+    def make(self) -> None:
+        try:
+            self.last_pdf = self._ctx.verslag.render(self.case_id)
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self._open(self.last_pdf)
+        self.changed.emit()
+
+    def record_signed(self) -> None:
+        found = self._ctx.conversation.for_case(self.case_id)
+        if found is None:
+            return
+        try:
+            self._ctx.conversation.record_signed(
+                self.case_id, found[0].id, date_value(self.signed_on)
+            )
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self.refresh()
+        self.changed.emit()
