@@ -11,7 +11,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from datetime import timedelta  # noqa: E402
+
 from wmo_desk.domain.cases import Stage  # noqa: E402
+from wmo_desk.domain.results import CaseResult  # noqa: E402
+from wmo_desk.domain.zrm import ZRM_DOMAINS, ZrmScore  # noqa: E402
 from wmo_desk.services.context import AppContext  # noqa: E402
 from wmo_desk.services.demo import fill_demo  # noqa: E402
 from wmo_desk.ui.app import make_application  # noqa: E402
@@ -52,9 +56,55 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     for row in range(panel.model.rowCount()):
         if panel.model.summary(row).on_hold:
             break
-    window.open_case(panel.model.summary(row).case_id)
+    view = window.open_case(panel.model.summary(row).case_id)
     app.processEvents()
     window.grab().save(str(out / "case_view.png"))
+
+    # the conversation, the ZRM and the results of a case in onderzoek
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.ONDERZOEK))
+    case_id = next(
+        panel.model.summary(r).case_id
+        for r in range(panel.model.rowCount())
+        if not panel.model.summary(r).on_hold
+    )
+    view = window.open_case(case_id)
+    view.conversation.start()
+    wizard = view.conversation.wizard
+    wizard.step(1)
+    view.sections.setCurrentWidget(view.conversation)
+    app.processEvents()
+    window.grab().save(str(out / "conversation_wizard.png"))
+    today = ctx.clock.today()
+    first = tuple(
+        ZrmScore(d, {"Financiën": 2, "Sociaal netwerk": 2, "Basale ADL": 3}.get(d), "")
+        for d in ZRM_DOMAINS
+    )
+    later = tuple(
+        ZrmScore(
+            d, {"Financiën": 3, "Sociaal netwerk": 3, "Basale ADL": 3, "Huisvesting": 4}.get(d), ""
+        )
+        for d in ZRM_DOMAINS
+    )
+    ctx.assessment.add_zrm(case_id, today - timedelta(days=120), first)
+    ctx.assessment.add_zrm(case_id, today - timedelta(days=7), later)
+    view.zrm.refresh()
+    view.sections.setCurrentWidget(view.zrm)
+    app.processEvents()
+    window.grab().save(str(out / "zrm.png"))
+    product = next(p for p in ctx.catalogues.current().products if p.care_form == "dagbesteding")
+    ctx.assessment.save_result(
+        CaseResult(
+            case_id,
+            "dagbesteding",
+            "Drie dagen per week een zinvolle dag buitenshuis",
+            today + timedelta(days=365),
+            product_code=product.code,
+        )
+    )
+    view.results.refresh()
+    view.sections.setCurrentWidget(view.results)
+    app.processEvents()
+    window.grab().save(str(out / "results.png"))
     ctx.close()
     print(f"screenshots in {out}")
 

@@ -65,7 +65,8 @@ class ConversationWizard(QWidget):
 
         self.sections_list = QListWidget()
         self.sections_list.setObjectName("sections")
-        self.sections_list.setMinimumWidth(240)
+        self.sections_list.setMinimumWidth(300)
+        self.sections_list.setWordWrap(True)
         self.sections_list.currentItemChanged.connect(self._section_picked)
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("%v van %m vragen beantwoord"))
@@ -170,8 +171,11 @@ class ConversationWizard(QWidget):
         self.intro.setVisible(bool(section.intro))
         while self.page_layout.count():
             item = self.page_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            old = item.widget()
+            if old is not None:
+                old.hide()
+                old.setParent(None)
+                old.deleteLater()
         self.widgets = {}
         for question in section.questions:
             widget = QuestionWidget(question, self.answers.get(question.id))

@@ -134,7 +134,7 @@ class ZrmPanel(QWidget):
             note.setPlaceholderText(self.tr("korte toelichting"))
             previous = QLabel()
             previous.setStyleSheet("color: #555;")
-            label = QLabel(domain)
+            label = QLabel(domain.replace("&", "&&"))  # a label with a buddy reads & as a mnemonic
             label.setBuddy(combo)
             grid.addWidget(label, row, 0)
             grid.addWidget(previous, row, 1)
