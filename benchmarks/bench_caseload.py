@@ -83,7 +83,9 @@ def main() -> None:
         demo_samples.append(_run(APP_SNIPPET, str(small))[0])
         floor_samples.append(_run(FLOOR_SNIPPET)[0])
     app_ms, demo_ms, floor_ms = (_median_ms(x) for x in (app_samples, demo_samples, floor_samples))
-    print(f"\nstart-up to usable window ({rows:,} open cases in the table), median of {args.repeat}:")
+    print(
+        f"\nstart-up to usable window ({rows:,} open cases in the table), median of {args.repeat}:"
+    )
     print(f"  wmo_desk, {rows:,} cases     {app_ms:8.0f} ms   {app_ms / floor_ms:6.1f} x floor")
     print(f"  wmo_desk, 27 demo cases  {demo_ms:8.0f} ms   {demo_ms / floor_ms:6.1f} x floor")
     print(f"  bare PySide6 + table     {floor_ms:8.0f} ms   (floor)")

@@ -216,6 +216,25 @@ class AllocationRow(SyncMixin, Base):
     change_reason: Mapped[str] = mapped_column(String(2), default="")
 
 
+class ProviderChoiceRow(SyncMixin, Base):
+    """The provider the client chose (keuzevrijheid); kept even when a later catalogue drops it."""
+
+    __tablename__ = "provider_choices"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    care_form: Mapped[str] = mapped_column(String(40))
+    product_code: Mapped[str] = mapped_column(String(5), default="")
+    provider_id: Mapped[str] = mapped_column(String(64))
+    provider_name: Mapped[str] = mapped_column(String(300))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    location_id: Mapped[str] = mapped_column(String(80))
+    location_label: Mapped[str] = mapped_column(String(400))
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    chosen_on: Mapped[date] = mapped_column(Date)
+
+
 # --- the region catalogue (reference data, replaced as a whole) ---------------------------
 
 
