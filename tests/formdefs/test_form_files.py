@@ -156,3 +156,31 @@ def test_command_line_check(tmp_path, capsys):
     bad.write_text(GOOD.replace("yes_no", "ja_nee"), encoding="utf-8")
     assert main([str(bad)]) == 1
     assert "x.yaml, regel 10" in capsys.readouterr().err
+
+
+def test_versions_are_numbers_taken_as_written(tmp_path):
+    err = refused(tmp_path, GOOD.replace('version: "1"', 'version: "2026.a"'))
+    assert err.line == 2 and "getallen met punten" in err.message
+    path = tmp_path / "f.yaml"
+    path.write_text(GOOD.replace('version: "1"', "version: 2026.10"), encoding="utf-8")
+    assert load_form(path).version == "2026.10"
+
+
+def test_a_list_as_key_and_a_duplicate_version_are_reported_not_crashed(tmp_path):
+    assert (
+        "moet een woord zijn"
+        in refused(tmp_path, GOOD.replace("title: Test", "? [x, y]\n: 1\ntitle: Test")).message
+    )
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "kapot.yaml").unlink()
+    forms, errors = available_forms(tmp_path)
+    assert len(forms) == 1 and "staat ook in a.yaml" in errors[0].message
+
+
+def test_a_comment_does_not_change_the_snapshot(tmp_path):
+    one = tmp_path / "one.yaml"
+    one.write_text(GOOD, encoding="utf-8")
+    two = tmp_path / "two.yaml"
+    two.write_text("# een opmerking\n\n" + GOOD, encoding="utf-8")
+    assert to_dict(load_form(one)) == to_dict(load_form(two))

@@ -69,7 +69,7 @@ class Question:
     condition: Condition | None = None
     min: float | None = None
     max: float | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Section:
     questions: tuple[Question, ...]
     intro: str = ""
     condition: Condition | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class FormDefinition:
     version: str
     title: str
     sections: tuple[Section, ...]
-    source: str = ""
+    source: str = field(default="", compare=False)
     questions_by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -188,10 +188,18 @@ def validate_answer(question: Question, value: object) -> str | None:
         if question.max is not None and value > question.max:
             return f"Het getal mag hoogstens {_num(question.max)} zijn."
     elif kind is QuestionType.DATE:
+        text = str(value)
         try:
-            date.fromisoformat(str(value))
+            valid = (
+                len(text) == 10
+                and text[4] == "-"
+                and text[7] == "-"
+                and bool(date.fromisoformat(text))
+            )
         except ValueError:
-            return "Vul een geldige datum in (dd-mm-jjjj)."
+            valid = False
+        if not valid:
+            return "Vul een geldige datum in."
     elif kind is QuestionType.YES_NO and not isinstance(value, bool):
         return "Kies ja of nee."
     elif kind in CHOICE_TYPES:
@@ -241,18 +249,19 @@ def _condition_from_dict(data: dict | None) -> Condition | None:
 
 
 def to_dict(form: FormDefinition) -> dict:
-    """The whole definition as JSON-compatible data (stored with every conversation)."""
+    """The definition as JSON-compatible data, stored with every conversation.
+
+    File name and line numbers are left out: a comment or a renamed file does not change the form.
+    """
     return {
         "form_id": form.form_id,
         "version": form.version,
         "title": form.title,
-        "source": form.source,
         "sections": [
             {
                 "id": s.id,
                 "title": s.title,
                 "intro": s.intro,
-                "line": s.line,
                 "condition": _condition_to_dict(s.condition),
                 "questions": [
                     {
@@ -265,7 +274,6 @@ def to_dict(form: FormDefinition) -> dict:
                         "condition": _condition_to_dict(q.condition),
                         "min": q.min,
                         "max": q.max,
-                        "line": q.line,
                     }
                     for q in s.questions
                 ],

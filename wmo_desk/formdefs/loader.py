@@ -7,6 +7,7 @@ Usage as a check for municipalities editing forms/::
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +58,8 @@ class _Reader:
             raise self.fail(node, f"{what} moet een lijst van 'sleutel: waarde' zijn")
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, f"een sleutel in {what} moet een woord zijn")
             key = key_node.value
             if key not in allowed:
                 raise self.fail(
@@ -222,10 +225,16 @@ def parse_form(text: str, path: Path) -> FormDefinition:
         )
     if not sections:
         raise r.fail(data["sections"], "het formulier heeft geen onderdelen")
-    version = r.scalar(data["version"])
+    # the raw text: unquoted 2026.10 must not become the number 2026.1
+    version = r.text(data["version"], "version")
+    if not re.fullmatch(r"\d+(\.\d+)*", version):
+        raise r.fail(
+            data["version"],
+            f"versie '{version}' bestaat uit getallen met punten, bijvoorbeeld \"2026.2\"",
+        )
     return FormDefinition(
         form_id=r.text(data["form_id"], "form_id"),
-        version=str(version),
+        version=version,
         title=r.text(data["title"], "title"),
         sections=tuple(sections),
         source=path.name,
@@ -245,12 +254,27 @@ def load_form(path: Path) -> FormDefinition:
 
 def available_forms(directory: Path) -> tuple[list[FormDefinition], list[FormDefinitionError]]:
     """Every valid form in ``directory``; malformed files are reported and left out."""
-    forms, errors = [], []
+    forms: list[FormDefinition] = []
+    errors: list[FormDefinitionError] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            forms.append(load_form(path))
+            form = load_form(path)
         except FormDefinitionError as exc:
             errors.append(exc)
+            continue
+        twin = next(
+            (f for f in forms if (f.form_id, f.version) == (form.form_id, form.version)), None
+        )
+        if twin is not None:
+            errors.append(
+                FormDefinitionError(
+                    path,
+                    0,
+                    f"versie {form.version} van '{form.form_id}' staat ook in {twin.source}",
+                )
+            )
+            continue
+        forms.append(form)
     return forms, errors
 
 
