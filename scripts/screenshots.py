@@ -105,6 +105,11 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     view.sections.setCurrentWidget(view.results)
     app.processEvents()
     window.grab().save(str(out / "results.png"))
+    view.providers.care_form.setCurrentIndex(view.providers.care_form.findData("dagbesteding"))
+    view.providers.table.selectRow(1)
+    view.sections.setCurrentWidget(view.providers)
+    app.processEvents()
+    window.grab().save(str(out / "suggestions_dagbesteding_oss.png"))
     ctx.close()
     print(f"screenshots in {out}")
 

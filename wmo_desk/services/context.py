@@ -13,6 +13,7 @@ from wmo_desk.services.clock import Clock
 from wmo_desk.services.conversation import ConversationService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
+from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.verslag import VerslagService
 from wmo_desk.storage.database import Database
 
@@ -40,6 +41,7 @@ class AppContext:
         self.assessment: AssessmentService
         self.conversation: ConversationService
         self.verslag: VerslagService
+        self.suggestions: SuggestionService
         loaded = self.profiles.load()
         if loaded:
             self.activate(loaded)
@@ -63,6 +65,13 @@ class AppContext:
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
         self.verslag = VerslagService(self, self.folder / "documents")
+        self.suggestions = SuggestionService(
+            self.db,
+            self.clock,
+            profile,
+            self.catalogues,
+            resources_dir() / "geodata" / "nl_pc4.csv",
+        )
 
     def close(self) -> None:
         self.db.close()

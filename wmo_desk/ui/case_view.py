@@ -27,6 +27,7 @@ from wmo_desk.ui.conversation_view import ConversationPanel
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.results_view import ResultsPanel
+from wmo_desk.ui.suggestions_view import SuggestionsPanel
 from wmo_desk.ui.verslag_view import VerslagPanel
 from wmo_desk.ui.zrm_view import ZrmPanel
 
@@ -189,6 +190,9 @@ class CaseViewWidget(QWidget):
         self.results = ResultsPanel(ctx, case_id)
         self.sections.addTab(self.zrm, self.tr("&ZRM"))
         self.sections.addTab(self.results, self.tr("&Resultaten"))
+        self.providers = SuggestionsPanel(ctx, case_id)
+        self.providers.chosen.connect(self._after)
+        self.sections.addTab(self.providers, self.tr("&Aanbieders"))
         self.verslag = VerslagPanel(ctx, case_id)
         self.verslag.changed.connect(self._after)
         self.conversation.changed.connect(self.verslag.refresh)
