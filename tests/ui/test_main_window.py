@@ -146,3 +146,24 @@ def test_hold_with_reason_then_resume(qtbot, demo_ctx, answer_modal):
     assert window.caseload.model.index(row, 5).data() == "opgeschort"
     qtbot.mouseClick(view.resume_button, Qt.MouseButton.LeftButton)
     assert "Opgeschort" not in view.stage_label.text()
+
+
+def test_import_a_broken_catalogue_shows_the_problem_and_changes_nothing(
+    qtbot, demo_ctx, answer_modal, tmp_path
+):
+    import json
+
+    from wmo_desk.paths import resources_dir
+
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    data = json.loads((resources_dir() / "catalogues" / "bno-o.json").read_text(encoding="utf-8"))
+    data["version"] = "2027.1"
+    del data["products"][0]["category"]
+    bad = tmp_path / "bno-o-2027.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    texts = []
+    answer_modal(lambda box: (texts.append(box.text()), box.accept()))
+    window.import_catalogue(str(bad))
+    assert texts == ["bno-o-2027.json, veld 'products[0].category': dit veld ontbreekt"]
+    assert demo_ctx.catalogues.current().version == "2026.1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from wmo_desk import __version__
 from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
+from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_view import CaseViewWidget
@@ -202,9 +205,14 @@ class MainWindow(QMainWindow):
         quit_action = action(
             self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close, "Ctrl+Q"
         )
+        self.import_action = action(
+            self.tr("&Catalogus inlezen…"), None, lambda: self.import_catalogue()
+        )
         about = action(self.tr("&Over wmo_desk"), None, self.about)
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
         file_menu.addActions([self.new_action, self.open_action, self.close_tab_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("Bee&ld"))
@@ -263,6 +271,32 @@ class MainWindow(QMainWindow):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):
                 widget.refresh()
+
+    def import_catalogue(self, path: str | None = None) -> None:
+        """Read a new version of the region catalogue; a malformed file changes nothing."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, self.tr("Catalogus inlezen"), "", self.tr("Regiocatalogus (*.json)")
+            )
+            if not path:
+                return
+        try:
+            catalogue = self._ctx.catalogues.import_file(Path(path))
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        QMessageBox.information(
+            self,
+            self.tr("Catalogus ingelezen"),
+            self.tr("%s, versie %s: %d producten en %d aanbieders.")
+            % (
+                catalogue.region_name,
+                catalogue.version,
+                len(catalogue.products),
+                len(catalogue.providers),
+            ),
+        )
+        self.refresh()
 
     def closeEvent(self, event) -> None:
         for i in range(1, self.tabs.count()):
