@@ -88,3 +88,38 @@ def test_a_malformed_catalogue_changes_nothing(demo_ctx, tmp_path):
     assert "providers[3].locations[0].postcode" in info.value.message
     after = demo_ctx.catalogues.current()
     assert after.version == before.version and len(after.providers) == len(before.providers)
+
+
+def test_hart_van_brabant_begeleiding_shows_the_area_provider_instead_of_a_ranking(tmp_path, clock):
+    from wmo_desk.domain.cases import Channel, Reporter
+    from wmo_desk.domain.intake import MeldingForm
+    from wmo_desk.services.context import AppContext
+
+    ctx = AppContext.open(tmp_path / "hvb", clock)
+    choice = next(c for c in ctx.region_choices() if c.code == "HVB")
+    ctx.activate(ctx.profiles.set_up(choice, "0855", "Test Consulent", Role.CONSULENT))
+    assignment = next(a for a in ctx.catalogues.current().area_assignments if a.postcode_areas)
+    pc4 = assignment.postcode_areas[0].split("-")[0]
+    case_id = ctx.intake.register(
+        MeldingForm(
+            bsn="999990019",
+            initials="A.",
+            surname="Tester",
+            birth_date=clock.today().replace(year=1950),
+            street="Heuvel",
+            house_number="1",
+            postcode=f"{pc4} AB",
+            place="Tilburg",
+            municipality_code=assignment.municipality_codes[0]
+            if assignment.municipality_codes
+            else "0855",
+            melding_date=clock.today(),
+            reported_by=Reporter.CLIENT,
+            channel=Channel.TELEFOON,
+            request_text="Hulp bij structuur in de dag",
+        )
+    )
+    result = ctx.suggestions.suggestions(case_id, assignment.care_form)
+    assert result.area is not None and result.area.provider.id == assignment.provider_id
+    assert {s.provider.id for s in result.ranked} <= {assignment.provider_id}
+    ctx.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wmo_desk.catalogue.geodata import pc4_coordinates
@@ -105,10 +105,18 @@ class SuggestionService:
             postcode=client.address.postcode,
         )
         catalogue = self._catalogues.current()
+        ranked = suggest(catalogue, query, home)
+        area = area_provider(catalogue, query)
+        if area is not None:
+            # one provider per area (task-based): no ranking, only that provider's locations
+            ranked = [
+                replace(s, rank=i + 1)
+                for i, s in enumerate(x for x in ranked if x.provider.id == area.provider.id)
+            ]
         return Suggestions(
             home=home,
-            ranked=suggest(catalogue, query, home),
-            area=area_provider(catalogue, query),
+            ranked=ranked,
+            area=area,
             show_bw_capacity=self._profile.user.role is Role.BW_CONSULENT,
         )
 
