@@ -11,6 +11,7 @@ from wmo_desk.services.cases import CaseService
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.conversation import ConversationService
+from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.services.suggestions import SuggestionService
@@ -42,6 +43,7 @@ class AppContext:
         self.conversation: ConversationService
         self.verslag: VerslagService
         self.suggestions: SuggestionService
+        self.decisions: DecisionService
         loaded = self.profiles.load()
         if loaded:
             self.activate(loaded)
@@ -65,6 +67,7 @@ class AppContext:
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
         self.verslag = VerslagService(self, self.folder / "documents")
+        self.decisions = DecisionService(self.db, self.clock, profile, self.catalogues)
         self.suggestions = SuggestionService(
             self.db,
             self.clock,

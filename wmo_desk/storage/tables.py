@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from wmo_desk.storage.types import JsonText, UtcDateTime
@@ -181,6 +181,18 @@ class DecisionRow(SyncMixin, Base):
     kenmerk: Mapped[str] = mapped_column(String(40), default="")
     decision_date: Mapped[date | None] = mapped_column(Date)
     replaces_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class DecisionDocumentRow(SyncMixin, Base):
+    """A PDF or XML rendered once when a decision became final; its SHA-256 proves it never changed."""
+
+    __tablename__ = "decision_documents"
+
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ProvisionRow(SyncMixin, Base):

@@ -1,0 +1,147 @@
+"""Decisions in a case: propose, submit, the team lead's queue, return or approve; final means final."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from wmo_desk.domain.cases import CaseEvent, EventKind
+from wmo_desk.domain.decision_rules import approve, edit, kenmerk_for, return_for_changes, submit
+from wmo_desk.domain.decisions import Decision, DecisionOutcome
+from wmo_desk.domain.errors import UserError
+from wmo_desk.domain.users import Role
+from wmo_desk.services.catalogue import CatalogueService
+from wmo_desk.services.clock import Clock
+from wmo_desk.services.profile import Profile
+from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.audit import AuditRepository
+from wmo_desk.storage.repositories.cases import CaseRepository
+from wmo_desk.storage.repositories.decisions import DecisionRepository
+
+log = logging.getLogger(__name__)
+
+#: Renders the final documents of a decision: (decision) -> [(kind, filename, bytes)].
+Renderer = Callable[[Decision], list[tuple[str, str, bytes]]]
+
+
+class DecisionService:
+    """The four-eyes flow; documents are rendered once, on approval, and stored with their SHA-256."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        profile: Profile,
+        catalogues: CatalogueService,
+        renderer: Renderer | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._profile = profile
+        self._catalogues = catalogues
+        self._renderer = renderer
+
+    def _note(self, session, case_id: str, text: str) -> None:
+        user = self._profile.user
+        case = CaseRepository(session).get(case_id)
+        assert case is not None
+        CaseRepository(session).save(
+            case,
+            self._clock.today(),
+            (
+                CaseEvent(
+                    case_id=case_id,
+                    kind=EventKind.NOTE,
+                    text=text,
+                    actor_id=user.id,
+                    actor_name=user.name,
+                ),
+            ),
+        )
+        AuditRepository(session).record(user.id, "decision", case.client_id, case_id)
+
+    def propose(self, case_id: str, outcome: DecisionOutcome, motivation: str) -> Decision:
+        decision = Decision(
+            case_id=case_id,
+            outcome=outcome,
+            motivation=motivation,
+            proposed_by=self._profile.user.id,
+        )
+        with self._db.session() as session:
+            DecisionRepository(session).save(decision)
+        return decision
+
+    def save(self, decision: Decision, **changes: object) -> Decision:
+        changed = edit(decision, **changes)
+        with self._db.session() as session:
+            DecisionRepository(session).save(changed)
+        return changed
+
+    def submit(self, decision: Decision) -> Decision:
+        submitted = submit(decision, self._catalogues.current())
+        with self._db.session() as session:
+            DecisionRepository(session).save(submitted)
+            self._note(session, decision.case_id, "Besluit ter goedkeuring ingediend")
+        return submitted
+
+    def queue(self) -> list[Decision]:
+        """Proposals waiting in this municipality, oldest first (team leads only)."""
+        self._require_teamlead()
+        with self._db.session() as session:
+            return [
+                d
+                for d, _client in DecisionRepository(session).submitted(
+                    self._profile.municipality_code
+                )
+            ]
+
+    def return_for_changes(self, decision: Decision, comment: str) -> Decision:
+        self._require_teamlead()
+        returned, text = return_for_changes(decision, comment)
+        with self._db.session() as session:
+            DecisionRepository(session).save(returned)
+            self._note(session, decision.case_id, f"Besluit teruggestuurd: {text}")
+        return returned
+
+    def approve(self, decision: Decision) -> Decision:
+        """Make final: kenmerk, date, documents rendered once and stored with their SHA-256."""
+        self._require_teamlead()
+        today = self._clock.today()
+        with self._db.session() as session:
+            repo = DecisionRepository(session)
+            sequence = repo.count_final(self._profile.municipality_code, today.year) + 1
+            final = approve(
+                decision,
+                self._profile.user.id,
+                kenmerk_for(self._profile.municipality_code, today.year, sequence),
+                today,
+            )
+            repo.save(final)
+            for kind, filename, content in self._renderer(final) if self._renderer else []:
+                repo.add_document(final.id, kind, filename, content, self._clock.now())
+            self._note(session, decision.case_id, f"Besluit goedgekeurd, kenmerk {final.kenmerk}")
+        log.info("decision %s approved", final.id)
+        return final
+
+    def documents(self, decision_id: str) -> list[tuple[str, str, bytes]]:
+        """The stored documents, each checked against its SHA-256 (a mismatch is refused)."""
+        with self._db.session() as session:
+            stored = DecisionRepository(session).documents(decision_id)
+        for _kind, filename, content, digest in stored:
+            if hashlib.sha256(content).hexdigest() != digest:
+                raise UserError(
+                    "Document beschadigd",
+                    f"{filename} komt niet overeen met de vastgelegde controlesom.",
+                )
+        return [(k, f, c) for k, f, c, _d in stored]
+
+    def for_case(self, case_id: str) -> list[Decision]:
+        with self._db.session() as session:
+            return DecisionRepository(session).for_case(case_id)
+
+    def _require_teamlead(self) -> None:
+        if self._profile.user.role is not Role.TEAMLEIDER:
+            raise UserError(
+                "Geen bevoegdheid", "Alleen een teamleider beoordeelt en keurt besluiten goed."
+            )
