@@ -24,6 +24,7 @@ from wmo_desk.services.cases import CaseView
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
 from wmo_desk.ui.conversation_view import ConversationPanel
+from wmo_desk.ui.decision_view import DecisionPanel
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.results_view import ResultsPanel
@@ -197,6 +198,10 @@ class CaseViewWidget(QWidget):
         self.verslag.changed.connect(self._after)
         self.conversation.changed.connect(self.verslag.refresh)
         self.sections.addTab(self.verslag, self.tr("&Verslag"))
+        self.decision = DecisionPanel(ctx, case_id)
+        self.decision.changed.connect(self._after)
+        self.providers.chosen.connect(self.decision.refresh)
+        self.sections.addTab(self.decision, self.tr("&Besluit"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.sections, 1)

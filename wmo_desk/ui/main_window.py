@@ -30,6 +30,7 @@ from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
 from wmo_desk.services.context import AppContext
+from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_model import CaseloadModel
 from wmo_desk.ui.melding_dialog import MeldingDialog
@@ -152,6 +153,12 @@ class MainWindow(QMainWindow):
         self.caseload = CaseloadPanel(ctx)
         self.tabs.addTab(self.caseload, self.tr("Mijn dossiers"))
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.approvals: ApprovalPanel | None = None
+        if ctx.profile.user.role is Role.TEAMLEIDER:
+            self.approvals = ApprovalPanel(ctx)
+            self.approvals.decided.connect(lambda _case: self.refresh())
+            self.tabs.addTab(self.approvals, self.tr("Goedkeuren"))
+            self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
         self.caseload.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.caseload.table.activated.connect(lambda _i: self.open_selected())
@@ -258,6 +265,8 @@ class MainWindow(QMainWindow):
         return widget
 
     def close_tab(self, index: int) -> None:
+        if self.tabs.widget(index) is self.approvals:
+            return
         if index > 0:
             widget = self.tabs.widget(index)
             if isinstance(widget, CaseViewWidget):
@@ -267,6 +276,8 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.caseload.model.reload()
+        if self.approvals is not None:
+            self.approvals.refresh()
         for i in range(1, self.tabs.count()):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):

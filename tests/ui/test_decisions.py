@@ -1,0 +1,71 @@
+"""Besluit tab (consultant) and Goedkeuren tab (team lead), driven like users."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+
+from wmo_desk.domain.caseload import CaseloadFilter
+from wmo_desk.domain.cases import Stage
+from wmo_desk.domain.decisions import DecisionStatus
+from wmo_desk.domain.users import Role
+from wmo_desk.ui.main_window import MainWindow
+
+
+def as_role(ctx, role: Role) -> None:
+    user = next(u for u in ctx.profiles.users() if u.role is role)
+    ctx.activate(replace(ctx.profile, user=user))
+
+
+def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
+    ctx = demo_ctx
+    case_id = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.AANVRAAG))[0].case_id
+    ranked = ctx.suggestions.suggestions(case_id, "dagbesteding").ranked
+    ctx.suggestions.choose(case_id, "dagbesteding", "", ranked[0], "")
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.approvals is None  # consultants have no approval tab
+    panel = window.open_case(case_id).decision
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    assert (
+        "motivation" in panel.rows.visible_errors() or "provisions" in panel.rows.visible_errors()
+    )
+    panel.motivation.setPlainText(
+        "Uit het onderzoek blijkt dat dagbesteding nodig is voor structuur."
+    )
+    panel.product.setCurrentIndex(panel.product.findData(ranked[0].provider.product_codes[0]))
+    qtbot.keyClicks(panel.result, "Drie dagdelen per week een zinvolle dag")
+    panel.volume.setText("3")
+    panel.unit.setCurrentIndex(panel.unit.findData("16"))
+    panel.frequency.setCurrentIndex(panel.frequency.findData("2"))
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert panel.table.model().rowCount() == 1
+    assert panel.table.model().index(0, 2).data() == "3 dagdeel (4 uur) per week"
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    assert "Ingediend" in panel.status.text()
+    assert not panel.editor.isEnabled()
+
+    as_role(ctx, Role.TEAMLEIDER)
+    lead = MainWindow(ctx)
+    qtbot.addWidget(lead)
+    queue = lead.approvals
+    assert queue.table.model().rowCount() == 1
+    assert "dagbesteding" in queue.detail.text()
+    queue.send_back("Onderbouw waarom drie dagdelen")
+    assert queue.table.model().rowCount() == 0
+
+    as_role(ctx, Role.CONSULENT)
+    panel.refresh()
+    assert "Teruggestuurd" in panel.status.text() and panel.editor.isEnabled()
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+
+    as_role(ctx, Role.TEAMLEIDER)
+    queue.refresh()
+    qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
+    [final] = [d for d in ctx.decisions.for_case(case_id) if d.status is DecisionStatus.DEFINITIEF]
+    assert final.kenmerk.startswith("WMO-0828-")
+    panel.refresh()
+    assert "Definitief" in panel.status.text() and final.kenmerk in panel.status.text()
+    assert not panel.editor.isEnabled()

@@ -1,0 +1,170 @@
+"""The team lead's approval queue: proposals oldest first, read, then approve or return with a comment."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk.domain.decisions import Decision
+from wmo_desk.domain.errors import FieldErrors, UserError
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
+from wmo_desk.ui.display import days_left_text, short_date
+
+
+class QueueModel(QAbstractTableModel):
+    """Submitted proposals with the client and the decision deadline."""
+
+    HEADERS = ("Cliënt", "Besluit", "Ingediend", "Beschikking uiterlijk")
+
+    def __init__(self, rows: list[tuple[Decision, str, object]], today, parent=None) -> None:
+        super().__init__(parent)
+        self.rows = rows
+        self._today = today
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        decision, client, deadline = self.rows[index.row()]
+        due = (
+            f"{short_date(deadline.due)} ({days_left_text((deadline.due - self._today).days)})"
+            if deadline
+            else ""
+        )
+        submitted = decision.modified_at.astimezone()
+        return (client, OUTCOME_LABELS[decision.outcome], short_date(submitted.date()), due)[
+            index.column()
+        ]
+
+
+class ApprovalPanel(QWidget):
+    """Approve or return proposals; only for team leads.
+
+    Signals:
+        decided(str): the case id of a proposal that was approved or returned.
+    """
+
+    decided = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.table = QTableView()
+        self.table.setObjectName("approval_queue")
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.detail = QLabel()
+        self.detail.setObjectName("proposal")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.provisions = QTableView()
+        self.provisions.verticalHeader().hide()
+        self.provisions.horizontalHeader().setStretchLastSection(True)
+        self.approve_button = QPushButton(self.tr("&Goedkeuren"))
+        self.return_button = QPushButton(self.tr("&Terugsturen…"))
+        self.approve_button.clicked.connect(self.approve)
+        self.return_button.clicked.connect(self.send_back)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.detail)
+        rl.addWidget(self.provisions, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.return_button)
+        buttons.addWidget(self.approve_button)
+        rl.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Voorstellen die op goedkeuring wachten, oudste eerst.")))
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = []
+        for decision in self._ctx.decisions.queue():
+            view = self._ctx.cases.view(decision.case_id)
+            deadline = next((d for d in view.deadlines if d.kind.value == "beslissing"), None)
+            rows.append((decision, view.client.display_name, deadline))
+        self.table.setModel(QueueModel(rows, self._ctx.clock.today(), self))
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show())
+        if rows:
+            self.table.selectRow(0)
+        self._show()
+
+    def selected(self) -> Decision | None:
+        index = self.table.currentIndex()
+        model = self.table.model()
+        return model.rows[index.row()][0] if index.isValid() else None
+
+    def _show(self) -> None:
+        d = self.selected()
+        self.approve_button.setEnabled(d is not None)
+        self.return_button.setEnabled(d is not None)
+        if d is None:
+            self.detail.setText(self.tr("Geen voorstellen om te beoordelen."))
+            self.provisions.setModel(ProvisionsModel((), {}, self))
+            return
+        self.detail.setText(
+            f"<b>{OUTCOME_LABELS[d.outcome]}</b><br><b>Motivering:</b> {escape(d.motivation)}"
+        )
+        names = {p.code: p.name for p in self._ctx.catalogues.current().products}
+        self.provisions.setModel(ProvisionsModel(d.provisions, names, self))
+
+    def approve(self) -> None:
+        d = self.selected()
+        if d is None:
+            return
+        try:
+            final = self._ctx.decisions.approve(d)
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self.refresh()
+        self.decided.emit(final.case_id)
+
+    def send_back(self, comment: str | None = None) -> None:
+        d = self.selected()
+        if d is None:
+            return
+        if comment is None:
+            comment, ok = QInputDialog.getMultiLineText(
+                self, self.tr("Terugsturen"), self.tr("Wat moet er veranderen?")
+            )
+            if not ok:
+                return
+        try:
+            self._ctx.decisions.return_for_changes(d, comment)
+        except FieldErrors as exc:
+            QMessageBox.warning(self, self.tr("Toelichting ontbreekt"), exc.message)
+            return
+        self.refresh()
+        self.decided.emit(d.case_id)

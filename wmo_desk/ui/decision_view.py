@@ -1,0 +1,329 @@
+"""The Besluit tab: propose a decision with its provisions, submit it; see the final kenmerk and documents."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk.domain.codes import FREQUENCIES, UNITS
+from wmo_desk.domain.decisions import (
+    Decision,
+    DecisionOutcome,
+    DecisionStatus,
+    DeliveryForm,
+    Provision,
+)
+from wmo_desk.domain.errors import FieldErrors, UserError
+from wmo_desk.services.context import AppContext
+from wmo_desk.ui.display import long_date
+from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+
+OUTCOME_LABELS = {
+    DecisionOutcome.TOEGEKEND: "Toegekend",
+    DecisionOutcome.DEELS_TOEGEKEND: "Gedeeltelijk toegekend",
+    DecisionOutcome.AFGEWEZEN: "Afgewezen",
+}
+STATUS_LABELS = {
+    DecisionStatus.CONCEPT: "Concept",
+    DecisionStatus.INGEDIEND: "Ingediend ter goedkeuring",
+    DecisionStatus.TERUGGESTUURD: "Teruggestuurd door de teamleider",
+    DecisionStatus.DEFINITIEF: "Definitief",
+}
+
+
+def euro(cents: int | None) -> str:
+    return (
+        ""
+        if cents is None
+        else f"€ {cents / 100:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    )
+
+
+class ProvisionsModel(QAbstractTableModel):
+    """The provisions of a decision."""
+
+    HEADERS = ("Product", "Resultaat", "Omvang", "Van", "Tot", "Leveringsvorm")
+
+    def __init__(
+        self, provisions: tuple[Provision, ...], names: dict[str, str], parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.provisions = provisions
+        self._names = names
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.provisions)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        p = self.provisions[index.row()]
+        size = (
+            f"{p.volume or ''} {UNITS.get(p.unit, '')} {FREQUENCIES.get(p.frequency, '')}".strip()
+        )
+        form = (
+            "pgb " + euro(p.pgb_cents) if p.delivery_form is DeliveryForm.PGB else "zorg in natura"
+        )
+        return (
+            f"{p.product_code} {self._names.get(p.product_code, '')}",
+            p.result,
+            size,
+            long_date(p.start),
+            long_date(p.end),
+            form,
+        )[index.column()]
+
+
+class DecisionPanel(QWidget):
+    """Edit the proposal while it is a concept; read-only once submitted or final.
+
+    Signals:
+        changed(): the decision was saved, submitted or became final.
+    """
+
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.case_id = case_id
+        catalogue = ctx.catalogues.current()
+        self._names = {p.code: p.name for p in catalogue.products}
+        self.decision: Decision | None = None
+        self.rows = ErrorRows()
+        self.status = QLabel()
+        self.status.setObjectName("decision_status")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.outcome = QComboBox()
+        for outcome, label in OUTCOME_LABELS.items():
+            self.outcome.addItem(label, outcome.value)
+        self.motivation = QPlainTextEdit()
+        self.motivation.setTabChangesFocus(True)
+        self.motivation.setFixedHeight(90)
+        self.table = QTableView()
+        self.table.setObjectName("provisions")
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        # a new provision
+        self.product = QComboBox()
+        for p in catalogue.products:
+            self.product.addItem(f"{p.code} – {p.name}", p.code)
+        self.result = QLineEdit()
+        self.volume = QLineEdit()
+        self.volume.setMaximumWidth(80)
+        self.unit = QComboBox()
+        for code, label in UNITS.items():
+            self.unit.addItem(label, code)
+        self.frequency = QComboBox()
+        for code, label in FREQUENCIES.items():
+            self.frequency.addItem(label, code)
+        today = ctx.clock.today()
+        self.start = date_edit(today + timedelta(days=7), allow_blank=False)
+        self.end = date_edit(today + timedelta(days=372), allow_blank=True)
+        self.delivery = QComboBox()
+        self.delivery.addItem("Zorg in natura", DeliveryForm.NATURA.value)
+        self.delivery.addItem("Persoonsgebonden budget (pgb)", DeliveryForm.PGB.value)
+        self.provider = QComboBox()
+        self.pgb = QLineEdit()
+        self.pgb.setPlaceholderText("bedrag in euro per periode")
+        self.add_button = QPushButton(self.tr("Voorziening &toevoegen"))
+        self.add_button.clicked.connect(self.add_provision)
+        self.save_button = QPushButton(self.tr("Concept &opslaan"))
+        self.save_button.clicked.connect(self.save)
+        self.submit_button = QPushButton(self.tr("&Indienen ter goedkeuring"))
+        self.submit_button.clicked.connect(self.submit)
+
+        top = QFormLayout()
+        self.rows.add(top, "outcome", self.tr("Uit&komst"), self.outcome)
+        self.rows.add(top, "motivation", self.tr("&Motivering *"), self.motivation)
+        self.rows.add(top, "provisions", self.tr("Voorzieningen"), self.table)
+        new = QGroupBox(self.tr("Voorziening toevoegen"))
+        nf = QFormLayout(new)
+        self.rows.add(nf, "provisions[].product_code", self.tr("&Product"), self.product)
+        self.rows.add(nf, "provisions[].result", self.tr("&Resultaat *"), self.result)
+        size = QWidget()
+        sl = QHBoxLayout(size)
+        sl.setContentsMargins(0, 0, 0, 0)
+        for w in (self.volume, self.unit, self.frequency):
+            sl.addWidget(w)
+        self.rows.add(nf, "provisions[].volume", self.tr("Om&vang"), size)
+        self.rows.add(nf, "provisions[].start", self.tr("Ingangsdatum"), self.start)
+        self.rows.add(nf, "provisions[].end", self.tr("Einddatum"), self.end)
+        self.rows.add(nf, "provisions[].delivery", self.tr("&Leveringsvorm"), self.delivery)
+        self.rows.add(nf, "provisions[].provider_id", self.tr("Aanbie&der (natura)"), self.provider)
+        self.rows.add(nf, "provisions[].pgb_cents", self.tr("Pgb-&bedrag"), self.pgb)
+        nf.addRow("", self.add_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.submit_button)
+        self.editor = QWidget()
+        el = QVBoxLayout(self.editor)
+        el.setContentsMargins(0, 0, 0, 0)
+        el.addLayout(top)
+        el.addWidget(new)
+        el.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.editor, 1)
+        self.refresh()
+
+    # --- state --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        decisions = self._ctx.decisions.for_case(self.case_id)
+        self.decision = decisions[-1] if decisions else None
+        self.provider.clear()
+        for choice, _warning in self._ctx.suggestions.choices(self.case_id):
+            self.provider.addItem(
+                f"{choice.provider_name} ({choice.location_label})", choice.provider_id
+            )
+        d = self.decision
+        editable = d is None or d.status in (DecisionStatus.CONCEPT, DecisionStatus.TERUGGESTUURD)
+        if d is None:
+            self.status.setText(
+                self.tr("Nog geen besluit. Stel het besluit op; een teamleider keurt het goed.")
+            )
+            conclusion = self._conclusion()
+            if conclusion and not self.motivation.toPlainText():
+                self.motivation.setPlainText(conclusion)
+        else:
+            text = f"<b>{STATUS_LABELS[d.status]}</b>"
+            if d.status is DecisionStatus.DEFINITIEF:
+                text += f" · kenmerk {d.kenmerk} · {long_date(d.decision_date)}"
+            self.status.setText(text)
+            self.outcome.setCurrentIndex(self.outcome.findData(d.outcome.value))
+            self.motivation.setPlainText(d.motivation)
+        self.table.setModel(ProvisionsModel(d.provisions if d else (), self._names, self))
+        self.editor.setEnabled(editable)
+
+    def _conclusion(self) -> str:
+        found = self._ctx.conversation.for_case(self.case_id)
+        if found is None:
+            return ""
+        answers = found[0].answers
+        return next(
+            (
+                str(v)
+                for k, v in answers.items()
+                if k.startswith("conclusie") and isinstance(v, str)
+            ),
+            "",
+        )
+
+    def _current(self) -> Decision:
+        outcome = DecisionOutcome(self.outcome.currentData())
+        if self.decision is None:
+            self.decision = self._ctx.decisions.propose(
+                self.case_id, outcome, self.motivation.toPlainText()
+            )
+        return self.decision
+
+    # --- actions ------------------------------------------------------------------------
+
+    def add_provision(self) -> None:
+        decision = self._current()
+        delivery = DeliveryForm(self.delivery.currentData())
+        try:
+            volume = int(self.volume.text()) if self.volume.text().strip() else None
+            pgb = (
+                round(float(self.pgb.text().replace(".", "").replace(",", ".")) * 100)
+                if self.pgb.text().strip()
+                else None
+            )
+        except ValueError:
+            self.rows.show({"provisions[].volume": self.tr("Omvang en bedrag zijn getallen.")})
+            return
+        provision = Provision(
+            decision_id=decision.id,
+            product_code=self.product.currentData(),
+            result=self.result.text().strip(),
+            start=date_value(self.start),
+            end=date_value(self.end),
+            delivery_form=delivery,
+            volume=volume,
+            unit=self.unit.currentData(),
+            frequency=self.frequency.currentData(),
+            provider_id=self.provider.currentData() if delivery is DeliveryForm.NATURA else None,
+            pgb_cents=pgb if delivery is DeliveryForm.PGB else None,
+        )
+        from wmo_desk.domain.decision_rules import provision_errors
+
+        problems = provision_errors(provision, self._ctx.catalogues.current(), 0)
+        if problems:
+            self.rows.show(
+                {k.replace("provisions[0].", "provisions[]."): v for k, v in problems.items()}
+            )
+            return
+        self.rows.show({})
+        # keep what was typed above the provisions too: refresh() shows the stored decision
+        self.decision = self._ctx.decisions.save(
+            decision,
+            provisions=(*decision.provisions, provision),
+            outcome=DecisionOutcome(self.outcome.currentData()),
+            motivation=self.motivation.toPlainText().strip(),
+        )
+        self.result.clear()
+        self.refresh()
+        self.changed.emit()
+
+    def save(self) -> None:
+        decision = self._current()
+        try:
+            self.decision = self._ctx.decisions.save(
+                decision,
+                outcome=DecisionOutcome(self.outcome.currentData()),
+                motivation=self.motivation.toPlainText().strip(),
+            )
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self.refresh()
+        self.changed.emit()
+
+    def submit(self) -> None:
+        self.save()
+        if self.decision is None:
+            return
+        try:
+            self.decision = self._ctx.decisions.submit(self.decision)
+        except FieldErrors as exc:
+            shown = {
+                k if k in ("motivation", "provisions") else "provisions": v
+                for k, v in exc.errors.items()
+            }
+            self.rows.show(shown)
+            return
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self.refresh()
+        self.changed.emit()
