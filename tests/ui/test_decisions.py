@@ -69,3 +69,17 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
     panel.refresh()
     assert "Definitief" in panel.status.text() and final.kenmerk in panel.status.text()
     assert not panel.editor.isEnabled()
+
+
+def test_demo_user_menu_switches_to_the_team_lead(qtbot, demo_ctx):
+    from wmo_desk.ui.app import run  # noqa: F401  (the switch is wired in run; here the signal)
+
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Gebruiker")
+    [action] = menu.actions()
+    assert action.text() == "Werken als Ruud Verhoeven (Teamleider)"
+    with qtbot.waitSignal(window.switch_user) as blocker:
+        action.trigger()
+    lead = next(u for u in demo_ctx.profiles.users() if u.role is Role.TEAMLEIDER)
+    assert blocker.args == [lead.id]

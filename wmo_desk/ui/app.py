@@ -37,6 +37,20 @@ def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
     except UserError as exc:
         QMessageBox.critical(None, exc.title, exc.message)
         return 1
+
+    def switch(user_id: str) -> None:
+        nonlocal window
+        old = window
+        old.save_all()
+        ctx.activate(ctx.profiles.switch_user(user_id))
+        window = MainWindow(ctx)
+        window.switch_user.connect(switch)
+        window.setGeometry(old.geometry())
+        window.show()  # before the old one closes, or Qt would quit with its last window
+        old.close()
+        old.deleteLater()
+
+    window.switch_user.connect(switch)
     window.show()
     if smoke_test:
         # Packaging check: the window came up with its caseload; leave at once.

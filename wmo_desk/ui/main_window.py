@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -138,7 +138,13 @@ class CaseloadPanel(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """Caseload in the first tab, opened cases in further tabs."""
+    """Caseload in the first tab, opened cases in further tabs.
+
+    Signals:
+        switch_user(str): work on as this other user of the profile (the application rebuilds the window).
+    """
+
+    switch_user = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -224,6 +230,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("Bee&ld"))
         view_menu.addActions([self.find_action, self.refresh_action])
+        others = [u for u in self._ctx.profiles.users() if u.id != self._ctx.profile.user.id]
+        if others:
+            user_menu = self.menuBar().addMenu(self.tr("&Gebruiker"))
+            for user in others:
+                act = user_menu.addAction(
+                    self.tr("Werken als %s (%s)") % (user.name, user.role.label)
+                )
+                act.triggered.connect(lambda _c=False, uid=user.id: self.switch_user.emit(uid))
         self.menuBar().addMenu(self.tr("&Help")).addAction(about)
         toolbar = self.addToolBar(self.tr("Acties"))
         toolbar.setObjectName("actions")
@@ -309,11 +323,15 @@ class MainWindow(QMainWindow):
         )
         self.refresh()
 
-    def closeEvent(self, event) -> None:
+    def save_all(self) -> None:
+        """Write whatever is unsaved in the open cases."""
         for i in range(1, self.tabs.count()):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):
                 widget.save_now()
+
+    def closeEvent(self, event) -> None:
+        self.save_all()
         super().closeEvent(event)
 
     def about(self) -> None:
