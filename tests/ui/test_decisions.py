@@ -72,12 +72,10 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
 
 
 def test_demo_user_menu_switches_to_the_team_lead(qtbot, demo_ctx):
-    from wmo_desk.ui.app import run  # noqa: F401  (the switch is wired in run; here the signal)
-
     window = MainWindow(demo_ctx)
     qtbot.addWidget(window)
-    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Gebruiker")
-    [action] = menu.actions()
+    assert window.user_menu.title() == "&Gebruiker"
+    [action] = window.user_menu.actions()
     assert action.text() == "Werken als Ruud Verhoeven (Teamleider)"
     with qtbot.waitSignal(window.switch_user) as blocker:
         action.trigger()

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.find_action, self.refresh_action])
         others = [u for u in self._ctx.profiles.users() if u.id != self._ctx.profile.user.id]
         if others:
-            user_menu = self.menuBar().addMenu(self.tr("&Gebruiker"))
+            self.user_menu = user_menu = self.menuBar().addMenu(self.tr("&Gebruiker"))
             for user in others:
                 act = user_menu.addAction(
                     self.tr("Werken als %s (%s)") % (user.name, user.role.label)
