@@ -136,7 +136,9 @@ def test_change_of_provider_is_valid_and_has_reason_09(schema):
 
 
 def test_two_products_budget_comment_and_aspecific_code_are_valid(schema):
-    aspecific = replace(output_product(), product_code="", budget_cents=45000, comment="Zie besluit")
+    aspecific = replace(
+        output_product(), product_code="", budget_cents=45000, comment="Zie besluit"
+    )
     xml = build_wmo301(message(natura_product(), aspecific))
     schema.validate(xml.decode("utf-8"))
     product = "m:Client/m:ToegewezenProducten/m:ToegewezenProduct/"

@@ -46,6 +46,8 @@ STYLES: dict[str, ParagraphStyle] = {
     "compact": _style("compact", fontSize=8.5, leading=11),
     "compact_bold": _style("compact_bold", fontName=BOLD, fontSize=8.5, leading=11),
     "small": _style("small", fontSize=8, leading=10.5, textColor=MUTED),
+    # The addressee in an envelope window: a little larger, for the post's sorting machines.
+    "address": _style("address", fontSize=10, leading=13.5),
     "letterhead": _style("letterhead", fontName=BOLD, fontSize=13, leading=16, textColor=ACCENT),
     "title": _style(
         "title",
