@@ -64,7 +64,7 @@ def test_propose_return_resubmit_approve_and_immutability(demo_ctx):
         ctx.clock,
         ctx.profile,
         ctx.catalogues,
-        renderer=lambda d: [
+        renderer=lambda d, _a: [
             ("beschikking", f"{d.kenmerk}.pdf", b"%PDF-fake " + d.kenmerk.encode())
         ],
     )

@@ -11,12 +11,14 @@ from wmo_desk.services.cases import CaseService
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.conversation import ConversationService
+from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.verslag import VerslagService
 from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.settings import SettingsRepository
 
 DATABASE_NAME = "wmo_desk.sqlite"
 
@@ -67,7 +69,9 @@ class AppContext:
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
         self.verslag = VerslagService(self, self.folder / "documents")
-        self.decisions = DecisionService(self.db, self.clock, profile, self.catalogues)
+        self.decisions = DecisionService(
+            self.db, self.clock, profile, self.catalogues, DecisionDocuments(self)
+        )
         self.suggestions = SuggestionService(
             self.db,
             self.clock,
@@ -75,6 +79,11 @@ class AppContext:
             self.catalogues,
             resources_dir() / "geodata" / "nl_pc4.csv",
         )
+
+    def settings_value(self, key: str, default: str) -> str:
+        """A configuration value of this profile (e.g. ``eigen_bijdrage_cents``)."""
+        with self.db.session() as session:
+            return SettingsRepository(session).get(key, default) or default
 
     def close(self) -> None:
         self.db.close()

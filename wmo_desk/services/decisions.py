@@ -6,9 +6,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 
+from wmo_desk.domain.allocation_rules import allocate, next_number
 from wmo_desk.domain.cases import CaseEvent, EventKind
 from wmo_desk.domain.decision_rules import approve, edit, kenmerk_for, return_for_changes, submit
-from wmo_desk.domain.decisions import Decision, DecisionOutcome
+from wmo_desk.domain.decisions import Allocation, Decision, DecisionOutcome, DeliveryForm
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
 from wmo_desk.services.catalogue import CatalogueService
@@ -21,8 +22,8 @@ from wmo_desk.storage.repositories.decisions import DecisionRepository
 
 log = logging.getLogger(__name__)
 
-#: Renders the final documents of a decision: (decision) -> [(kind, filename, bytes)].
-Renderer = Callable[[Decision], list[tuple[str, str, bytes]]]
+#: Renders the final documents: (decision, its toewijzingen) -> [(kind, filename, bytes)].
+Renderer = Callable[[Decision, list[Allocation]], list[tuple[str, str, bytes]]]
 
 
 class DecisionService:
@@ -105,20 +106,38 @@ class DecisionService:
         return returned
 
     def approve(self, decision: Decision) -> Decision:
-        """Make final: kenmerk, date, documents rendered once and stored with their SHA-256."""
+        """Make final: kenmerk, date, toewijzingnummers; documents rendered once and stored
+        with their SHA-256 in the same transaction as the final decision (all or nothing)."""
         self._require_teamlead()
         today = self._clock.today()
         with self._db.session() as session:
             repo = DecisionRepository(session)
             sequence = repo.count_final(self._profile.municipality_code, today.year) + 1
-            final = approve(
-                decision,
-                self._profile.user.id,
-                kenmerk_for(self._profile.municipality_code, today.year, sequence),
-                today,
-            )
+            used = repo.used_allocation_numbers()
+        final = approve(
+            decision,
+            self._profile.user.id,
+            kenmerk_for(self._profile.municipality_code, today.year, sequence),
+            today,
+        )
+        allocations = []
+        catalogue = self._catalogues.current()
+        for provision in final.provisions:
+            product = catalogue.product(provision.product_code)
+            if provision.delivery_form is DeliveryForm.NATURA and provision.provider_id and product:
+                allocation = allocate(
+                    provision, provision.provider_id, product.category, next_number(used)
+                )
+                used.add(allocation.number)
+                allocations.append(allocation)
+        # rendered before the write transaction: rendering reads the case (and logs that read)
+        documents = self._renderer(final, allocations) if self._renderer else []
+        with self._db.session() as session:
+            repo = DecisionRepository(session)
             repo.save(final)
-            for kind, filename, content in self._renderer(final) if self._renderer else []:
+            for allocation in allocations:
+                repo.add_allocation(allocation)
+            for kind, filename, content in documents:
                 repo.add_document(final.id, kind, filename, content, self._clock.now())
             self._note(session, decision.case_id, f"Besluit goedgekeurd, kenmerk {final.kenmerk}")
         log.info("decision %s approved", final.id)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -107,10 +109,16 @@ class DecisionPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, ctx: AppContext, case_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, case_id: str, parent: QWidget | None = None, opener=None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.case_id = case_id
+        # how a stored document is shown: the system's viewer, or what a test passes in
+        self._open = opener or (
+            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        )
         catalogue = ctx.catalogues.current()
         self._names = {p.code: p.name for p in catalogue.products}
         self.decision: Decision | None = None
@@ -191,8 +199,16 @@ class DecisionPanel(QWidget):
         el.addLayout(top)
         el.addWidget(new)
         el.addLayout(buttons)
+        self.documents_button = QPushButton(
+            self.tr("&Documenten openen (beschikking en toewijzingen)")
+        )
+        self.documents_button.clicked.connect(self.open_documents)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        doc_row = QHBoxLayout()
+        doc_row.addWidget(self.documents_button)
+        doc_row.addStretch(1)
+        layout.addLayout(doc_row)
         layout.addWidget(self.editor, 1)
         self.refresh()
 
@@ -224,6 +240,7 @@ class DecisionPanel(QWidget):
             self.motivation.setPlainText(d.motivation)
         self.table.setModel(ProvisionsModel(d.provisions if d else (), self._names, self))
         self.editor.setEnabled(editable)
+        self.documents_button.setVisible(d is not None and d.status is DecisionStatus.DEFINITIEF)
 
     def _conclusion(self) -> str:
         found = self._ctx.conversation.for_case(self.case_id)
@@ -248,6 +265,26 @@ class DecisionPanel(QWidget):
         return self.decision
 
     # --- actions ------------------------------------------------------------------------
+
+    def open_documents(self) -> list[Path]:
+        """Write the stored documents (checked against their SHA-256) to the profile and open the letter."""
+        if self.decision is None:
+            return []
+        try:
+            documents = self._ctx.decisions.documents(self.decision.id)
+        except UserError as exc:
+            QMessageBox.critical(self, exc.title, exc.message)
+            return []
+        folder = self._ctx.folder / "documents"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for _kind, filename, content in documents:
+            path = folder / filename
+            path.write_bytes(content)
+            paths.append(path)
+        if paths:
+            self._open(paths[0])
+        return paths
 
     def add_provision(self) -> None:
         decision = self._current()

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.decisions import (
+    Allocation,
     Decision,
     DecisionOutcome,
     DecisionStatus,
@@ -15,7 +16,13 @@ from wmo_desk.domain.decisions import (
     Provision,
 )
 from wmo_desk.domain.errors import UserError
-from wmo_desk.storage.tables import CaseRow, DecisionDocumentRow, DecisionRow, ProvisionRow
+from wmo_desk.storage.tables import (
+    AllocationRow,
+    CaseRow,
+    DecisionDocumentRow,
+    DecisionRow,
+    ProvisionRow,
+)
 
 _PROVISION_FIELDS = (
     "product_code",
@@ -110,6 +117,35 @@ class DecisionRepository:
             )
             or 0
         )
+
+    def used_allocation_numbers(self) -> set[int]:
+        """Toewijzingnummers already given out in this profile's municipality."""
+        return set(self._session.scalars(select(AllocationRow.number)))
+
+    def add_allocation(self, allocation: Allocation) -> None:
+        row = AllocationRow(
+            id=allocation.id,
+            created_at=allocation.created_at,
+            modified_at=allocation.modified_at,
+            pending=True,
+            deleted=False,
+        )
+        for name in (
+            "provision_id",
+            "number",
+            "version",
+            "provider_id",
+            "product_category",
+            "product_code",
+            "start",
+            "end",
+            "volume",
+            "unit",
+            "frequency",
+            "change_reason",
+        ):
+            setattr(row, name, getattr(allocation, name))
+        self._session.add(row)
 
     def add_document(
         self, decision_id: str, kind: str, filename: str, content: bytes, created_at

@@ -1,0 +1,211 @@
+"""Assembles the final documents of an approved decision: the beschikking, and per natura
+provision the toewijzing as PDF and as iWmo WMO301 XML."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import TYPE_CHECKING
+
+from wmo_desk.documents.beschikking import (
+    Addressee,
+    BeschikkingData,
+    ProvisionText,
+    render_beschikking,
+)
+from wmo_desk.documents.toewijzing import ToewijzingData, render_toewijzing
+from wmo_desk.documents.wmo301 import (
+    AllocatedProduct,
+    ClientIdentity,
+    PersonName,
+    PostalAddress,
+    Wmo301Message,
+    build_wmo301,
+)
+from wmo_desk.domain.clients import Client, Sex
+from wmo_desk.domain.codes import FREQUENCIES, PRODUCT_CATEGORIES, UNITS
+from wmo_desk.domain.decision_rules import bezwaar_last_day
+from wmo_desk.domain.decisions import Allocation, Decision, DeliveryForm
+
+if TYPE_CHECKING:
+    from wmo_desk.services.context import AppContext
+
+#: CAK abonnementstarief: configuration, indexed yearly (settings key ``eigen_bijdrage_cents``).
+DEFAULT_CONTRIBUTION_CENTS = 2160
+
+
+def _addressee(client: Client) -> tuple[Addressee, str]:
+    title = {Sex.VROUW: "Mevrouw", Sex.MAN: "De heer"}.get(client.sex, "")
+    name = f"{title} {client.display_name}".strip()
+    surname = " ".join(p for p in (client.prefix.capitalize(), client.surname) if p)
+    salutation = {
+        Sex.VROUW: f"Geachte mevrouw {surname},",
+        Sex.MAN: f"Geachte heer {surname},",
+    }.get(client.sex, f"Geachte {client.display_name},")
+    return Addressee(name, client.address.street_line(), client.address.place_line()), salutation
+
+
+def _omvang(volume: int | None, unit: str, frequency: str) -> str:
+    if volume is None:
+        return FREQUENCIES.get(frequency, "")
+    return f"{volume} {UNITS.get(unit, '')} {FREQUENCIES.get(frequency, '')}".strip()
+
+
+def _identity(client: Client) -> ClientIdentity:
+    a = client.address
+    addition = a.house_number_addition
+    letter = addition if len(addition) == 1 and addition.isalpha() else ""
+    return ClientIdentity(
+        bsn=client.bsn,
+        birth_date=client.birth_date,
+        sex=client.sex.value,
+        name=PersonName(
+            surname=client.surname,
+            prefix=client.prefix,
+            first_names=client.first_names,
+            initials=client.initials.replace(".", ""),
+        ),
+        address=PostalAddress(
+            street=a.street[:24],
+            house_number=a.house_number,
+            postcode=a.postcode,
+            place=a.place,
+            house_letter=letter,
+            house_number_addition="" if letter else addition,
+        ),
+    )
+
+
+class DecisionDocuments:
+    """Renders what an approved decision sends out; deterministic for the same data."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def __call__(
+        self, decision: Decision, allocations: list[Allocation]
+    ) -> list[tuple[str, str, bytes]]:
+        ctx = self._ctx
+        view = ctx.cases.view(decision.case_id)
+        client, case = view.client, view.case
+        catalogue = ctx.catalogues.current()
+        municipality = catalogue.municipality(case.municipality_code)
+        name = municipality.name if municipality else case.municipality_code
+        users = {u.id: u for u in ctx.profiles.users()}
+        approver = users.get(decision.approved_by or "")
+        consultant = users.get(decision.proposed_by)
+        providers = {p.id: p for p in catalogue.providers}
+        choices = {c.provider_id: c for c, _w in ctx.suggestions.choices(decision.case_id)}
+        addressee, salutation = _addressee(client)
+        sent = decision.decision_date
+        assert sent is not None
+        provisions = []
+        for p in decision.provisions:
+            product = catalogue.product(p.product_code)
+            provider_name = (
+                providers[p.provider_id].name
+                if p.provider_id in providers
+                else choices[p.provider_id].provider_name
+                if p.provider_id in choices
+                else ""
+            )
+            provisions.append(
+                ProvisionText(
+                    category_code=product.category if product else "",
+                    category_name=PRODUCT_CATEGORIES.get(product.category, "") if product else "",
+                    product_code=p.product_code,
+                    product_name=product.name if product else p.product_code,
+                    result=p.result,
+                    omvang=_omvang(p.volume, p.unit, p.frequency),
+                    start=p.start,
+                    end=p.end,
+                    delivery_form=p.delivery_form,
+                    provider_name=provider_name if p.delivery_form is DeliveryForm.NATURA else "",
+                    pgb_cents=p.pgb_cents,
+                    pgb_purpose=product.name
+                    if product and p.delivery_form is DeliveryForm.PGB
+                    else "",
+                    pgb_period=f"{product.tariff_period}"
+                    if product and p.delivery_form is DeliveryForm.PGB
+                    else "",
+                )
+            )
+        contribution = int(
+            ctx.settings_value("eigen_bijdrage_cents", str(DEFAULT_CONTRIBUTION_CENTS))
+        )
+        beschikking = render_beschikking(
+            BeschikkingData(
+                municipality_name=name,
+                municipality_code=case.municipality_code,
+                municipality_address_lines=("Team Wmo", f"Gemeente {name}"),
+                addressee=addressee,
+                salutation=salutation,
+                document_date=sent,
+                kenmerk=decision.kenmerk,
+                outcome=decision.outcome,
+                provisions=tuple(provisions),
+                motivation=decision.motivation,
+                objection_deadline=bezwaar_last_day(sent),
+                objection_addressee=f"Het college van burgemeester en wethouders van {name}",
+                objection_address_lines=("Team Juridische Zaken", f"Gemeente {name}"),
+                approver_name=approver.name if approver else "",
+                approver_function="Teamleider Wmo",
+                consultant_name=consultant.name if consultant else "",
+                application_date=case.aanvraag_date,
+                contribution_cents=contribution if provisions else None,
+                contribution_year=sent.year,
+            )
+        )
+        documents = [("beschikking", f"beschikking-{decision.kenmerk}.pdf", beschikking)]
+        identity = _identity(client)
+        for allocation in allocations:
+            provider = providers.get(allocation.provider_id)
+            if provider is None:
+                continue
+            product = AllocatedProduct(
+                number=allocation.number,
+                category=allocation.product_category,
+                product_code=allocation.product_code,
+                start=allocation.start,
+                end=allocation.end,
+                allocated_on=sent,
+                allocated_at=allocation.created_at.astimezone(UTC).time().replace(microsecond=0),
+                volume=allocation.volume,
+                unit=allocation.unit if allocation.volume is not None else "",
+                frequency=allocation.frequency if allocation.volume is not None else "",
+                change_reason=allocation.change_reason,
+            )
+            pdf = render_toewijzing(
+                ToewijzingData(
+                    municipality_name=name,
+                    municipality_code=case.municipality_code,
+                    municipality_address_lines=("Team Wmo", f"Gemeente {name}"),
+                    provider_name=provider.name,
+                    provider_agb=provider.agb_code,
+                    client=identity,
+                    product=product,
+                    version=allocation.version,
+                    consultant_name=consultant.name if consultant else "",
+                    product_name=(
+                        catalogue.product(allocation.product_code).name
+                        if catalogue.product(allocation.product_code)
+                        else ""
+                    ),
+                )
+            )
+            xml = build_wmo301(
+                Wmo301Message(
+                    municipality_code=case.municipality_code,
+                    provider_agb=provider.agb_code,
+                    message_id=f"{allocation.number}-{allocation.version}",
+                    message_date=sent,
+                    client=identity,
+                    products=(product,),
+                )
+            )
+            documents.append(
+                (f"toewijzing-{allocation.number}", f"toewijzing-{allocation.number}.pdf", pdf)
+            )
+            documents.append(
+                (f"wmo301-{allocation.number}", f"wmo301-{allocation.number}.xml", xml)
+            )
+        return documents
