@@ -110,6 +110,31 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     view.sections.setCurrentWidget(view.providers)
     app.processEvents()
     window.grab().save(str(out / "suggestions_dagbesteding_oss.png"))
+    # a decision proposed by the consultant, then the team lead's queue
+    ranked = ctx.suggestions.suggestions(case_id, "dagbesteding").ranked
+    ctx.suggestions.choose(case_id, "dagbesteding", "", ranked[0], "")
+    panel_d = view.decision
+    panel_d.refresh()
+    panel_d.motivation.setPlainText(
+        "Uit het onderzoek (verslag) blijkt dat mevrouw structuur in de week nodig heeft."
+    )
+    panel_d.product.setCurrentIndex(panel_d.product.findData(product.code))
+    panel_d.result.setText("Drie dagdelen per week een zinvolle dag buitenshuis")
+    panel_d.volume.setText("3")
+    panel_d.unit.setCurrentIndex(panel_d.unit.findData("16"))
+    panel_d.frequency.setCurrentIndex(panel_d.frequency.findData("2"))
+    panel_d.add_provision()
+    view.sections.setCurrentWidget(panel_d)
+    app.processEvents()
+    window.grab().save(str(out / "decision.png"))
+    panel_d.submit()
+    lead = next(u for u in ctx.profiles.users() if u.role.value == "teamleider")
+    ctx.activate(ctx.profiles.switch_user(lead.id))
+    lead_window = MainWindow(ctx)
+    lead_window.show()
+    lead_window.tabs.setCurrentWidget(lead_window.approvals)
+    app.processEvents()
+    lead_window.grab().save(str(out / "approval_queue.png"))
     ctx.close()
     print(f"screenshots in {out}")
 
