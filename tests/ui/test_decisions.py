@@ -106,3 +106,60 @@ def test_demo_user_menu_switches_to_the_team_lead(qtbot, demo_ctx):
         action.trigger()
     lead = next(u for u in demo_ctx.profiles.users() if u.role is Role.TEAMLEIDER)
     assert blocker.args == [lead.id]
+
+
+def test_changes_after_issue_follow_the_iwmo_rules(qtbot, demo_ctx):
+    """Extend the end date: a new version of the same number; change provider: 09 and a new number."""
+    from datetime import date
+
+    from wmo_desk.domain.decisions import DeliveryForm, Provision
+
+    ctx = demo_ctx
+    case_id = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.AANVRAAG))[1].case_id
+    catalogue = ctx.catalogues.current()
+    ranked = ctx.suggestions.suggestions(case_id, "dagbesteding").ranked
+    product = next(
+        c
+        for c in ranked[0].provider.product_codes
+        if catalogue.product(c).care_form == "dagbesteding"
+    )
+    as_role(ctx, Role.CONSULENT)
+    d = ctx.decisions.propose(
+        case_id,
+        ctx.decisions.for_case(case_id)[0].outcome
+        if ctx.decisions.for_case(case_id)
+        else __import__(
+            "wmo_desk.domain.decisions", fromlist=["DecisionOutcome"]
+        ).DecisionOutcome.TOEGEKEND,
+        "Zie verslag.",
+    )
+    p = Provision(
+        decision_id=d.id,
+        product_code=product,
+        result="Structuur",
+        start=date(2026, 12, 1),
+        end=date(2027, 5, 31),
+        delivery_form=DeliveryForm.NATURA,
+        volume=2,
+        unit="16",
+        frequency="2",
+        provider_id=ranked[0].provider.id,
+    )
+    d = ctx.decisions.submit(ctx.decisions.save(d, provisions=(p,)))
+    as_role(ctx, Role.TEAMLEIDER)
+    final = ctx.decisions.approve(d)
+    [first] = ctx.decisions.allocations(final.id)
+    longer = ctx.decisions.change_period_or_volume(final, first, date(2027, 11, 30), 2)
+    assert (longer.number, longer.version, longer.change_reason) == (first.number, 2, "04")
+    other = ranked[1].provider
+    ended, successor = ctx.decisions.change_provider(final, longer, other.id, date(2027, 3, 1))
+    assert ended.change_reason == "09" and ended.end == date(2027, 2, 28)
+    assert successor.number == first.number + 1 and successor.provider_id == other.id
+    current = {a.number: a for a in ctx.decisions.allocations(final.id)}
+    assert current[first.number].version == 3 and current[successor.number].version == 1
+    kinds = {k for k, _n, _c in ctx.decisions.documents(final.id)}
+    assert {
+        f"toewijzing-{first.number}-v2",
+        f"wmo301-{first.number}-v3",
+        f"toewijzing-{successor.number}-v1",
+    } <= kinds

@@ -69,8 +69,9 @@ class AppContext:
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
         self.verslag = VerslagService(self, self.folder / "documents")
+        documents = DecisionDocuments(self)
         self.decisions = DecisionService(
-            self.db, self.clock, profile, self.catalogues, DecisionDocuments(self)
+            self.db, self.clock, profile, self.catalogues, documents, documents.allocation_documents
         )
         self.suggestions = SuggestionService(
             self.db,

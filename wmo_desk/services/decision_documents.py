@@ -3,7 +3,7 @@ provision the toewijzing as PDF and as iWmo WMO301 XML."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 from typing import TYPE_CHECKING
 
 from wmo_desk.documents.beschikking import (
@@ -156,6 +156,23 @@ class DecisionDocuments:
             )
         )
         documents = [("beschikking", f"beschikking-{decision.kenmerk}.pdf", beschikking)]
+        documents += self.allocation_documents(decision, allocations, sent)
+        return documents
+
+    def allocation_documents(
+        self, decision: Decision, allocations: list[Allocation], on: date
+    ) -> list[tuple[str, str, bytes]]:
+        """The toewijzing PDF and WMO301 message of each allocation (one version each)."""
+        ctx = self._ctx
+        view = ctx.cases.view(decision.case_id)
+        client, case = view.client, view.case
+        catalogue = ctx.catalogues.current()
+        municipality = catalogue.municipality(case.municipality_code)
+        name = municipality.name if municipality else case.municipality_code
+        consultant = {u.id: u for u in ctx.profiles.users()}.get(decision.proposed_by)
+        providers = {p.id: p for p in catalogue.providers}
+        sent = on
+        documents: list[tuple[str, str, bytes]] = []
         identity = _identity(client)
         for allocation in allocations:
             provider = providers.get(allocation.provider_id)
@@ -203,9 +220,17 @@ class DecisionDocuments:
                 )
             )
             documents.append(
-                (f"toewijzing-{allocation.number}", f"toewijzing-{allocation.number}.pdf", pdf)
+                (
+                    f"toewijzing-{allocation.number}-v{allocation.version}",
+                    f"toewijzing-{allocation.number}-v{allocation.version}.pdf",
+                    pdf,
+                )
             )
             documents.append(
-                (f"wmo301-{allocation.number}", f"wmo301-{allocation.number}.xml", xml)
+                (
+                    f"wmo301-{allocation.number}-v{allocation.version}",
+                    f"wmo301-{allocation.number}-v{allocation.version}.xml",
+                    xml,
+                )
             )
         return documents

@@ -5,8 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import date
 
-from wmo_desk.domain.allocation_rules import allocate, next_number
+from wmo_desk.domain.allocation_rules import (
+    allocate,
+    change_period_or_volume,
+    change_provider,
+    next_number,
+)
 from wmo_desk.domain.cases import CaseEvent, EventKind
 from wmo_desk.domain.decision_rules import approve, edit, kenmerk_for, return_for_changes, submit
 from wmo_desk.domain.decisions import Allocation, Decision, DecisionOutcome, DeliveryForm
@@ -24,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: Renders the final documents: (decision, its toewijzingen) -> [(kind, filename, bytes)].
 Renderer = Callable[[Decision, list[Allocation]], list[tuple[str, str, bytes]]]
+#: Renders changed toewijzingen: (decision, allocations, date) -> [(kind, filename, bytes)].
+AllocationRenderer = Callable[[Decision, list[Allocation], date], list[tuple[str, str, bytes]]]
 
 
 class DecisionService:
@@ -36,12 +44,14 @@ class DecisionService:
         profile: Profile,
         catalogues: CatalogueService,
         renderer: Renderer | None = None,
+        allocation_renderer: AllocationRenderer | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._profile = profile
         self._catalogues = catalogues
         self._renderer = renderer
+        self._allocation_renderer = allocation_renderer
 
     def _note(self, session, case_id: str, text: str) -> None:
         user = self._profile.user
@@ -142,6 +152,51 @@ class DecisionService:
             self._note(session, decision.case_id, f"Besluit goedgekeurd, kenmerk {final.kenmerk}")
         log.info("decision %s approved", final.id)
         return final
+
+    def allocations(self, decision_id: str) -> list[Allocation]:
+        with self._db.session() as session:
+            return DecisionRepository(session).current_allocations(decision_id)
+
+    def _store_allocations(
+        self, decision: Decision, allocations: list[Allocation], note: str
+    ) -> None:
+        today = self._clock.today()
+        documents = (
+            self._allocation_renderer(decision, allocations, today)
+            if self._allocation_renderer
+            else []
+        )
+        with self._db.session() as session:
+            repo = DecisionRepository(session)
+            for allocation in allocations:
+                repo.add_allocation(allocation)
+            for kind, filename, content in documents:
+                repo.add_document(decision.id, kind, filename, content, self._clock.now())
+            self._note(session, decision.case_id, note)
+
+    def change_period_or_volume(
+        self, decision: Decision, current: Allocation, end: date | None, volume: int | None
+    ) -> Allocation:
+        """A new version of the same toewijzing (iWmo: shorten/extend the end date or change the volume)."""
+        changed = change_period_or_volume(current, end, volume)
+        self._store_allocations(
+            decision, [changed], f"Toewijzing {current.number} gewijzigd (versie {changed.version})"
+        )
+        return changed
+
+    def change_provider(
+        self, decision: Decision, current: Allocation, provider_id: str, switch_on: date
+    ) -> tuple[Allocation, Allocation]:
+        """The old toewijzing ends (RedenWijziging 09); the new provider gets a new number."""
+        with self._db.session() as session:
+            used = DecisionRepository(session).used_allocation_numbers()
+        ended, successor = change_provider(current, provider_id, switch_on, next_number(used))
+        self._store_allocations(
+            decision,
+            [ended, successor],
+            f"Andere aanbieder: toewijzing {current.number} beëindigd, nieuwe toewijzing {successor.number}",
+        )
+        return ended, successor
 
     def documents(self, decision_id: str) -> list[tuple[str, str, bytes]]:
         """The stored documents, each checked against its SHA-256 (a mismatch is refused)."""

@@ -87,7 +87,9 @@ class ApprovalPanel(QWidget):
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.provisions = QTableView()
         self.provisions.verticalHeader().hide()
-        self.provisions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.provisions.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.provisions.horizontalHeader().setStretchLastSection(True)
         self.approve_button = QPushButton(self.tr("&Goedkeuren"))
         self.return_button = QPushButton(self.tr("&Terugsturen…"))

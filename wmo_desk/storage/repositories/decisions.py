@@ -147,6 +147,38 @@ class DecisionRepository:
             setattr(row, name, getattr(allocation, name))
         self._session.add(row)
 
+    def current_allocations(self, decision_id: str) -> list[Allocation]:
+        """The newest version of every toewijzing of the decision, by number."""
+        rows = self._session.scalars(
+            select(AllocationRow)
+            .join(ProvisionRow, ProvisionRow.id == AllocationRow.provision_id)
+            .where(ProvisionRow.decision_id == decision_id)
+            .order_by(AllocationRow.number, AllocationRow.version)
+        )
+        latest: dict[int, AllocationRow] = {}
+        for row in rows:
+            latest[row.number] = row
+        return [
+            Allocation(
+                id=r.id,
+                provision_id=r.provision_id,
+                number=r.number,
+                version=r.version,
+                provider_id=r.provider_id,
+                product_category=r.product_category,
+                product_code=r.product_code,
+                start=r.start,
+                end=r.end,
+                volume=r.volume,
+                unit=r.unit,
+                frequency=r.frequency,
+                change_reason=r.change_reason,
+                created_at=r.created_at,
+                modified_at=r.modified_at,
+            )
+            for r in latest.values()
+        ]
+
     def add_document(
         self, decision_id: str, kind: str, filename: str, content: bytes, created_at
     ) -> str:
