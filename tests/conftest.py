@@ -38,3 +38,16 @@ def demo_ctx(tmp_path, clock):
     fill_demo(ctx)
     yield ctx
     ctx.close()
+
+
+def iwmo_dir():
+    """The official iWmo 3.2 schemas: beside the project in ../shared (or $WMO_DESK_IWMO_DIR)."""
+    from pathlib import Path
+
+    override = os.environ.get("WMO_DESK_IWMO_DIR")
+    folder = (
+        Path(override) if override else Path(__file__).resolve().parents[2] / "shared" / "iwmo-3.2"
+    )
+    if not (folder / "WMO301.xsd").exists():
+        raise FileNotFoundError(f"iWmo 3.2 schemas not found in {folder}: set WMO_DESK_IWMO_DIR")
+    return folder

@@ -5,11 +5,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date, time
-from pathlib import Path
 
 import pytest
 import xmlschema
 
+from tests.conftest import iwmo_dir
 from wmo_desk.documents.wmo301 import (
     NS_BASE,
     NS_MESSAGE,
@@ -21,7 +21,7 @@ from wmo_desk.documents.wmo301 import (
     build_wmo301,
 )
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "shared" / "iwmo-3.2"
+SCHEMA_DIR = iwmo_dir()
 NS = {"m": NS_MESSAGE, "b": NS_BASE}
 
 

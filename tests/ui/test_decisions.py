@@ -72,10 +72,11 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
 
     # the documents were rendered once, on approval: the letter and the toewijzing (PDF + WMO301)
     import io
-    from pathlib import Path
 
     import xmlschema
     from pypdf import PdfReader
+
+    from tests.conftest import iwmo_dir
 
     documents = {kind: content for kind, _name, content in ctx.decisions.documents(final.id)}
     letter = " ".join(
@@ -86,9 +87,7 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
     assert final.kenmerk in letter and "namens het college van burgemeester en wethouders" in letter
     assert "Drie dagdelen per week een zinvolle dag" in letter and "pagina 1 van" in letter
     [xml_kind] = [k for k in documents if k.startswith("wmo301-")]
-    schema = xmlschema.XMLSchema(
-        str(Path(__file__).resolve().parents[3] / "shared" / "iwmo-3.2" / "WMO301.xsd")
-    )
+    schema = xmlschema.XMLSchema(str(iwmo_dir() / "WMO301.xsd"))
     schema.validate(documents[xml_kind].decode("utf-8"))
     assert (
         b"<ns1:Afzender>0828</ns1:Afzender>" in documents[xml_kind]
