@@ -162,3 +162,54 @@ def test_changes_after_issue_follow_the_iwmo_rules(qtbot, demo_ctx):
         f"wmo301-{first.number}-v3",
         f"toewijzing-{successor.number}-v1",
     } <= kinds
+
+
+def test_extend_an_issued_toewijzing_from_the_besluit_tab(qtbot, demo_ctx):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from wmo_desk.domain.decisions import DecisionOutcome, DeliveryForm, Provision
+
+    ctx = demo_ctx
+    case_id = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.AANVRAAG))[2].case_id
+    ranked = ctx.suggestions.suggestions(case_id, "dagbesteding").ranked
+    catalogue = ctx.catalogues.current()
+    product = next(
+        c
+        for c in ranked[0].provider.product_codes
+        if catalogue.product(c).care_form == "dagbesteding"
+    )
+    as_role(ctx, Role.CONSULENT)
+    d = ctx.decisions.propose(case_id, DecisionOutcome.TOEGEKEND, "Zie verslag.")
+    p = Provision(
+        decision_id=d.id,
+        product_code=product,
+        result="Structuur",
+        start=date(2026, 12, 1),
+        end=date(2027, 5, 31),
+        delivery_form=DeliveryForm.NATURA,
+        volume=2,
+        unit="16",
+        frequency="2",
+        provider_id=ranked[0].provider.id,
+    )
+    d = ctx.decisions.submit(ctx.decisions.save(d, provisions=(p,)))
+    as_role(ctx, Role.TEAMLEIDER)
+    ctx.decisions.approve(d)
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    panel = window.open_case(case_id).decision
+    assert panel.issued.isVisibleTo(panel)
+    assert "(versie 1)" in panel.allocations_label.text()
+
+    def extend(dialog):
+        dialog.end.setDate(QDate(2027, 11, 30))
+        dialog._ok()
+        return dialog.result()
+
+    panel.change_period(answer=extend)
+    assert "(versie 2)" in panel.allocations_label.text()
+    assert "30 november 2027" in panel.allocations_label.text()
+    assert "reden 04 Herbeoordeling: verlenging" in panel.allocations_label.text()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wmo_desk.domain.codes import FREQUENCIES, UNITS
+from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, UNITS
 from wmo_desk.domain.decisions import (
     Decision,
     DecisionOutcome,
@@ -33,6 +33,7 @@ from wmo_desk.domain.decisions import (
 )
 from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
+from wmo_desk.ui.allocation_dialogs import PeriodDialog, ProviderDialog
 from wmo_desk.ui.display import long_date
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
 
@@ -203,12 +204,29 @@ class DecisionPanel(QWidget):
             self.tr("&Documenten openen (beschikking en toewijzingen)")
         )
         self.documents_button.clicked.connect(self.open_documents)
+        self.allocations_label = QLabel()
+        self.allocations_label.setObjectName("allocations")
+        self.allocations_label.setWordWrap(True)
+        self.allocation = QComboBox()
+        self.period_button = QPushButton(self.tr("Einddatum of omvang &wijzigen…"))
+        self.provider_button = QPushButton(self.tr("Andere aanbieder…"))
+        self.period_button.clicked.connect(lambda: self.change_period())
+        self.provider_button.clicked.connect(lambda: self.change_provider())
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         doc_row = QHBoxLayout()
         doc_row.addWidget(self.documents_button)
         doc_row.addStretch(1)
         layout.addLayout(doc_row)
+        self.issued = QGroupBox(self.tr("Toewijzingen"))
+        il = QVBoxLayout(self.issued)
+        il.addWidget(self.allocations_label)
+        change_row = QHBoxLayout()
+        change_row.addWidget(self.allocation, 1)
+        change_row.addWidget(self.period_button)
+        change_row.addWidget(self.provider_button)
+        il.addLayout(change_row)
+        layout.addWidget(self.issued)
         layout.addWidget(self.editor, 1)
         self.refresh()
 
@@ -240,7 +258,11 @@ class DecisionPanel(QWidget):
             self.motivation.setPlainText(d.motivation)
         self.table.setModel(ProvisionsModel(d.provisions if d else (), self._names, self))
         self.editor.setEnabled(editable)
-        self.documents_button.setVisible(d is not None and d.status is DecisionStatus.DEFINITIEF)
+        final = d is not None and d.status is DecisionStatus.DEFINITIEF
+        self.documents_button.setVisible(final)
+        self.issued.setVisible(False)
+        if final:
+            self._show_allocations()
 
     def _conclusion(self) -> str:
         found = self._ctx.conversation.for_case(self.case_id)
@@ -265,6 +287,65 @@ class DecisionPanel(QWidget):
         return self.decision
 
     # --- actions ------------------------------------------------------------------------
+
+    def _show_allocations(self) -> None:
+        assert self.decision is not None
+        providers = {p.id: p.name for p in self._ctx.catalogues.current().providers}
+        allocations = self._ctx.decisions.allocations(self.decision.id)
+        self.allocation.clear()
+        lines = []
+        for a in allocations:
+            label = (
+                f"Toewijzing {a.number} (versie {a.version}): {providers.get(a.provider_id, a.provider_id)}, "
+                f"{long_date(a.start)} – {long_date(a.end) if a.end else 'geen einddatum'}"
+            )
+            if a.change_reason:
+                label += f", reden {a.change_reason} {CHANGE_REASONS.get(a.change_reason, '')}"
+            lines.append(label)
+            if a.end is None or a.end >= self._ctx.clock.today():
+                self.allocation.addItem(f"Toewijzing {a.number}", a.number)
+        self.allocations_label.setText("\n".join(lines))
+        self.issued.setVisible(bool(allocations))
+        self.period_button.setEnabled(self.allocation.count() > 0)
+        self.provider_button.setEnabled(self.allocation.count() > 0)
+
+    def _selected_allocation(self):
+        number = self.allocation.currentData()
+        return next(
+            (a for a in self._ctx.decisions.allocations(self.decision.id) if a.number == number),
+            None,
+        )
+
+    def change_period(self, answer=None) -> None:
+        current = self._selected_allocation()
+        if current is None:
+            return
+        dialog = PeriodDialog(current, self)
+
+        def act() -> None:
+            end, volume = dialog.values()
+            self._ctx.decisions.change_period_or_volume(self.decision, current, end, volume)
+
+        dialog.action = act
+        if answer(dialog) if answer else dialog.exec():
+            self.refresh()
+            self.changed.emit()
+
+    def change_provider(self, answer=None) -> None:
+        current = self._selected_allocation()
+        if current is None:
+            return
+        catalogue = self._ctx.catalogues.current()
+        options = [
+            (p.id, p.name) for p in catalogue.providers if current.product_code in p.product_codes
+        ]
+        dialog = ProviderDialog(current, options, self._ctx.clock.today(), self)
+        dialog.action = lambda: self._ctx.decisions.change_provider(
+            self.decision, current, dialog.provider.currentData(), date_value(dialog.switch_on)
+        )
+        if answer(dialog) if answer else dialog.exec():
+            self.refresh()
+            self.changed.emit()
 
     def open_documents(self) -> list[Path]:
         """Write the stored documents (checked against their SHA-256) to the profile and open the letter."""
