@@ -265,18 +265,30 @@ class DecisionPanel(QWidget):
             self._show_allocations()
 
     def _conclusion(self) -> str:
+        """A motivation to start from: the conclusion of the verslag and the agreed results."""
+        parts = []
         found = self._ctx.conversation.for_case(self.case_id)
-        if found is None:
-            return ""
-        answers = found[0].answers
-        return next(
-            (
-                str(v)
-                for k, v in answers.items()
-                if k.startswith("conclusie") and isinstance(v, str)
-            ),
-            "",
-        )
+        if found is not None:
+            conversation = found[0]
+            conclusion = next(
+                (
+                    str(v)
+                    for k, v in conversation.answers.items()
+                    if k.startswith("conclusie") and isinstance(v, str)
+                ),
+                "",
+            )
+            when = long_date(conversation.verslag_signed_on or conversation.held_on)
+            parts.append(
+                f"Uit het onderzoek (verslag van {when}) blijkt: {conclusion}" if conclusion else ""
+            )
+        results = self._ctx.assessment.results(self.case_id)
+        if results:
+            parts.append(
+                "Afgesproken resultaten:\n"
+                + "\n".join(f"- {r.description} (tot {long_date(r.term_end)})" for r in results)
+            )
+        return "\n\n".join(p for p in parts if p)
 
     def _current(self) -> Decision:
         outcome = DecisionOutcome(self.outcome.currentData())
