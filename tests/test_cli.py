@@ -37,3 +37,10 @@ def test_import_catalog_reads_a_new_version_and_refuses_a_broken_one(tmp_path):
     with db.session() as s:
         assert CatalogueRepository(s).load("MEIERIJ").version == "2027.1"
     db.close()
+
+
+def test_set_eigen_bijdrage(tmp_path):
+    profile = tmp_path / "profiel"
+    result = run("set-eigen-bijdrage", "2240", "--profile", str(profile))
+    assert result.returncode == 0 and "22,40 euro per maand" in result.stdout
+    assert run("set-eigen-bijdrage", "-5", "--profile", str(profile)).returncode == 1

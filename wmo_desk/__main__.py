@@ -59,6 +59,32 @@ def import_catalog(argv: list[str]) -> int:
     return 0
 
 
+def set_contribution(argv: list[str]) -> int:
+    """``wmo-desk set-eigen-bijdrage CENT [--profile DIR]``: the CAK abonnementstarief per month (yearly index)."""
+    parser = argparse.ArgumentParser(
+        prog="wmo-desk set-eigen-bijdrage", description="Stel het abonnementstarief in"
+    )
+    parser.add_argument(
+        "cents", type=int, help="bedrag per maand in centen, bijvoorbeeld 2160 voor € 21,60"
+    )
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args(argv)
+    if not 0 <= args.cents <= 100_000:
+        print("Het abonnementstarief ligt tussen 0 en 100000 cent.", file=sys.stderr)
+        return 1
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.storage.repositories.settings import SettingsRepository
+
+    ctx = AppContext.open(args.profile or default_profile_dir())
+    with ctx.db.session() as session:
+        SettingsRepository(session).set("eigen_bijdrage_cents", str(args.cents))
+    ctx.close()
+    print(
+        f"Eigen bijdrage ingesteld op {args.cents / 100:.2f} euro per maand.".replace(".", ",", 1)
+    )
+    return 0
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wmo-desk", description="wmo_desk voor Wmo-consulenten")
     parser.add_argument(
@@ -74,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["import-catalog"]:
         return import_catalog(argv[1:])
+    if argv[:1] == ["set-eigen-bijdrage"]:
+        return set_contribution(argv[1:])
     args = parse_args(argv)
     from wmo_desk.services.context import AppContext
 
