@@ -32,7 +32,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from wmo_desk.documents import layout
-from wmo_desk.documents.fonts import REGULAR, register_fonts
+from wmo_desk.documents.fonts import register_fonts
 from wmo_desk.documents.layout import CONTENT_WIDTH, long_date, para, paragraphs
 from wmo_desk.documents.templates import Labels, Texts, make_environment, template_folders
 from wmo_desk.domain.decisions import DecisionOutcome, DeliveryForm
@@ -167,19 +167,7 @@ def render_beschikking(
 
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer,
-        pagesize=layout.PAGE_SIZE,
-        leftMargin=layout.MARGIN_LEFT,
-        rightMargin=layout.MARGIN_RIGHT,
-        topMargin=layout.MARGIN_TOP,
-        bottomMargin=layout.MARGIN_BOTTOM,
-        title=PDF_TITLE,
-        author=f"Gemeente {data.municipality_name}",
-        subject=PDF_TITLE,
-        creator="wmo_desk",
-        invariant=1,
-        initialFontName=REGULAR,
-        lang="nl-NL",
+        buffer, **layout.document_options(PDF_TITLE, PDF_TITLE, data.municipality_name)
     )
     page_height = layout.PAGE_SIZE[1]
     first = Frame(

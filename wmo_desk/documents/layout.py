@@ -270,3 +270,21 @@ class FooterCanvas(Canvas):
             self._footer.draw(self, number, count)
             super().showPage()
         super().save()
+
+
+def document_options(title: str, subject: str, municipality_name: str) -> dict:
+    """The page and metadata settings every wmo_desk PDF shares (no personal data in metadata)."""
+    return {
+        "pagesize": PAGE_SIZE,
+        "leftMargin": MARGIN_LEFT,
+        "rightMargin": MARGIN_RIGHT,
+        "topMargin": MARGIN_TOP,
+        "bottomMargin": MARGIN_BOTTOM,
+        "title": title,
+        "author": f"Gemeente {municipality_name}",
+        "subject": subject,
+        "creator": "wmo_desk",
+        "invariant": 1,
+        "initialFontName": REGULAR,
+        "lang": "nl-NL",
+    }
