@@ -110,6 +110,9 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     view.sections.setCurrentWidget(view.providers)
     app.processEvents()
     window.grab().save(str(out / "suggestions_dagbesteding_oss.png"))
+    view.sections.setCurrentWidget(view.verslag)
+    app.processEvents()
+    window.grab().save(str(out / "verslag_tab.png"))
     # a decision proposed by the consultant, then the team lead's queue
     ranked = ctx.suggestions.suggestions(case_id, "dagbesteding").ranked
     ctx.suggestions.choose(case_id, "dagbesteding", "", ranked[0], "")
