@@ -167,3 +167,28 @@ def test_import_a_broken_catalogue_shows_the_problem_and_changes_nothing(
     window.import_catalogue(str(bad))
     assert texts == ["bno-o-2027.json, veld 'products[0].category': dit veld ontbreekt"]
     assert demo_ctx.catalogues.current().version == "2026.1"
+
+
+def test_team_lead_sees_every_consultant_and_reassigns(qtbot, demo_ctx):
+    from dataclasses import replace
+
+    from wmo_desk.domain.users import Role, User
+    from wmo_desk.storage.repositories.users import UserRepository
+
+    colleague = User(name="Koen Aerts", role=Role.CONSULENT, municipality_code="0828")
+    with demo_ctx.db.session() as s:
+        UserRepository(s).add(colleague)
+    lead = next(u for u in demo_ctx.profiles.users() if u.role is Role.TEAMLEIDER)
+    demo_ctx.activate(replace(demo_ctx.profile, user=lead))
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    panel = window.caseload
+    assert panel.scope.currentText() == "Alle dossiers van de gemeente"
+    assert panel.model.rowCount() == 27
+    panel.table.selectRow(0)
+    case_id = panel.selected_case_id()
+    panel.reassign(colleague.id)
+    panel.scope.setCurrentIndex(panel.scope.findData(colleague.id))
+    assert panel.model.rowCount() == 1
+    assert panel.model.index(0, 6).data() == "Koen Aerts"
+    assert demo_ctx.cases.view(case_id).timeline[-1].text == "Toegewezen aan Koen Aerts"

@@ -315,3 +315,17 @@ def close_case(
     if note.strip():
         text += f" ({note.strip()})"
     return new, _event(case, EventKind.CLOSED, text, actor)
+
+
+def reassign(
+    case: Case, consultant: tuple[str, str], actor: tuple[str, str]
+) -> tuple[Case, CaseEvent]:
+    """Give the case to another consultant (a team lead's decision); the timeline says who and to whom."""
+    if case.is_closed:
+        raise UserError(
+            "Dossier is afgesloten", "Een afgesloten dossier wordt niet meer toegewezen."
+        )
+    if consultant[0] == case.consultant_id:
+        raise UserError("Zelfde consulent", "Dit dossier staat al op naam van deze consulent.")
+    new = replace(case, consultant_id=consultant[0], modified_at=utcnow())
+    return new, _event(case, EventKind.ASSIGNED, f"Toegewezen aan {consultant[1]}", actor)

@@ -15,12 +15,13 @@ from wmo_desk.domain.cases import (
     close_case,
     move_to_stage,
     put_on_hold,
+    reassign,
     resume,
 )
 from wmo_desk.domain.clients import Client
 from wmo_desk.domain.deadlines import Deadline, case_deadlines, next_deadline
 from wmo_desk.domain.errors import UserError
-from wmo_desk.domain.users import User
+from wmo_desk.domain.users import Role, User
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.profile import Profile
 from wmo_desk.storage.database import Database
@@ -99,6 +100,18 @@ class CaseService:
 
     def resume(self, case_id: str, on: date) -> None:
         self._apply(case_id, "case.resume", lambda c, a: resume(c, on, a))
+
+    def reassign(self, case_id: str, consultant_id: str) -> None:
+        """Team leads only: give the case to another consultant of the municipality."""
+        if self._profile.user.role is not Role.TEAMLEIDER:
+            raise UserError("Geen bevoegdheid", "Alleen een teamleider wijst dossiers toe.")
+        with self._db.session() as session:
+            consultant = UserRepository(session).get(consultant_id)
+        if consultant is None or consultant.municipality_code != self._profile.municipality_code:
+            raise UserError("Onbekende consulent", "Kies een consulent van deze gemeente.")
+        self._apply(
+            case_id, "case.reassign", lambda c, a: reassign(c, (consultant.id, consultant.name), a)
+        )
 
     def close(self, case_id: str, reason: CloseReason, on: date, note: str) -> None:
         self._apply(case_id, "case.close", lambda c, a: close_case(c, reason, on, note, a))

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -54,8 +56,15 @@ class CaseloadPanel(QWidget):
         self.scope.setObjectName("scope")
         self.scope.addItem(self.tr("Mijn dossiers"), user.id)
         self.scope.addItem(self.tr("Alle dossiers van de gemeente"), None)
+        self.reassign_button: QPushButton | None = None
         if user.role is Role.TEAMLEIDER:
+            # the team view: every consultant's cases, one consultant at a time, and reassigning
+            self._consultants = [u for u in ctx.profiles.users() if u.role is not Role.TEAMLEIDER]
+            for consultant in self._consultants:
+                self.scope.addItem(self.tr("Dossiers van %s") % consultant.name, consultant.id)
             self.scope.setCurrentIndex(1)
+            self.reassign_button = QPushButton(self.tr("Toe&wijzen aan…"))
+            self.reassign_button.clicked.connect(lambda: self.reassign())
         self.stage = QComboBox()
         self.stage.setObjectName("stage_filter")
         self.stage.addItem(self.tr("Alle fases"), None)
@@ -97,6 +106,8 @@ class CaseloadPanel(QWidget):
         bar.addWidget(self.stage, 1)
         bar.addWidget(self.include_closed)
         bar.addWidget(self.count)
+        if self.reassign_button is not None:
+            bar.addWidget(self.reassign_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table)
@@ -131,6 +142,26 @@ class CaseloadPanel(QWidget):
         )
         if n and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+
+    def reassign(self, consultant_id: str | None = None) -> None:
+        """Give the selected case to another consultant (team leads)."""
+        case_id = self.selected_case_id()
+        if case_id is None:
+            return
+        if consultant_id is None:
+            names = [c.name for c in self._consultants]
+            name, ok = QInputDialog.getItem(
+                self, self.tr("Dossier toewijzen"), self.tr("Aan welke consulent?"), names, 0, False
+            )
+            if not ok:
+                return
+            consultant_id = self._consultants[names.index(name)].id
+        try:
+            self._ctx.cases.reassign(case_id, consultant_id)
+        except UserError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self.model.reload()
 
     def selected_case_id(self) -> str | None:
         index = self.table.currentIndex()
