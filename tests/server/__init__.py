@@ -1,0 +1,1 @@
+"""Tests of the regional server (wmo_desk.server)."""

@@ -1,0 +1,240 @@
+"""Sync push and pull: idempotent, conflict-safe, and never across municipalities or colleagues."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import warnings
+
+import pytest
+
+from wmo_desk.server import auth
+from wmo_desk.server.app import create_app
+
+with warnings.catch_warnings():
+    # Starlette asks for httpx2; the project's dev dependencies install httpx.
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+USERS = {
+    "sanne": ("consulent", "0828"),
+    "ahmed": ("consulent", "0828"),
+    "tl": ("teamleider", "0828"),
+    "kees": ("consulent", "1721"),
+}
+
+
+class Api:
+    """A logged-in test client per user."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+        self.ids: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
+        for name in USERS:
+            body = client.post("/api/v1/login", json={"username": name, "password": PASSWORD})
+            self.tokens[name] = body.json()["token"]
+            self.ids[name] = body.json()["user"]["id"]
+
+    def push(self, user, changes):
+        response = self.client.post(
+            "/api/v1/sync/push",
+            json={"changes": changes},
+            headers={"Authorization": f"Bearer {self.tokens[user]}"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["results"]
+
+    def pull(self, user, since=0, limit=500):
+        response = self.client.get(
+            "/api/v1/sync/pull",
+            params={"since": since, "limit": limit},
+            headers={"Authorization": f"Bearer {self.tokens[user]}"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def pull_all(self, user, limit=500):
+        records, since = [], 0
+        while True:
+            page = self.pull(user, since, limit)
+            records += page["records"]
+            since = page["next_since"]
+            if not page["more"]:
+                return records
+
+    def count_records(self):
+        with self.app.state.db.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT count(*) FROM records").scalar()
+
+
+@pytest.fixture
+def api(tmp_path):
+    app = create_app(f"sqlite:///{tmp_path / 'server.sqlite'}")
+    with app.state.db.session_scope() as session:
+        for name, (role, code) in USERS.items():
+            auth.create_user(
+                session,
+                username=name,
+                password=PASSWORD,
+                display_name=name.title(),
+                role=role,
+                municipality_code=code,
+            )
+    with TestClient(app) as client:
+        yield Api(app, client)
+
+
+def change(record_type="client", *, code="0828", base=None, record_id=None, **payload):
+    return {
+        "change_id": str(uuid.uuid4()),
+        "record_type": record_type,
+        "record_id": record_id or str(uuid.uuid4()),
+        "municipality_code": code,
+        "base_revision": base,
+        "deleted": False,
+        "payload": payload,
+    }
+
+
+def case(api, user, **kwargs):
+    return change("case", consultant_id=api.ids[user], **kwargs)
+
+
+def test_the_same_batch_three_times_is_applied_once(api):
+    batch = [case(api, "sanne", status="melding"), change(name="Jansen")]
+    first = api.push("sanne", batch)
+    assert [r["status"] for r in first] == ["applied", "applied"]
+    assert first[0]["revision"] < first[1]["revision"]
+    for _ in range(2):
+        again = api.push("sanne", batch)
+        assert [r["status"] for r in again] == ["duplicate", "duplicate"]
+        assert [r["revision"] for r in again] == [r["revision"] for r in first]
+    assert api.count_records() == 2
+    assert len(api.pull_all("sanne")) == 2
+
+
+def test_a_duplicate_inside_one_batch_is_applied_once(api):
+    one = change(name="Jansen")
+    results = api.push("sanne", [one, one])
+    assert [r["status"] for r in results] == ["applied", "duplicate"]
+    assert api.count_records() == 1
+
+
+def test_a_stale_base_revision_is_a_conflict_and_the_server_keeps_its_version(api):
+    created = case(api, "sanne", status="melding")
+    rev1 = api.push("sanne", [created])[0]["revision"]
+    edit = case(api, "sanne", record_id=created["record_id"], base=rev1, status="onderzoek")
+    rev2 = api.push("sanne", [edit])[0]["revision"]
+    assert rev2 > rev1
+    stale = case(api, "sanne", record_id=created["record_id"], base=rev1, status="gesloten")
+    result = api.push("sanne", [stale])[0]
+    assert result["status"] == "conflict"
+    assert result["revision"] == rev2
+    assert result["server_payload"] == {"consultant_id": api.ids["sanne"], "status": "onderzoek"}
+    [record] = api.pull_all("sanne")
+    assert record["payload"]["status"] == "onderzoek" and record["revision"] == rev2
+    # a new record sent as if it existed is a conflict too, with nothing kept on the server
+    phantom = api.push("sanne", [change(base=5)])[0]
+    assert phantom["status"] == "conflict" and phantom["server_payload"] is None
+    assert api.count_records() == 1
+
+
+def test_a_tombstone_keeps_no_data_and_reaches_the_others(api):
+    created = change(name="Jansen")
+    rev = api.push("sanne", [created])[0]["revision"]
+    gone = dict(change(record_id=created["record_id"], base=rev), deleted=True)
+    assert api.push("sanne", [gone])[0]["status"] == "applied"
+    [record] = api.pull_all("sanne")
+    assert record["deleted"] is True and record["payload"] == {}
+
+
+def test_a_consultant_cannot_push_for_another_municipality(api):
+    results = api.push(
+        "sanne", [change(code="1721", name="Jansen"), case(api, "sanne", code="1721")]
+    )
+    assert [r["status"] for r in results] == ["forbidden", "forbidden"]
+    assert api.count_records() == 0
+
+
+def test_a_consultant_cannot_write_a_case_of_a_colleague(api):
+    colleague_case = case(api, "ahmed", status="melding")
+    assert api.push("sanne", [colleague_case])[0]["status"] == "forbidden"
+    rev = api.push("ahmed", [colleague_case])[0]["revision"]
+    takeover = case(api, "sanne", record_id=colleague_case["record_id"], base=rev)
+    assert api.push("sanne", [takeover])[0]["status"] == "forbidden"
+
+
+def test_pull_never_crosses_municipalities_or_colleagues(api):
+    sanne = api.push("sanne", [case(api, "sanne"), change(name="Jansen")])
+    ahmed = api.push("ahmed", [case(api, "ahmed"), change(name="Pietersen")])
+    reference = api.push("tl", [change("provider", name="Thuiszorg Oss")])
+    api.push("kees", [case(api, "kees"), change(name="Bakker", code="1721")])
+
+    def revisions(user):
+        return {r["revision"] for r in api.pull_all(user)}
+
+    own = {r["revision"] for r in sanne}
+    colleague = {r["revision"] for r in ahmed}
+    shared = {r["revision"] for r in reference}
+    assert revisions("sanne") == own | shared
+    assert revisions("ahmed") == colleague | shared
+    assert revisions("tl") == own | colleague | shared
+    assert {r["municipality_code"] for r in api.pull_all("kees")} == {"1721"}
+    for user in ("sanne", "ahmed", "tl"):
+        assert {r["municipality_code"] for r in api.pull_all(user)} == {"0828"}
+
+
+def test_a_teamleider_reassigns_a_case_and_its_visibility_follows(api):
+    created = case(api, "sanne")
+    rev = api.push("sanne", [created])[0]["revision"]
+    moved = case(api, "ahmed", record_id=created["record_id"], base=rev)
+    assert api.push("tl", [moved])[0]["status"] == "applied"
+    assert [r["record_id"] for r in api.pull_all("ahmed")] == [created["record_id"]]
+    assert api.pull_all("sanne") == []
+
+
+def test_pull_pages_resume_without_gaps_or_duplicates(api):
+    pushed = api.push("sanne", [change(n=i) for i in range(23)])
+    api.push("ahmed", [change(n=i) for i in range(5)])  # interleaved, not visible to sanne
+    api.push("sanne", [change(n=i) for i in range(23, 30)])
+    pages, since = [], 0
+    while True:
+        page = api.pull("sanne", since, limit=7)
+        pages.append(page)
+        assert page["records"] or not page["more"]
+        since = page["next_since"]
+        if not page["more"]:
+            break
+    seen = [r["payload"]["n"] for page in pages for r in page["records"]]
+    assert seen == list(range(30))
+    assert [len(p["records"]) for p in pages] == [7, 7, 7, 7, 2]
+    assert pushed[0]["revision"] == pages[0]["records"][0]["revision"]
+    # nothing new: the cursor stays where it is
+    assert api.pull("sanne", since) == {"records": [], "next_since": since, "more": False}
+
+
+def test_the_openapi_document_lists_the_endpoints(api):
+    paths = api.client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/login", "/api/v1/health", "/api/v1/sync/push", "/api/v1/sync/pull"} <= set(
+        paths
+    )
+    assert (
+        "application/x-www-form-urlencoded"
+        in paths["/api/v1/login"]["post"]["requestBody"]["content"]
+    )
+
+
+def test_requests_are_logged_without_query_or_payload(api, caplog):
+    with caplog.at_level(logging.INFO, logger="wmo_desk.server.access"):
+        api.push("sanne", [change(name="Jansen", bsn="999993653")])
+        api.pull("sanne", since=0)
+        api.client.get("/nergens/999993653")
+    lines = [r.getMessage() for r in caplog.records if r.name == "wmo_desk.server.access"]
+    assert lines[0].startswith("POST /api/v1/sync/push 200 ")
+    assert lines[1].startswith("GET /api/v1/sync/pull 200 ")
+    assert lines[2].startswith("GET <geen route> 404 ")
+    text = "\n".join(lines)
+    assert "Jansen" not in text and "999993653" not in text and "since" not in text

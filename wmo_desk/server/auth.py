@@ -1,0 +1,197 @@
+"""Accounts and bearer tokens: argon2 password hashes, sessions stored as token hashes only."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wmo_desk.server.models import ROLES, AuthSession, User
+
+DEFAULT_TOKEN_HOURS = 12
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take as long.
+_DUMMY_HASH = _hasher.hash("wmo-desk-no-such-user")
+_bearer = HTTPBearer(auto_error=False, description="Het token uit POST /api/v1/login.")
+
+
+class AuthError(Exception):
+    """A refused login or token; ``code`` and the Dutch ``message`` go to the client as is."""
+
+    code = "auth_error"
+    message = "Niet aangemeld."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+class BadCredentials(AuthError):
+    code = "bad_credentials"
+    message = "Gebruikersnaam of wachtwoord klopt niet."
+
+
+class TokenInvalid(AuthError):
+    code = "token_invalid"
+    message = "U bent niet aangemeld. Meld u opnieuw aan."
+
+
+class TokenExpired(AuthError):
+    code = "token_expired"
+    message = "Uw sessie is verlopen. Meld u opnieuw aan."
+
+
+class TokenRevoked(AuthError):
+    code = "token_revoked"
+    message = "Uw sessie is ingetrokken. Meld u opnieuw aan."
+
+
+class UserInactive(AuthError):
+    code = "user_inactive"
+    message = "Dit account is uitgeschakeld. Neem contact op met de beheerder."
+
+
+class AccountError(ValueError):
+    """Invalid account data given by an administrator; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A fresh bearer token: the only moment the server holds it in clear."""
+
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(UTC)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: str,
+    municipality_code: str,
+) -> User:
+    """Add an active account; raises :class:`AccountError` for invalid or duplicate data."""
+    username = username.strip()
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{2,100}", username):
+        raise AccountError("Gebruikersnaam: 2 tot 100 letters, cijfers of . _ @ -.")
+    if role not in ROLES:
+        raise AccountError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.")
+    if not re.fullmatch(r"\d{4}", municipality_code):
+        raise AccountError("Gemeentecode: vier cijfers (CBS-code), bijvoorbeeld 0828.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Wachtwoord: minstens {MIN_PASSWORD_LENGTH} tekens.")
+    if not display_name.strip():
+        raise AccountError("Naam mag niet leeg zijn.")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"Gebruikersnaam {username!r} bestaat al.")
+    user = User(
+        id=uuid.uuid4(),
+        username=username,
+        password_hash=_hasher.hash(password),
+        display_name=display_name.strip(),
+        role=role,
+        municipality_code=municipality_code,
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Check the password and open a session; raises :class:`BadCredentials` or ``UserInactive``."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise BadCredentials() from None
+    if user is None:
+        raise BadCredentials()
+    if not user.active:
+        raise UserInactive()
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    created = _now(now)
+    token = secrets.token_urlsafe(32)
+    expires_at = created + lifetime
+    session.add(
+        AuthSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            created_at=created,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return IssuedToken(token=token, expires_at=expires_at, user=user)
+
+
+def revoke_sessions(session: Session, username: str, *, now: datetime | None = None) -> int:
+    """Revoke every open session of ``username``; returns how many. Unknown user: AccountError."""
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise AccountError(f"Gebruiker {username!r} bestaat niet.")
+    result = session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=_now(now))
+    )
+    return result.rowcount
+
+
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User:
+    """The user behind a bearer token, or TokenInvalid/TokenExpired/TokenRevoked/UserInactive."""
+    row = session.get(AuthSession, hash_token(token)) if token else None
+    if row is None:
+        raise TokenInvalid()
+    if row.revoked_at is not None:
+        raise TokenRevoked()
+    if row.expires_at <= _now(now):
+        raise TokenExpired()
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise TokenInvalid()
+    if not user.active:
+        raise UserInactive()
+    return user
+
+
+def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """FastAPI dependency: the user of the ``Authorization: Bearer`` token, or an AuthError."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise TokenInvalid()
+    with request.app.state.db.session_scope() as session:
+        return user_for_token(session, credentials.credentials)

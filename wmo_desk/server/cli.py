@@ -1,0 +1,114 @@
+"""The ``wmo-desk-server`` command: init the database, manage accounts, serve the API."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from wmo_desk.server.auth import AccountError, create_user, revoke_sessions
+from wmo_desk.server.db import ServerDatabase, database_url
+from wmo_desk.server.models import ROLES
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_file:
+        return Path(args.password_file).read_text(encoding="utf-8").rstrip("\r\n")
+    first = getpass.getpass("Wachtwoord: ")
+    if getpass.getpass("Nogmaals: ") != first:
+        raise AccountError("De wachtwoorden zijn niet gelijk.")
+    return first
+
+
+def _init(args: argparse.Namespace) -> int:
+    ServerDatabase.open(args.db).close()
+    print("Database klaar.")
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    db = ServerDatabase.open(args.db)
+    try:
+        with db.session_scope() as session:
+            user = create_user(
+                session,
+                username=args.username,
+                password=password,
+                display_name=args.name,
+                role=args.role,
+                municipality_code=args.municipality,
+            )
+            print(f"Gebruiker {user.username} aangemaakt ({user.role}, {user.municipality_code}).")
+    finally:
+        db.close()
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    db = ServerDatabase.open(args.db)
+    try:
+        with db.session_scope() as session:
+            count = revoke_sessions(session, args.username)
+    finally:
+        db.close()
+    print(f"{count} sessie(s) van {args.username} ingetrokken.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from wmo_desk.server.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(database_url(args.db), token_hours=args.token_hours)
+    # uvicorn's own access log prints query strings; ours logs route templates only.
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wmo-desk-server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--db", required=True, help="database URL or SQLite file path")
+        return sub
+
+    command("init", "create or upgrade the database").set_defaults(func=_init)
+
+    create = command("create-user", "add an account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--name", required=True, help="display name")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--municipality", required=True, help="4-digit CBS code, e.g. 0828")
+    create.add_argument("--password-file", help="file holding the password (else prompted)")
+    create.set_defaults(func=_create_user)
+
+    revoke = command("revoke", "log out every session of a user")
+    revoke.add_argument("--username", required=True)
+    revoke.set_defaults(func=_revoke)
+
+    serve = command("serve", "run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8750)
+    serve.add_argument("--token-hours", type=float, default=12)
+    serve.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AccountError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

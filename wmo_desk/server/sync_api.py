@@ -1,0 +1,314 @@
+"""The HTTP API of the server: login, health, and the sync push/pull over the record store.
+
+Visibility rule (pull and push): a user only ever sees records of their own municipality.
+A teamleider sees all of them. A consulent or bw-consulent sees records they own
+(``owner_user_id``: for a case the consultant it is assigned to, for other records the
+consultant who created them) and records without an owner (municipality-wide reference data),
+and may only change records they own or create.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from wmo_desk.server import auth
+from wmo_desk.server.models import AppliedChange, Record, User
+
+router = APIRouter(prefix="/api/v1")
+
+MAX_CHANGES_PER_PUSH = 500
+MAX_PULL_LIMIT = 1000
+# Revisions are max+1 per change; one writer at a time keeps them unique and gap-free in order.
+_push_lock = threading.Lock()
+
+Status = Literal["applied", "duplicate", "conflict", "forbidden"]
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: str
+    municipality_code: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class Change(BaseModel):
+    change_id: uuid.UUID
+    record_type: str = Field(pattern=r"^[a-z][a-z_]{0,39}$", examples=["case", "client"])
+    record_id: uuid.UUID
+    municipality_code: str = Field(pattern=r"^\d{4}$", examples=["0828"])
+    base_revision: int | None = Field(default=None, ge=0)
+    deleted: bool = False
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(BaseModel):
+    changes: list[Change] = Field(max_length=MAX_CHANGES_PER_PUSH)
+
+
+class ChangeResult(BaseModel):
+    change_id: uuid.UUID
+    status: Status
+    revision: int | None = Field(
+        default=None, description="applied/duplicate: its revision; conflict: the server's."
+    )
+    server_payload: dict[str, Any] | None = Field(
+        default=None, description="conflict only: the version the server kept."
+    )
+    server_deleted: bool | None = None
+
+
+class PushResponse(BaseModel):
+    results: list[ChangeResult]
+
+
+class RecordOut(BaseModel):
+    record_type: str
+    record_id: uuid.UUID
+    municipality_code: str
+    owner_user_id: uuid.UUID | None
+    revision: int
+    deleted: bool
+    payload: dict[str, Any]
+    updated_at: datetime
+
+
+class PullResponse(BaseModel):
+    records: list[RecordOut]
+    next_since: int = Field(description="Pass as ?since= in the next pull.")
+    more: bool
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        municipality_code=user.municipality_code,
+    )
+
+
+def _is_teamleider(user: User) -> bool:
+    return user.role == "teamleider"
+
+
+def _case_consultant(payload: dict[str, Any]) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(payload.get("consultant_id")))
+    except ValueError:
+        return None
+
+
+def _owner_after(
+    change: Change, user: User, existing: Record | None
+) -> tuple[bool, uuid.UUID | None]:
+    """Whether ``user`` may make this change, and the owner the record then gets."""
+    if change.municipality_code != user.municipality_code:
+        return False, None
+    if existing is not None and existing.municipality_code != user.municipality_code:
+        return False, None
+    consultant = _case_consultant(change.payload) if change.record_type == "case" else None
+    if _is_teamleider(user):
+        if change.record_type == "case" and consultant is not None:
+            return True, consultant
+        return True, existing.owner_user_id if existing is not None else None
+    if existing is not None and existing.owner_user_id != user.id:
+        return False, None
+    if change.record_type == "case" and not change.deleted and consultant != user.id:
+        return False, None
+    return True, user.id
+
+
+def _apply(session: Session, user: User, change: Change, next_revision: int) -> ChangeResult:
+    seen = session.get(AppliedChange, change.change_id)
+    if seen is not None:
+        return ChangeResult(change_id=change.change_id, status="duplicate", revision=seen.revision)
+    existing = session.scalar(
+        select(Record).where(
+            Record.record_type == change.record_type, Record.record_id == change.record_id
+        )
+    )
+    allowed, owner = _owner_after(change, user, existing)
+    if not allowed:
+        return ChangeResult(change_id=change.change_id, status="forbidden")
+    current = existing.revision if existing is not None else None
+    if change.base_revision != current:
+        return ChangeResult(
+            change_id=change.change_id,
+            status="conflict",
+            revision=current,
+            server_payload=json.loads(existing.payload) if existing is not None else None,
+            server_deleted=existing.deleted if existing is not None else None,
+        )
+    now = datetime.now(UTC)
+    # A tombstone keeps no client data.
+    payload = json.dumps(
+        {} if change.deleted else change.payload,
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    if existing is None:
+        existing = Record(record_type=change.record_type, record_id=change.record_id)
+        session.add(existing)
+    existing.municipality_code = change.municipality_code
+    existing.owner_user_id = owner
+    existing.revision = next_revision
+    existing.payload = payload
+    existing.deleted = change.deleted
+    existing.updated_at = now
+    session.add(
+        AppliedChange(
+            change_id=change.change_id, user_id=user.id, applied_at=now, revision=next_revision
+        )
+    )
+    session.flush()
+    return ChangeResult(change_id=change.change_id, status="applied", revision=next_revision)
+
+
+def push_changes(session: Session, user: User, changes: list[Change]) -> list[ChangeResult]:
+    """Apply ``changes`` in order; each is applied once, however often it is delivered."""
+    results = []
+    revision = session.scalar(select(func.max(Record.revision))) or 0
+    for change in changes:
+        result = _apply(session, user, change, revision + 1)
+        if result.status == "applied":
+            revision += 1
+        results.append(result)
+    return results
+
+
+def pull_records(session: Session, user: User, since: int, limit: int) -> PullResponse:
+    """Records visible to ``user`` with revision > ``since``, oldest first, ``limit`` at most."""
+    query = select(Record).where(
+        Record.municipality_code == user.municipality_code, Record.revision > since
+    )
+    if not _is_teamleider(user):
+        query = query.where(or_(Record.owner_user_id == user.id, Record.owner_user_id.is_(None)))
+    rows = list(session.scalars(query.order_by(Record.revision).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return PullResponse(
+        records=[
+            RecordOut(
+                record_type=r.record_type,
+                record_id=r.record_id,
+                municipality_code=r.municipality_code,
+                owner_user_id=r.owner_user_id,
+                revision=r.revision,
+                deleted=r.deleted,
+                payload=json.loads(r.payload),
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ],
+        next_since=rows[-1].revision if rows else since,
+        more=more,
+    )
+
+
+CurrentUser = Annotated[User, Depends(auth.current_user)]
+
+_login_schema = LoginRequest.model_json_schema()
+
+
+@router.post(
+    "/login",
+    response_model=LoginResponse,
+    responses={401: {"description": "bad_credentials or user_inactive"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": _login_schema},
+                "application/x-www-form-urlencoded": {"schema": _login_schema},
+            },
+        }
+    },
+)
+async def login(request: Request) -> LoginResponse | JSONResponse:
+    """Log in with username and password (JSON or form); returns a bearer token."""
+    body = await request.body()
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+    else:
+        try:
+            fields = json.loads(body or b"{}")
+        except ValueError:
+            fields = None
+    try:
+        credentials = LoginRequest.model_validate(fields)
+    except ValidationError:
+        return JSONResponse(
+            status_code=422,
+            content={"code": "bad_request", "message": "Geef gebruikersnaam en wachtwoord."},
+        )
+
+    def _login() -> LoginResponse:
+        with request.app.state.db.session_scope() as session:
+            issued = auth.login(
+                session,
+                credentials.username,
+                credentials.password,
+                lifetime=request.app.state.token_lifetime,
+            )
+            return LoginResponse(
+                token=issued.token, expires_at=issued.expires_at, user=_user_out(issued.user)
+            )
+
+    return await run_in_threadpool(_login)
+
+
+@router.get("/health", response_model=Health)
+def health(request: Request) -> Health:
+    """Answers when the server runs and its database can be read."""
+    with request.app.state.db.session_scope() as session:
+        session.execute(text("SELECT 1"))
+    return Health(status="ok")
+
+
+@router.post("/sync/push", response_model=PushResponse)
+def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse:
+    """Send local changes; each gets applied, duplicate, conflict or forbidden."""
+    with _push_lock, request.app.state.db.session_scope() as session:
+        return PushResponse(results=push_changes(session, user, body.changes))
+
+
+@router.get("/sync/pull", response_model=PullResponse)
+def pull(
+    user: CurrentUser,
+    request: Request,
+    since: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+) -> PullResponse:
+    """Records changed after revision ``since`` that this user may see; page with next_since."""
+    with request.app.state.db.session_scope() as session:
+        return pull_records(session, user, since, limit)
