@@ -6,49 +6,25 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from wmo_desk.domain.decisions import Allocation
 from wmo_desk.domain.errors import UserError
-from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+from wmo_desk.ui.case_dialogs import StepDialog
+from wmo_desk.ui.fields import date_edit, date_value
 
 
-class _ChangeDialog(QDialog):
+class _ChangeDialog(StepDialog):
+    """The shared dialog frame; a refused change is shown under the first field."""
+
     def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.rows = ErrorRows()
-        self.form = QFormLayout()
-        layout = QVBoxLayout(self)
-        text = QLabel(intro)
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        layout.addLayout(self.form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Wijzigen"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuleren"))
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        super().__init__(title, intro, self.tr("Wijzigen"), parent)
         self.setMinimumWidth(480)
-        self.action = None
 
-    def _ok(self) -> None:
-        try:
-            self.action()
-        except UserError as exc:
-            self.rows.show({"main": exc.message})
-            return
-        self.accept()
+    def _error_field(self) -> str:
+        return "main"
 
 
 class PeriodDialog(_ChangeDialog):

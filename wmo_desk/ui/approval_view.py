@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -23,42 +23,27 @@ from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
 from wmo_desk.ui.display import days_left_text, short_date
+from wmo_desk.ui.table_model import RowsModel
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RowsModel):
     """Submitted proposals with the client and the decision deadline."""
 
-    HEADERS = ("Cliënt", "Besluit", "Ingediend", "Beschikking uiterlijk")
+    headers = ("Cliënt", "Besluit", "Ingediend", "Beschikking uiterlijk")
 
     def __init__(self, rows: list[tuple[Decision, str, object]], today, parent=None) -> None:
-        super().__init__(parent)
-        self.rows = rows
+        super().__init__(rows, parent)
         self._today = today
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        decision, client, deadline = self.rows[index.row()]
+    def text(self, row, column: int) -> str:
+        decision, client, deadline = row
         due = (
             f"{short_date(deadline.due)} ({days_left_text((deadline.due - self._today).days)})"
             if deadline
             else ""
         )
         submitted = decision.modified_at.astimezone()
-        return (client, OUTCOME_LABELS[decision.outcome], short_date(submitted.date()), due)[
-            index.column()
-        ]
+        return (client, OUTCOME_LABELS[decision.outcome], short_date(submitted.date()), due)[column]
 
 
 class ApprovalPanel(QWidget):

@@ -26,7 +26,7 @@ _DATE_LABELS = {
 }
 
 
-class _StepDialog(QDialog):
+class StepDialog(QDialog):
     """Shared frame: a form, an error line per field, OK/Annuleren; the action is a callback."""
 
     def __init__(self, title: str, intro: str, ok_text: str, parent: QWidget | None) -> None:
@@ -61,7 +61,7 @@ class _StepDialog(QDialog):
         return "date"
 
 
-class StageDialog(_StepDialog):
+class StageDialog(StepDialog):
     """Confirm a move to ``target`` and ask the date it happened."""
 
     def __init__(
@@ -84,7 +84,7 @@ class StageDialog(_StepDialog):
         return value
 
 
-class HoldDialog(_StepDialog):
+class HoldDialog(StepDialog):
     """Put a case on hold (opschorten) with the client's consent and a reason."""
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
@@ -107,7 +107,7 @@ class HoldDialog(_StepDialog):
         return "reason" if not self.reason.text().strip() else "date"
 
 
-class CloseDialog(_StepDialog):
+class CloseDialog(StepDialog):
     """Close a case with a reason; asks for explicit confirmation since it cannot be undone."""
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:

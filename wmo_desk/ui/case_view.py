@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -29,38 +29,25 @@ from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_d
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.results_view import ResultsPanel
 from wmo_desk.ui.suggestions_view import SuggestionsPanel
+from wmo_desk.ui.table_model import RowsModel
 from wmo_desk.ui.verslag_view import VerslagPanel
 from wmo_desk.ui.zrm_view import ZrmPanel
 
 
-class DeadlinesModel(QAbstractTableModel):
+class DeadlinesModel(RowsModel):
     """The running statutory terms of one case."""
 
-    HEADERS = ("Termijn", "Vanaf", "Uiterlijk", "Status")
+    headers = ("Termijn", "Vanaf", "Uiterlijk", "Status")
 
     def __init__(self, deadlines: tuple[Deadline, ...], today, parent=None) -> None:
-        super().__init__(parent)
-        self._rows = deadlines
+        super().__init__(deadlines, parent)
         self._today = today
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def text(self, d: Deadline, column: int) -> str:
+        return (d.kind.label, short_date(d.start), weekday_date(d.due), self._status(d))[column]
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        d = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (d.kind.label, short_date(d.start), weekday_date(d.due), self._status(d))[
-                index.column()
-            ]
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 3 and not d.on_hold:
+    def style(self, d: Deadline, column: int, role: int):
+        if role == Qt.ItemDataRole.BackgroundRole and column == 3 and not d.on_hold:
             if d.is_overdue(self._today) and d.binding:
                 return QBrush(QColor("#f8d0d0"))
             if d.is_urgent(self._today):
@@ -82,33 +69,18 @@ class DeadlinesModel(QAbstractTableModel):
         return "; ".join(parts)
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowsModel):
     """What happened in the case, newest first."""
 
-    HEADERS = ("Wanneer", "Wie", "Wat")
+    headers = ("Wanneer", "Wie", "Wat")
 
     def __init__(self, view: CaseView, parent=None) -> None:
-        super().__init__(parent)
-        self._rows = tuple(reversed(view.timeline))
+        super().__init__(tuple(reversed(view.timeline)), parent)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        e = self._rows[index.row()]
+    def text(self, e, column: int) -> str:
         local = e.at.astimezone()
         when = f"{short_date(local.date())} {local.hour:02d}:{local.minute:02d}"
-        return (when, e.actor_name, e.text)[index.column()]
+        return (when, e.actor_name, e.text)[column]
 
 
 def _table(model: QAbstractTableModel) -> QTableView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +36,7 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.allocation_dialogs import PeriodDialog, ProviderDialog
 from wmo_desk.ui.display import long_date
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+from wmo_desk.ui.table_model import RowsModel
 
 OUTCOME_LABELS = {
     DecisionOutcome.TOEGEKEND: "Toegekend",
@@ -58,33 +59,18 @@ def euro(cents: int | None) -> str:
     )
 
 
-class ProvisionsModel(QAbstractTableModel):
+class ProvisionsModel(RowsModel):
     """The provisions of a decision."""
 
-    HEADERS = ("Product", "Resultaat", "Omvang", "Van", "Tot", "Leveringsvorm")
+    headers = ("Product", "Resultaat", "Omvang", "Van", "Tot", "Leveringsvorm")
 
     def __init__(
         self, provisions: tuple[Provision, ...], names: dict[str, str], parent=None
     ) -> None:
-        super().__init__(parent)
-        self.provisions = provisions
+        super().__init__(provisions, parent)
         self._names = names
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.provisions)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        p = self.provisions[index.row()]
+    def text(self, p, column: int) -> str:
         size = (
             f"{p.volume or ''} {UNITS.get(p.unit, '')} {FREQUENCIES.get(p.frequency, '')}".strip()
         )
@@ -98,7 +84,7 @@ class ProvisionsModel(QAbstractTableModel):
             long_date(p.start),
             long_date(p.end),
             form,
-        )[index.column()]
+        )[column]
 
 
 class DecisionPanel(QWidget):

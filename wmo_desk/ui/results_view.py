@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -31,12 +31,13 @@ from wmo_desk.domain.results import (
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.display import long_date
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+from wmo_desk.ui.table_model import RowsModel
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(RowsModel):
     """The results of one case."""
 
-    HEADERS = ("Voor", "Zorgvorm", "Resultaat / product", "Beschrijving", "Termijn")
+    headers = ("Voor", "Zorgvorm", "Resultaat / product", "Beschrijving", "Termijn")
 
     def __init__(
         self,
@@ -45,26 +46,11 @@ class ResultsModel(QAbstractTableModel):
         products: dict[str, str],
         parent=None,
     ) -> None:
-        super().__init__(parent)
-        self.results = results
+        super().__init__(results, parent)
         self._names = names
         self._products = products
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.results)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.results[index.row()]
+    def text(self, r, column: int) -> str:
         product = self._products.get(r.product_code, r.product_code)
         cell = f"{r.result_area} {r.level}: {product}" if r.result_area else product
         return (
@@ -73,7 +59,7 @@ class ResultsModel(QAbstractTableModel):
             cell,
             r.description,
             f"tot {long_date(r.term_end)}" if r.term_end else "",
-        )[index.column()]
+        )[column]
 
 
 class ResultsPanel(QWidget):
@@ -210,7 +196,7 @@ class ResultsPanel(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return
-        result = self.table.model().results[index.row()]
+        result = self.table.model().rows[index.row()]
         answer = QMessageBox.question(
             self,
             self.tr("Resultaat verwijderen?"),

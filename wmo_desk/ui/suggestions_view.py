@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,19 +28,19 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.services.suggestions import Suggestions
 from wmo_desk.ui.fields import ErrorRows
 from wmo_desk.ui.provider_map import ProviderMap
+from wmo_desk.ui.table_model import RowsModel
 
 
 def km_text(km: float) -> str:
     return f"{km:.1f}".replace(".", ",") + " km"
 
 
-class SuggestionsModel(QAbstractTableModel):
+class SuggestionsModel(RowsModel):
     """Ranked provider locations; the BW capacity column only for BW consultants."""
 
     def __init__(self, result: Suggestions | None = None, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[Suggestion] = result.ranked if result else []
-        self.headers = [
+        super().__init__(result.ranked if result else [], parent)
+        columns = [
             "#",
             "Afstand",
             "Aanbieder",
@@ -51,25 +51,10 @@ class SuggestionsModel(QAbstractTableModel):
             "Specialismen",
         ]
         if result and result.show_bw_capacity:
-            self.headers.append("BW-plaatsen (bezet/max)")
+            columns.append("BW-plaatsen (bezet/max)")
+        self.headers = tuple(columns)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        s = self.rows[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 1):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def text(self, s: Suggestion, column: int) -> str:
         loc, p = s.location, s.provider
         values = [
             str(s.rank),
@@ -83,7 +68,12 @@ class SuggestionsModel(QAbstractTableModel):
         ]
         if len(self.headers) > len(values):
             values.append(f"{loc.bw_clients}/{loc.bw_places}" if loc.bw_places is not None else "—")
-        return values[index.column()]
+        return values[column]
+
+    def style(self, s: Suggestion, column: int, role: int):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 1):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
 
 class SuggestionsPanel(QWidget):
