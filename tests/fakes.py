@@ -16,3 +16,25 @@ class FakeClock:
 
     def now(self) -> datetime:
         return datetime.combine(self.day, time(10, 0), tzinfo=UTC)
+
+
+class InMemoryKeyring:
+    """A keyring backend that keeps secrets in a dict (tests only; users get the OS keyring)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.secrets:
+            raise PasswordDeleteError("not found")
+        del self.secrets[(service, username)]

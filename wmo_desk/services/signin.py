@@ -1,0 +1,105 @@
+"""Signing in to the regional server; the token lives in the OS keyring, never in a file.
+
+Where no keyring backend exists (a bare Linux session) the token is kept in memory only and the
+consultant signs in again next time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import keyring
+from keyring.errors import KeyringError
+
+from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "wmo_desk"
+
+
+class TokenStore:
+    """The OS keyring, or memory when there is none (``persistent`` says which)."""
+
+    def __init__(self) -> None:
+        self._memory: dict[str, str] = {}
+        self.persistent = True
+
+    def get(self, account: str) -> str | None:
+        if account in self._memory:
+            return self._memory[account]
+        if not self.persistent:
+            return None
+        try:
+            return keyring.get_password(KEYRING_SERVICE, account)
+        except KeyringError:
+            self.persistent = False
+            return None
+
+    def put(self, account: str, token: str) -> None:
+        try:
+            keyring.set_password(KEYRING_SERVICE, account, token)
+            self.persistent = True
+        except KeyringError:
+            log.warning("no keyring backend: the sign-in token is kept in memory only")
+            self.persistent = False
+            self._memory[account] = token
+
+    def delete(self, account: str) -> None:
+        self._memory.pop(account, None)
+        with contextlib.suppress(KeyringError):  # nothing stored, or no keyring at all
+            keyring.delete_password(KEYRING_SERVICE, account)
+
+
+@dataclass(frozen=True)
+class SignInState:
+    """What the status bar shows about the connection."""
+
+    signed_in: bool
+    username: str = ""
+    display_name: str = ""
+    remembered: bool = False
+
+
+class SignInService:
+    """Signs the user in once; later starts reuse the stored token while the server accepts it."""
+
+    def __init__(self, client: ServerClient, store: TokenStore) -> None:
+        self._client = client
+        self._store = store
+        self.session: ServerSession | None = None
+        self.username = ""
+
+    def sign_in(self, username: str, password: str) -> SignInState:
+        """Raises :class:`ServerError` with a Dutch message (wrong password, unreachable, ...)."""
+        self.session = self._client.sign_in(username.strip(), password)
+        self.username = username.strip()
+        self._store.put(self.username, self.session.token)
+        return self.state()
+
+    def token(self, username: str) -> str | None:
+        """A stored token for ``username`` that the server still accepts, else None (sign in again)."""
+        token = self._store.get(username)
+        if not token:
+            return None
+        try:
+            self._client.check(token)
+        except ServerError as exc:
+            if exc.code != "unreachable":
+                self._store.delete(username)
+                return None
+            raise
+        self.username = username
+        return token
+
+    def sign_out(self) -> None:
+        if self.username:
+            self._store.delete(self.username)
+        self.session = None
+
+    def state(self) -> SignInState:
+        if self.session is None:
+            return SignInState(False)
+        return SignInState(True, self.username, self.session.display_name, self._store.persistent)
