@@ -15,12 +15,15 @@ from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
+from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.verslag import VerslagService
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
+from wmo_desk.sync.client import ServerClient
 
 DATABASE_NAME = "wmo_desk.sqlite"
+DEFAULT_SERVER_URL = "http://127.0.0.1:8750"
 
 
 class AppContext:
@@ -38,6 +41,9 @@ class AppContext:
         self.catalogues = CatalogueService(db, None)
         self.profiles = ProfileService(db, self.catalogues)
         self.profile: Profile | None = None
+        self.tokens = TokenStore()
+        self.signin: SignInService | None = None
+        self._signin_url = ""
         self.intake: IntakeService
         self.cases: CaseService
         self.caseload: CaseloadService
@@ -80,6 +86,18 @@ class AppContext:
             self.catalogues,
             resources_dir() / "geodata" / "nl_pc4.csv",
         )
+
+    def sign_in_service(self, server_url: str | None = None) -> SignInService:
+        """The sign-in service for ``server_url`` (default: the one used last, kept in the profile)."""
+        url = server_url or self.settings_value("server_url", DEFAULT_SERVER_URL)
+        if self.signin is None or self._signin_url != url:
+            self.signin = SignInService(ServerClient(url), self.tokens)
+            self._signin_url = url
+        return self.signin
+
+    def remember_server(self, server_url: str) -> None:
+        with self.db.session() as session:
+            SettingsRepository(session).set("server_url", server_url)
 
     def settings_value(self, key: str, default: str) -> str:
         """A configuration value of this profile (e.g. ``eigen_bijdrage_cents``)."""

@@ -36,6 +36,7 @@ from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_model import CaseloadModel
 from wmo_desk.ui.melding_dialog import MeldingDialog
+from wmo_desk.ui.signin_dialog import SignInDialog
 
 SEARCH_DELAY_MS = 250
 
@@ -208,6 +209,10 @@ class MainWindow(QMainWindow):
             f"{municipality.name if municipality else profile.municipality_code} · "
             f"{catalogue.region_name}, catalogus {catalogue.version}"
         )
+        self.connection = QLabel()
+        self.connection.setObjectName("connection")
+        self.statusBar().addPermanentWidget(self.connection)
+        self._show_connection()
         self.resize(1280, 780)
 
     def _build_menus(self) -> None:
@@ -249,6 +254,9 @@ class MainWindow(QMainWindow):
         quit_action = action(
             self.tr("&Afsluiten"), QKeySequence.StandardKey.Quit, self.close, "Ctrl+Q"
         )
+        self.signin_action = action(
+            self.tr("&Aanmelden bij de server…"), None, lambda: self.sign_in()
+        )
         self.import_action = action(
             self.tr("&Catalogus inlezen…"), None, lambda: self.import_catalogue()
         )
@@ -256,6 +264,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
         file_menu.addActions([self.new_action, self.open_action, self.close_tab_action])
         file_menu.addSeparator()
+        file_menu.addAction(self.signin_action)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -327,6 +336,24 @@ class MainWindow(QMainWindow):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):
                 widget.refresh()
+
+    def sign_in(self, dialog: SignInDialog | None = None) -> bool:
+        """Ask for the server sign-in; the status bar then says who is signed in."""
+        dialog = dialog or SignInDialog(self._ctx, self)
+        if dialog.exec() != SignInDialog.DialogCode.Accepted:
+            return False
+        self._show_connection()
+        return True
+
+    def _show_connection(self) -> None:
+        state = self._ctx.signin.state() if self._ctx.signin else None
+        if state and state.signed_in:
+            where = (
+                "" if state.remembered else self.tr(" (onthouden tot afsluiten: geen sleutelbos)")
+            )
+            self.connection.setText(self.tr("Aangemeld als %s") % state.display_name + where)
+        else:
+            self.connection.setText(self.tr("Niet aangemeld · offline"))
 
     def import_catalogue(self, path: str | None = None) -> None:
         """Read a new version of the region catalogue; a malformed file changes nothing."""
