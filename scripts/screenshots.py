@@ -33,6 +33,15 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     app.processEvents()
     setup.grab().save(str(out / "setup_dialog.png"))
     setup.close()
+    from wmo_desk.ui.signin_dialog import SignInDialog
+
+    signin = SignInDialog(ctx)
+    signin.show()
+    signin.username.setText("sanne")
+    signin.rows.show({"password": "Gebruikersnaam of wachtwoord klopt niet."})
+    app.processEvents()
+    signin.grab().save(str(out / "signin_dialog.png"))
+    signin.done(0)
     fill_demo(ctx)
     window = MainWindow(ctx)
     window.show()
