@@ -54,6 +54,13 @@ def test_verslag_pdf_contains_the_conversation_zrm_results_and_deadline(demo_ctx
     )
     answers = {long_text.id: "Mevrouw wil weer zelf boodschappen doen & koken <zonder hulp>."}
     answers = fill_required(form, answers)
+    answers.update(
+        {
+            "gesprek.plaats": "elders",
+            "gesprek.plaats_anders": "bij haar dochter in Uden",
+            "conclusie.vervolg": "De consulent stuurt binnen twee weken het besluit.",
+        }
+    )
     assert ctx.conversation.complete(conversation.id, form, {}) != []  # incomplete: refused
     ctx.conversation.save_answers(conversation.id, answers, "")
     assert ctx.conversation.complete(conversation.id, form, answers) == []
@@ -82,6 +89,9 @@ def test_verslag_pdf_contains_the_conversation_zrm_results_and_deadline(demo_ctx
     assert "Financiën" in flat and "3 – beperkt zelfredzaam" in flat
     assert "Drie dagen per week dagbesteding" in flat
     assert "30 november 2027" in flat
+    assert "bij haar dochter in Uden" in flat
+    assert "De consulent stuurt binnen twee weken het besluit." in flat
+    assert "20 november 2026" in flat  # the answered date of the conversation
     for section in form.sections[:3]:
         assert section.title in flat
     assert "pagina 1 van" in flat

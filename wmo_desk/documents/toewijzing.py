@@ -23,6 +23,7 @@ from wmo_desk.documents.fonts import register_fonts
 from wmo_desk.documents.layout import CONTENT_WIDTH, long_date, para, paragraphs
 from wmo_desk.documents.templates import Labels, Texts, make_environment, template_folders
 from wmo_desk.documents.wmo301 import SEXES, AllocatedProduct, ClientIdentity
+from wmo_desk.domain.bsn import format_bsn
 from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, PRODUCT_CATEGORIES, UNITS
 
 PDF_TITLE = "Toewijzing Wmo"
@@ -54,11 +55,6 @@ class ToewijzingData:
             raise ValueError("versions count from 1")
         if not (len(self.provider_agb) == 8 and self.provider_agb.isdigit()):
             raise ValueError("an AGB code is 8 digits")
-
-
-def format_bsn(bsn: str) -> str:
-    """``9999.90.019``: the grouping Dutch forms use for a BSN."""
-    return f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}"
 
 
 def render_toewijzing(data: ToewijzingData, *, template_override_dir: Path | None = None) -> bytes:

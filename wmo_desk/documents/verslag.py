@@ -23,6 +23,7 @@ from wmo_desk.documents import layout
 from wmo_desk.documents.fonts import register_fonts
 from wmo_desk.documents.layout import CONTENT_WIDTH, long_date, para, paragraphs
 from wmo_desk.documents.templates import Labels, Texts, make_environment, template_folders
+from wmo_desk.domain.bsn import format_bsn
 from wmo_desk.domain.zrm import ZRM_LEVELS, level_text
 
 PDF_TITLE = "Verslag onderzoek Wmo"
@@ -128,11 +129,6 @@ class VerslagData:
     zrm_date: date | None = None
     previous_zrm_date: date | None = None
     reference: str = ""
-
-
-def format_bsn(bsn: str) -> str:
-    """``1234.56.782``: the grouping Dutch letters use for a BSN."""
-    return f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}" if len(bsn) == 9 and bsn.isdigit() else bsn
 
 
 def render_verslag(data: VerslagData, *, template_override_dir: Path | None = None) -> bytes:

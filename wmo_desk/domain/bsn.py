@@ -46,3 +46,8 @@ def parse_bsn(text: str) -> str:
 def mask_bsn(bsn: str) -> str:
     """Show only the last three digits: ``******123``."""
     return "*" * (len(bsn) - 3) + bsn[-3:] if len(bsn) > 3 else bsn
+
+
+def format_bsn(bsn: str) -> str:
+    """``1234.56.782``: the grouping Dutch letters and forms use for a BSN."""
+    return f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}" if len(bsn) == 9 and bsn.isdigit() else bsn

@@ -60,3 +60,12 @@ CHANGE_REASONS: dict[str, str] = {
     "13": "Verwijderd",
     "14": "Administratieve correctie",
 }
+
+
+def omvang_text(volume: int | None, unit: str, frequency: str) -> str:
+    """``3 dagdeel (4 uur) per week``: an iWmo Omvang in words."""
+    if volume is None:
+        return FREQUENCIES.get(frequency, "")
+    return f"{volume} {UNITS.get(unit, '')} {FREQUENCIES.get(frequency, '')}".replace(
+        "  ", " "
+    ).strip()

@@ -22,7 +22,7 @@ from wmo_desk.documents.wmo301 import (
     build_wmo301,
 )
 from wmo_desk.domain.clients import Client, Sex
-from wmo_desk.domain.codes import FREQUENCIES, PRODUCT_CATEGORIES, UNITS
+from wmo_desk.domain.codes import PRODUCT_CATEGORIES, omvang_text
 from wmo_desk.domain.decision_rules import bezwaar_last_day
 from wmo_desk.domain.decisions import Allocation, Decision, DeliveryForm
 
@@ -42,12 +42,6 @@ def _addressee(client: Client) -> tuple[Addressee, str]:
         Sex.MAN: f"Geachte heer {surname},",
     }.get(client.sex, f"Geachte {client.display_name},")
     return Addressee(name, client.address.street_line(), client.address.place_line()), salutation
-
-
-def _omvang(volume: int | None, unit: str, frequency: str) -> str:
-    if volume is None:
-        return FREQUENCIES.get(frequency, "")
-    return f"{volume} {UNITS.get(unit, '')} {FREQUENCIES.get(frequency, '')}".strip()
 
 
 def _identity(client: Client) -> ClientIdentity:
@@ -115,7 +109,7 @@ class DecisionDocuments:
                     product_code=p.product_code,
                     product_name=product.name if product else p.product_code,
                     result=p.result,
-                    omvang=_omvang(p.volume, p.unit, p.frequency),
+                    omvang=omvang_text(p.volume, p.unit, p.frequency),
                     start=p.start,
                     end=p.end,
                     delivery_form=p.delivery_form,

@@ -104,6 +104,24 @@ def participants_of(
     return tuple(people)
 
 
+def _answered_date(answers: dict, question_id: str) -> date | None:
+    value = answers.get(question_id)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _place(form: FormDefinition, answers: dict) -> str:
+    """Where the conversation was held, as answered (``gesprek.plaats``, or the text for 'elders')."""
+    other = answers.get("gesprek.plaats_anders")
+    if answers.get("gesprek.plaats") == "elders" and isinstance(other, str) and other.strip():
+        return other.strip()
+    question = form.question("gesprek.plaats")
+    value = answers.get("gesprek.plaats")
+    return dict(question.options).get(value, "") if question and isinstance(value, str) else ""
+
+
 class VerslagService:
     """Builds and stores the verslag PDF of a case."""
 
@@ -192,8 +210,10 @@ class VerslagService:
             client_bsn=client.bsn,
             client_birth_date=client.birth_date,
             client_address_lines=(client.address.street_line(), client.address.place_line()),
-            conversation_date=conversation.held_on or today,
-            conversation_place=conversation.place or "bij de cliënt thuis",
+            conversation_date=_answered_date(conversation.answers, "gesprek.datum")
+            or conversation.held_on
+            or today,
+            conversation_place=_place(form, conversation.answers) or conversation.place,
             participants=participants_of(
                 form, conversation.answers, client.display_name, consultant
             ),
@@ -201,7 +221,7 @@ class VerslagService:
             sections=sections_of(form, conversation.answers),
             zrm=zrm,
             results=results,
-            next_steps="",
+            next_steps=str(conversation.answers.get("conclusie.vervolg") or ""),
             deadlines=tuple(deadlines),
             form_title=form.title,
             form_version=form.version,

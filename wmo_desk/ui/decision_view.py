@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, UNITS
+from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, UNITS, omvang_text
 from wmo_desk.domain.decisions import (
     Decision,
     DecisionOutcome,
@@ -34,7 +34,7 @@ from wmo_desk.domain.decisions import (
 from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.allocation_dialogs import PeriodDialog, ProviderDialog
-from wmo_desk.ui.display import long_date
+from wmo_desk.ui.display import long_date, money, parse_money
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
 from wmo_desk.ui.table_model import RowsModel
 
@@ -51,14 +51,6 @@ STATUS_LABELS = {
 }
 
 
-def euro(cents: int | None) -> str:
-    return (
-        ""
-        if cents is None
-        else f"€ {cents / 100:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    )
-
-
 class ProvisionsModel(RowsModel):
     """The provisions of a decision."""
 
@@ -71,11 +63,9 @@ class ProvisionsModel(RowsModel):
         self._names = names
 
     def text(self, p, column: int) -> str:
-        size = (
-            f"{p.volume or ''} {UNITS.get(p.unit, '')} {FREQUENCIES.get(p.frequency, '')}".strip()
-        )
+        size = omvang_text(p.volume, p.unit, p.frequency)
         form = (
-            "pgb " + euro(p.pgb_cents) if p.delivery_form is DeliveryForm.PGB else "zorg in natura"
+            "pgb " + money(p.pgb_cents) if p.delivery_form is DeliveryForm.PGB else "zorg in natura"
         )
         return (
             f"{p.product_code} {self._names.get(p.product_code, '')}",
@@ -370,13 +360,13 @@ class DecisionPanel(QWidget):
         delivery = DeliveryForm(self.delivery.currentData())
         try:
             volume = int(self.volume.text()) if self.volume.text().strip() else None
-            pgb = (
-                round(float(self.pgb.text().replace(".", "").replace(",", ".")) * 100)
-                if self.pgb.text().strip()
-                else None
-            )
         except ValueError:
-            self.rows.show({"provisions[].volume": self.tr("Omvang en bedrag zijn getallen.")})
+            self.rows.show({"provisions[].volume": self.tr("De omvang is een geheel getal.")})
+            return
+        try:
+            pgb = parse_money(self.pgb.text())
+        except ValueError:
+            self.rows.show({"provisions[].pgb_cents": self.tr("Schrijf het bedrag als 1.234,56.")})
             return
         provision = Provision(
             decision_id=decision.id,

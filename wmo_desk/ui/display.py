@@ -32,3 +32,29 @@ def days_left_text(days: int) -> str:
         return "morgen" if days == 1 else f"nog {days} dagen"
     late = -days
     return f"{late} dag te laat" if late == 1 else f"{late} dagen te laat"
+
+
+def money(cents: int | None) -> str:
+    """``€ 3.120,00`` (Babel, Dutch notation); empty for None."""
+    if cents is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return format_currency(cents / 100, "EUR", locale=LOCALE)
+
+
+def parse_money(text: str) -> int | None:
+    """Eurocents from Dutch notation (``1.234,56`` or ``12,5``); None when empty.
+
+    Raises:
+        ValueError: not an amount.
+    """
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    cleaned = text.replace("€", "").strip()
+    if not cleaned:
+        return None
+    try:
+        return round(parse_decimal(cleaned, locale=LOCALE, strict=True) * 100)
+    except NumberFormatError as exc:
+        raise ValueError(str(exc)) from None
