@@ -38,3 +38,26 @@ class InMemoryKeyring:
         if (service, username) not in self.secrets:
             raise PasswordDeleteError("not found")
         del self.secrets[(service, username)]
+
+
+def memory_keyring_backend():
+    """A keyring backend over :class:`InMemoryKeyring` (tests only; users get the OS keyring)."""
+    import keyring.backend
+
+    class MemoryBackend(keyring.backend.KeyringBackend):
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store = InMemoryKeyring()
+
+        def get_password(self, service, username):
+            return self.store.get_password(service, username)
+
+        def set_password(self, service, username, password):
+            self.store.set_password(service, username, password)
+
+        def delete_password(self, service, username):
+            self.store.delete_password(service, username)
+
+    return MemoryBackend()

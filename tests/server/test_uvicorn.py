@@ -89,7 +89,11 @@ def test_serve_answers_login_push_and_pull_over_http(tmp_path):
         assert push.json()["results"][0]["status"] == "applied"
         pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
         assert pull.status_code == 200
-        assert [r["record_id"] for r in pull.json()["records"]] == [record_id]
+        records = pull.json()["records"]
+        assert [(r["record_type"], r["record_id"]) for r in records] == [
+            ("user", user_id),
+            ("case", record_id),
+        ]
         assert httpx.get(f"{base}/sync/pull").json()["code"] == "token_invalid"
     finally:
         server.terminate()

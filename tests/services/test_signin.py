@@ -9,7 +9,7 @@ import keyring.backend
 import pytest
 from keyring.backends import fail
 
-from tests.fakes import InMemoryKeyring
+from tests.fakes import memory_keyring_backend
 from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
 from wmo_desk.services.signin import KEYRING_SERVICE, SignInService, TokenStore
@@ -20,23 +20,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 PASSWORD = "keukentafel-2026"
-
-
-class _MemoryBackend(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store = InMemoryKeyring()
-
-    def get_password(self, service, username):
-        return self.store.get_password(service, username)
-
-    def set_password(self, service, username, password):
-        self.store.set_password(service, username, password)
-
-    def delete_password(self, service, username):
-        self.store.delete_password(service, username)
 
 
 @pytest.fixture
@@ -58,7 +41,7 @@ def server(tmp_path):
 @pytest.fixture
 def memory_keyring():
     previous = keyring.get_keyring()
-    backend = _MemoryBackend()
+    backend = memory_keyring_backend()
     keyring.set_keyring(backend)
     yield backend.store
     keyring.set_keyring(previous)

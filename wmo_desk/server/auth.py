@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wmo_desk.server.models import ROLES, AuthSession, User
+from wmo_desk.server.records import publish_user
 
 DEFAULT_TOKEN_HOURS = 12
 MIN_PASSWORD_LENGTH = 10
@@ -118,6 +119,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    publish_user(session, user)
     return user
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import sys
 from pathlib import Path
 
+from wmo_desk.catalogue.loader import parse_catalogue
+from wmo_desk.domain.errors import UserError
 from wmo_desk.server.auth import AccountError, create_user, revoke_sessions
 from wmo_desk.server.db import ServerDatabase, database_url
 from wmo_desk.server.models import ROLES
+from wmo_desk.server.records import publish_catalogue
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -44,6 +48,27 @@ def _create_user(args: argparse.Namespace) -> int:
             print(f"Gebruiker {user.username} aangemaakt ({user.role}, {user.municipality_code}).")
     finally:
         db.close()
+    return 0
+
+
+def _import_catalogue(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        catalogue = parse_catalogue(path.read_bytes(), path)
+    except (OSError, UserError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    db = ServerDatabase.open(args.db)
+    try:
+        with db.session_scope() as session:
+            db.writer_lock(session)
+            published = publish_catalogue(session, json.loads(path.read_bytes()))
+    finally:
+        db.close()
+    print(
+        f"Catalogus {catalogue.region_name} versie {catalogue.version} gepubliceerd "
+        f"voor {len(published)} gemeenten."
+    )
     return 0
 
 
@@ -88,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--municipality", required=True, help="4-digit CBS code, e.g. 0828")
     create.add_argument("--password-file", help="file holding the password (else prompted)")
     create.set_defaults(func=_create_user)
+
+    imports = command("import-catalogue", "publish a region catalogue (JSON) to its municipalities")
+    imports.add_argument(
+        "--file", required=True, help="catalogue file, see docs/catalogue-format.md"
+    )
+    imports.set_defaults(func=_import_catalogue)
 
     revoke = command("revoke", "log out every session of a user")
     revoke.add_argument("--username", required=True)

@@ -77,6 +77,10 @@ class Record(ServerBase):
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     municipality_code: Mapped[str] = mapped_column(String(4), index=True)
     owner_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    # The case a record belongs to (a case: itself); its visibility follows that case's owner.
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # A case record only: its client, so the consultant of the case also sees the client.
+    client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # Server-wide sequence: pull cursors count on every change getting a higher, unique number.
     revision: Mapped[int] = mapped_column(Integer, unique=True)
     payload: Mapped[str] = mapped_column(Text)

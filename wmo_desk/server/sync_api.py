@@ -9,6 +9,8 @@ and may only change records they own or create.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import threading
 import uuid
@@ -18,13 +20,20 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from wmo_desk.server import auth
 from wmo_desk.server.models import AppliedChange, Record, User
+from wmo_desk.server.records import (
+    SERVER_OWNED_TYPES,
+    Revisions,
+    canonical_json,
+    payload_for,
+    visible_to,
+)
 
 router = APIRouter(prefix="/api/v1")
 
@@ -32,8 +41,14 @@ MAX_CHANGES_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 # Revisions are max+1 per change; one writer at a time keeps them unique and gap-free in order.
 _push_lock = threading.Lock()
+# Never changed once on the server: a final decision and the documents rendered for it.
+IMMUTABLE_TYPES = frozenset({"decision_document"})
+FINAL = "definitief"
 
 Status = Literal["applied", "duplicate", "conflict", "forbidden"]
+Reason = Literal[
+    "other_municipality", "not_yours", "unknown_case", "final", "checksum", "server_owned"
+]
 
 
 class LoginRequest(BaseModel):
@@ -61,6 +76,9 @@ class Change(BaseModel):
     record_id: uuid.UUID
     municipality_code: str = Field(pattern=r"^\d{4}$", examples=["0828"])
     base_revision: int | None = Field(default=None, ge=0)
+    case_id: uuid.UUID | None = Field(
+        default=None, description="The case this record belongs to (not for a case or a client)."
+    )
     deleted: bool = False
     payload: dict[str, Any] = Field(default_factory=dict)
 
@@ -79,6 +97,7 @@ class ChangeResult(BaseModel):
         default=None, description="conflict only: the version the server kept."
     )
     server_deleted: bool | None = None
+    reason: Reason | None = Field(default=None, description="forbidden only: why.")
 
 
 class PushResponse(BaseModel):
@@ -90,6 +109,7 @@ class RecordOut(BaseModel):
     record_id: uuid.UUID
     municipality_code: str
     owner_user_id: uuid.UUID | None
+    case_id: uuid.UUID | None = None
     revision: int
     deleted: bool
     payload: dict[str, Any]
@@ -120,45 +140,119 @@ def _is_teamleider(user: User) -> bool:
     return user.role == "teamleider"
 
 
-def _case_consultant(payload: dict[str, Any]) -> uuid.UUID | None:
+def _uuid(value: object) -> uuid.UUID | None:
     try:
-        return uuid.UUID(str(payload.get("consultant_id")))
+        return uuid.UUID(str(value))
     except ValueError:
         return None
 
 
-def _owner_after(
-    change: Change, user: User, existing: Record | None
-) -> tuple[bool, uuid.UUID | None]:
-    """Whether ``user`` may make this change, and the owner the record then gets."""
-    if change.municipality_code != user.municipality_code:
-        return False, None
-    if existing is not None and existing.municipality_code != user.municipality_code:
-        return False, None
-    consultant = _case_consultant(change.payload) if change.record_type == "case" else None
-    if _is_teamleider(user):
-        if change.record_type == "case" and consultant is not None:
-            return True, consultant
-        return True, existing.owner_user_id if existing is not None else None
+class _Refusal(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _find(session: Session, record_type: str, record_id: uuid.UUID) -> Record | None:
+    return session.scalar(
+        select(Record).where(Record.record_type == record_type, Record.record_id == record_id)
+    )
+
+
+def _placement(
+    session: Session, change: Change, user: User, existing: Record | None
+) -> tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]:
+    """Owner, case and client the record gets, or :class:`_Refusal` when ``user`` may not write it."""
+    if change.record_type in SERVER_OWNED_TYPES:
+        raise _Refusal("server_owned")
+    if change.municipality_code != user.municipality_code or (
+        existing is not None and existing.municipality_code != user.municipality_code
+    ):
+        raise _Refusal("other_municipality")
+    teamleider = _is_teamleider(user)
+    if change.record_type == "case":
+        consultant = _uuid(change.payload.get("consultant_id"))
+        client = _uuid(change.payload.get("client_id"))
+        if existing is not None and client is None:
+            client = existing.client_id
+        if teamleider:
+            owner = consultant or (existing.owner_user_id if existing is not None else None)
+            return owner, change.record_id, client
+        if existing is not None and existing.owner_user_id != user.id:
+            raise _Refusal("not_yours")
+        if not change.deleted and consultant != user.id:
+            raise _Refusal("not_yours")
+        return user.id, change.record_id, client
+    case_id = change.case_id
+    if existing is not None and existing.case_id != case_id:
+        raise _Refusal("not_yours")
+    if case_id is not None:
+        case = _find(session, "case", case_id)
+        if case is None or case.municipality_code != user.municipality_code:
+            raise _Refusal("unknown_case")
+        if not teamleider and case.owner_user_id != user.id:
+            raise _Refusal("not_yours")
+        owner = existing.owner_user_id if existing is not None else user.id
+        return owner, case_id, None
+    if teamleider:
+        return (existing.owner_user_id if existing is not None else None), None, None
     if existing is not None and existing.owner_user_id != user.id:
-        return False, None
-    if change.record_type == "case" and not change.deleted and consultant != user.id:
-        return False, None
-    return True, user.id
+        raise _Refusal("not_yours")
+    return user.id, None, None
 
 
-def _apply(session: Session, user: User, change: Change, next_revision: int) -> ChangeResult:
+def _is_final(record: Record) -> bool:
+    if record.deleted:
+        return False
+    if record.record_type in IMMUTABLE_TYPES:
+        return True
+    return record.record_type == "decision" and json.loads(record.payload).get("status") == FINAL
+
+
+def _checksum_ok(change: Change) -> bool:
+    """A decision document's content must match the SHA-256 it came with."""
+    if change.record_type != "decision_document" or change.deleted:
+        return True
+    try:
+        content = base64.b64decode(str(change.payload.get("content", "")), validate=True)
+    except ValueError:
+        return False
+    return hashlib.sha256(content).hexdigest() == change.payload.get("sha256")
+
+
+def _restamp(session: Session, case: Record, revisions: Revisions) -> None:
+    """After a reassignment, the case's records and client get new revisions so the new
+    consultant's next pull brings them."""
+    belonging = session.scalars(
+        select(Record).where(Record.case_id == case.record_id, Record.record_type != "case")
+    )
+    for record in belonging:
+        record.revision = revisions.next()
+    if case.client_id is not None:
+        client = _find(session, "client", case.client_id)
+        if client is not None:
+            client.revision = revisions.next()
+    session.flush()
+
+
+def _apply(session: Session, user: User, change: Change, revisions: Revisions) -> ChangeResult:
     seen = session.get(AppliedChange, change.change_id)
     if seen is not None:
         return ChangeResult(change_id=change.change_id, status="duplicate", revision=seen.revision)
-    existing = session.scalar(
-        select(Record).where(
-            Record.record_type == change.record_type, Record.record_id == change.record_id
-        )
-    )
-    allowed, owner = _owner_after(change, user, existing)
-    if not allowed:
-        return ChangeResult(change_id=change.change_id, status="forbidden")
+    existing = _find(session, change.record_type, change.record_id)
+    try:
+        owner, case_id, client_id = _placement(session, change, user, existing)
+    except _Refusal as refusal:
+        return ChangeResult(change_id=change.change_id, status="forbidden", reason=refusal.reason)
+    # A tombstone keeps no client data.
+    payload = canonical_json({} if change.deleted else change.payload)
+    if existing is not None and _is_final(existing):
+        if payload == existing.payload and not change.deleted:
+            return ChangeResult(
+                change_id=change.change_id, status="duplicate", revision=existing.revision
+            )
+        return ChangeResult(change_id=change.change_id, status="forbidden", reason="final")
+    if not _checksum_ok(change):
+        return ChangeResult(change_id=change.change_id, status="forbidden", reason="checksum")
     current = existing.revision if existing is not None else None
     if change.base_revision != current:
         return ChangeResult(
@@ -169,50 +263,41 @@ def _apply(session: Session, user: User, change: Change, next_revision: int) -> 
             server_deleted=existing.deleted if existing is not None else None,
         )
     now = datetime.now(UTC)
-    # A tombstone keeps no client data.
-    payload = json.dumps(
-        {} if change.deleted else change.payload,
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+    reassigned = (
+        existing is not None and change.record_type == "case" and existing.owner_user_id != owner
     )
     if existing is None:
         existing = Record(record_type=change.record_type, record_id=change.record_id)
         session.add(existing)
+    revision = revisions.next()
     existing.municipality_code = change.municipality_code
     existing.owner_user_id = owner
-    existing.revision = next_revision
+    existing.case_id = case_id
+    existing.client_id = client_id
+    existing.revision = revision
     existing.payload = payload
     existing.deleted = change.deleted
     existing.updated_at = now
     session.add(
         AppliedChange(
-            change_id=change.change_id, user_id=user.id, applied_at=now, revision=next_revision
+            change_id=change.change_id, user_id=user.id, applied_at=now, revision=revision
         )
     )
     session.flush()
-    return ChangeResult(change_id=change.change_id, status="applied", revision=next_revision)
+    if reassigned:
+        _restamp(session, existing, revisions)
+    return ChangeResult(change_id=change.change_id, status="applied", revision=revision)
 
 
 def push_changes(session: Session, user: User, changes: list[Change]) -> list[ChangeResult]:
     """Apply ``changes`` in order; each is applied once, however often it is delivered."""
-    results = []
-    revision = session.scalar(select(func.max(Record.revision))) or 0
-    for change in changes:
-        result = _apply(session, user, change, revision + 1)
-        if result.status == "applied":
-            revision += 1
-        results.append(result)
-    return results
+    revisions = Revisions(session)
+    return [_apply(session, user, change, revisions) for change in changes]
 
 
 def pull_records(session: Session, user: User, since: int, limit: int) -> PullResponse:
     """Records visible to ``user`` with revision > ``since``, oldest first, ``limit`` at most."""
-    query = select(Record).where(
-        Record.municipality_code == user.municipality_code, Record.revision > since
-    )
-    if not _is_teamleider(user):
-        query = query.where(or_(Record.owner_user_id == user.id, Record.owner_user_id.is_(None)))
+    query = visible_to(user).where(Record.revision > since)
     rows = list(session.scalars(query.order_by(Record.revision).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -223,9 +308,10 @@ def pull_records(session: Session, user: User, since: int, limit: int) -> PullRe
                 record_id=r.record_id,
                 municipality_code=r.municipality_code,
                 owner_user_id=r.owner_user_id,
+                case_id=r.case_id,
                 revision=r.revision,
                 deleted=r.deleted,
-                payload=json.loads(r.payload),
+                payload=payload_for(r, user),
                 updated_at=r.updated_at,
             )
             for r in rows
@@ -298,7 +384,9 @@ def health(request: Request) -> Health:
 @router.post("/sync/push", response_model=PushResponse)
 def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse:
     """Send local changes; each gets applied, duplicate, conflict or forbidden."""
-    with _push_lock, request.app.state.db.session_scope() as session:
+    db = request.app.state.db
+    with _push_lock, db.session_scope() as session:
+        db.writer_lock(session)
         return PushResponse(results=push_changes(session, user, body.changes))
 
 

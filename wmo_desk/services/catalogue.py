@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
-from wmo_desk.catalogue.loader import load_catalogue
+from wmo_desk.catalogue.loader import load_catalogue, parse_catalogue
 from wmo_desk.domain.catalogue import Catalogue
 from wmo_desk.domain.errors import UserError
 from wmo_desk.storage.database import Database
@@ -42,6 +43,25 @@ class CatalogueService:
         log.info("catalogue %s version %s imported", catalogue.region_code, catalogue.version)
         self._cached = None
         return catalogue
+
+    def import_published(self, data: dict) -> str | None:
+        """A catalogue that arrived by sync; returns its version when it replaced the stored one.
+
+        Raises:
+            CatalogueError: the published catalogue is malformed; nothing changed.
+        """
+        catalogue = parse_catalogue(json.dumps(data), "catalogus van de server")
+        if self._region_code and catalogue.region_code != self._region_code:
+            return None
+        with self._db.session() as session:
+            repo = CatalogueRepository(session)
+            stored = repo.load(catalogue.region_code)
+            if stored is not None and stored.version == catalogue.version:
+                return None
+            repo.replace(catalogue)
+        log.info("catalogue %s version %s received", catalogue.region_code, catalogue.version)
+        self._cached = None
+        return catalogue.version
 
     def current(self) -> Catalogue:
         """The stored catalogue of the profile's region."""

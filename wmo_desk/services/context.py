@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
 from wmo_desk.paths import forms_dir, resources_dir
 from wmo_desk.services.assessment import AssessmentService
 from wmo_desk.services.caseload import CaseloadService
@@ -17,6 +19,7 @@ from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
+from wmo_desk.services.sync import SERVER_USERNAME_KEY, SyncService
 from wmo_desk.services.verslag import VerslagService
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
@@ -43,7 +46,16 @@ class AppContext:
         self.profile: Profile | None = None
         self.tokens = TokenStore()
         self.signin: SignInService | None = None
+        self.sync = SyncService(
+            db,
+            clock,
+            self.catalogues,
+            client=lambda: self.sign_in_service().client,
+            token=self._current_token,
+        )
         self._signin_url = ""
+        # another transport for the server (tests talk to an in-process server)
+        self.http: httpx.Client | None = None
         self.intake: IntakeService
         self.cases: CaseService
         self.caseload: CaseloadService
@@ -91,9 +103,27 @@ class AppContext:
         """The sign-in service for ``server_url`` (default: the one used last, kept in the profile)."""
         url = server_url or self.settings_value("server_url", DEFAULT_SERVER_URL)
         if self.signin is None or self._signin_url != url:
-            self.signin = SignInService(ServerClient(url), self.tokens)
+            self.signin = SignInService(ServerClient(url, http=self.http), self.tokens)
             self._signin_url = url
         return self.signin
+
+    def _current_token(self) -> str | None:
+        """The token of this session's sign-in, or the one kept in the keyring (not checked)."""
+        if self.signin is not None and self.signin.session is not None:
+            return self.signin.session.token
+        username = self.settings_value(SERVER_USERNAME_KEY, "")
+        return self.tokens.get(username) if username else None
+
+    def signed_in(self) -> None:
+        """After a successful sign-in: work as the server's user, with the server's id."""
+        assert self.signin is not None and self.signin.session is not None
+        assert self.profile is not None
+        self.sync.adopt_identity(
+            self.signin.session, self.signin.username, self.profile.municipality_code
+        )
+        loaded = self.profiles.load()
+        if loaded:
+            self.activate(loaded)
 
     def remember_server(self, server_url: str) -> None:
         with self.db.session() as session:

@@ -67,6 +67,7 @@ class SignInService:
     """Signs the user in once; later starts reuse the stored token while the server accepts it."""
 
     def __init__(self, client: ServerClient, store: TokenStore) -> None:
+        self.client = client
         self._client = client
         self._store = store
         self.session: ServerSession | None = None

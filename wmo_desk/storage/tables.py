@@ -357,3 +357,59 @@ class AreaAssignmentRow(Base):
     municipality_codes: Mapped[list] = mapped_column(JsonText, default=list)
     postcode_areas: Mapped[list] = mapped_column(JsonText, default=list)
     reason: Mapped[str] = mapped_column(Text)
+
+
+# --- sync state (never synced itself) ----------------------------------------------------
+
+
+class SyncOutboxRow(Base):
+    """A change prepared for the server, kept until the server answered it.
+
+    Its ``change_id`` is fixed when prepared, so a push retried after a crash or a lost answer
+    is the same change to the server (applied once)."""
+
+    __tablename__ = "sync_outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    base_revision: Mapped[int | None] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict] = mapped_column(JsonText)
+
+
+class SyncInboxRow(Base):
+    """A record pulled from the server, waiting until the whole pull can be applied at once."""
+
+    __tablename__ = "sync_inbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    payload: Mapped[dict] = mapped_column(JsonText)
+
+
+class SyncConflictRow(Base):
+    """Two versions of one record: this desktop's and the server's. Both are kept for good."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # conflict | refused
+    reason: Mapped[str] = mapped_column(String(40), default="")
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    local_payload: Mapped[dict] = mapped_column(JsonText)
+    local_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    server_payload: Mapped[dict | None] = mapped_column(JsonText)
+    server_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    server_revision: Mapped[int | None] = mapped_column(Integer)
+    detected_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolution: Mapped[str] = mapped_column(String(20), default="")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.sync.client import ServerError
 from wmo_desk.ui.fields import ErrorRows
@@ -69,5 +70,11 @@ class SignInDialog(QDialog):
             return
         finally:
             self.password.clear()
+        try:
+            self._ctx.signed_in()
+        except UserError as exc:
+            self._ctx.signin.sign_out()
+            self.rows.show({"username": exc.message})
+            return
         self._ctx.remember_server(url)
         self.accept()

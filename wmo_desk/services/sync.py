@@ -1,0 +1,332 @@
+"""Offline-first sync with the regional server: push local changes, pull the region's.
+
+Every local change marks its row pending. A sync prepares the pending rows as changes with a
+fixed change id (kept in the outbox, so a retry after a crash is the same change to the
+server), pushes them in batches, then pulls from the saved cursor into an inbox and applies the
+whole inbox in one transaction. Killing the app at any point loses nothing: the next sync
+resends what was not confirmed and continues the pull where the cursor stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wmo_desk.domain.errors import UserError
+from wmo_desk.services.catalogue import CatalogueService
+from wmo_desk.services.clock import Clock
+from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.settings import SettingsRepository
+from wmo_desk.storage.repositories.sync import Conflict, SyncRepository
+from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 200
+PULL_PAGE = 500
+SERVER_USERNAME_KEY = "server_username"
+
+Progress = Callable[[str, int, int], None]
+
+REFUSAL_TEXT = {
+    "other_municipality": "De wijziging hoort bij een andere gemeente.",
+    "not_yours": "De casus is niet (meer) aan u toegewezen.",
+    "unknown_case": "De server kent de casus van deze wijziging niet.",
+    "final": "Een definitief besluit en zijn documenten worden nooit meer gewijzigd.",
+    "checksum": "Het document is onderweg beschadigd (controlegetal klopt niet).",
+    "server_owned": "Deze gegevens worden alleen door de server beheerd.",
+}
+
+RECORD_LABELS = {
+    "client": "Cliëntgegevens",
+    "case": "Casus",
+    "case_event": "Tijdlijn",
+    "conversation": "Gesprek",
+    "case_result": "Resultaat",
+    "zrm_assessment": "ZRM-meting",
+    "provider_choice": "Gekozen aanbieder",
+    "decision": "Besluit",
+    "provision": "Voorziening",
+    "allocation": "Toewijzing",
+    "decision_document": "Besluitdocument",
+}
+
+
+class SyncCancelled(Exception):
+    """The sync was stopped (the app closes); what was confirmed so far is kept."""
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows."""
+
+    signed_in: bool
+    last_sync: datetime | None
+    pending: int
+    conflicts: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    pulled: int
+    new_conflicts: int
+    refused: int
+    catalogue_version: str | None
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    field: str
+    mine: Any
+    server: Any
+
+
+class SyncService:
+    """Sync of one profile database with the server the user signed in to."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        catalogues: CatalogueService,
+        client: Callable[[], ServerClient],
+        token: Callable[[], str | None],
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._catalogues = catalogues
+        self._client = client
+        self._token = token
+        # one sync at a time, whether started by the timer or by the user
+        self._running = threading.Lock()
+
+    # --- identity --------------------------------------------------------------------------
+
+    def adopt_identity(self, session: ServerSession, username: str, municipality_code: str) -> str:
+        """After sign-in: the local user becomes the server's user (same id everywhere).
+
+        Returns the user id to work as. Raises :class:`UserError` for an account of another
+        municipality than this installation's."""
+        if session.municipality_code != municipality_code:
+            raise UserError(
+                "Andere gemeente",
+                f"Dit account hoort bij gemeente {session.municipality_code}; deze installatie "
+                f"werkt voor gemeente {municipality_code}.",
+            )
+        with self._db.session() as db_session:
+            settings = SettingsRepository(db_session)
+            current = settings.get("user_id")
+            repo = SyncRepository(db_session)
+            if current and current != session.user_id:
+                repo.rekey_user(current, session.user_id)
+            settings.set("user_id", session.user_id)
+            settings.set(SERVER_USERNAME_KEY, username)
+            repo.update_user(session.user_id, session.display_name, session.role, municipality_code)
+        return session.user_id
+
+    # --- status ----------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        with self._db.session() as session:
+            repo = SyncRepository(session)
+            return SyncStatus(
+                signed_in=self._token() is not None,
+                last_sync=repo.last_sync(),
+                pending=repo.pending_count(),
+                conflicts=len(repo.conflicts()),
+            )
+
+    @property
+    def running(self) -> bool:
+        return self._running.locked()
+
+    # --- the sync itself -------------------------------------------------------------------
+
+    def sync(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> SyncReport:
+        """Push, then pull. Raises :class:`ServerError` (offline, token expired, ...)."""
+        token = self._token()
+        if token is None:
+            raise ServerError("token_invalid", "Niet aangemeld", "Meld u eerst aan bij de server.")
+        if not self._running.acquire(blocking=False):
+            raise UserError("Synchronisatie loopt al", "Er loopt al een synchronisatie.")
+        try:
+            return self._sync(token, progress or (lambda *_: None), cancelled or (lambda: False))
+        finally:
+            self._running.release()
+
+    def _sync(self, token: str, progress: Progress, cancelled: Callable[[], bool]) -> SyncReport:
+        client = self._client()
+        pushed, new_conflicts, refused = self._push(client, token, progress, cancelled)
+        pulled, catalogue_version, conflicts_on_pull = self._pull(
+            client, token, progress, cancelled
+        )
+        with self._db.session() as session:
+            SyncRepository(session).set_last_sync(self._clock.now())
+        report = SyncReport(
+            pushed=pushed,
+            pulled=pulled,
+            new_conflicts=new_conflicts + conflicts_on_pull,
+            refused=refused,
+            catalogue_version=catalogue_version,
+        )
+        log.info(
+            "sync done: %d pushed, %d pulled, %d conflicts, %d refused",
+            report.pushed,
+            report.pulled,
+            report.new_conflicts,
+            report.refused,
+        )
+        return report
+
+    def _push(
+        self, client: ServerClient, token: str, progress: Progress, cancelled: Callable[[], bool]
+    ) -> tuple[int, int, int]:
+        with self._db.session() as session:
+            repo = SyncRepository(session)
+            repo.prepare_outbox()
+            total = repo.outbox_size()
+        pushed = conflicts = refused = 0
+        done = 0
+        progress("Versturen", 0, total)
+        while True:
+            if cancelled():
+                raise SyncCancelled
+            with self._db.session() as session:
+                batch = SyncRepository(session).outbox(PUSH_BATCH)
+            if not batch:
+                break
+            results = client.push(
+                token,
+                [
+                    {
+                        "change_id": c.change_id,
+                        "record_type": c.record_type,
+                        "record_id": c.record_id,
+                        "case_id": c.case_id,
+                        "municipality_code": self._municipality(),
+                        "base_revision": c.base_revision,
+                        "deleted": c.deleted,
+                        "payload": c.payload,
+                    }
+                    for c in batch
+                ],
+            )
+            by_id = {str(r["change_id"]): r for r in results}
+            with self._db.session() as session:
+                repo = SyncRepository(session)
+                for change in batch:
+                    result = by_id[change.change_id]
+                    if result["status"] in ("applied", "duplicate"):
+                        repo.confirmed(change, result["revision"])
+                        pushed += 1
+                    elif result["status"] == "conflict":
+                        repo.conflicted(
+                            change,
+                            server_revision=result.get("revision"),
+                            server_payload=result.get("server_payload"),
+                            server_deleted=bool(result.get("server_deleted")),
+                        )
+                        conflicts += 1
+                    else:
+                        repo.refused(change, result.get("reason") or "")
+                        refused += 1
+            done += len(batch)
+            progress("Versturen", min(done, total), total)
+        return pushed, conflicts, refused
+
+    def _pull(
+        self, client: ServerClient, token: str, progress: Progress, cancelled: Callable[[], bool]
+    ) -> tuple[int, str | None, int]:
+        with self._db.session() as session:
+            since = SyncRepository(session).cursor()
+        fetched = 0
+        while True:
+            if cancelled():
+                raise SyncCancelled
+            page = client.pull(token, since, PULL_PAGE)
+            with self._db.session() as session:
+                SyncRepository(session).stage(page["records"], page["next_since"])
+            since = page["next_since"]
+            fetched += len(page["records"])
+            progress("Ophalen", fetched, fetched + (PULL_PAGE if page["more"] else 0))
+            if not page["more"]:
+                break
+        return self._apply_inbox(progress)
+
+    def _apply_inbox(self, progress: Progress) -> tuple[int, str | None, int]:
+        with self._db.session() as session:
+            repo = SyncRepository(session)
+            catalogues = repo.staged_catalogues()
+            staged = repo.staged_count()
+        version = None
+        for data in catalogues:
+            version = self._catalogues.import_published(data)
+        progress("Verwerken", 0, staged)
+        with self._db.session() as session:
+            repo = SyncRepository(session)
+            before = len(repo.conflicts())
+            applied = repo.apply_staged()
+            after = len(repo.conflicts())
+        progress("Verwerken", staged, staged)
+        return applied, version, after - before
+
+    def _municipality(self) -> str:
+        with self._db.session() as session:
+            return SettingsRepository(session).get("municipality_code", "") or ""
+
+    # --- conflicts -------------------------------------------------------------------------
+
+    def conflicts(self, case_id: str | None = None) -> list[Conflict]:
+        with self._db.session() as session:
+            return SyncRepository(session).conflicts(case_id=case_id)
+
+    def cases_in_conflict(self) -> set[str]:
+        with self._db.session() as session:
+            return SyncRepository(session).cases_in_conflict()
+
+    @staticmethod
+    def differences(conflict: Conflict) -> list[FieldDifference]:
+        """The fields in which the two versions differ (bookkeeping times left out)."""
+        mine = conflict.local_payload
+        server = conflict.server_payload or {}
+        fields = sorted((set(mine) | set(server)) - {"created_at", "modified_at"})
+        return [
+            FieldDifference(f, mine.get(f), server.get(f))
+            for f in fields
+            if mine.get(f) != server.get(f)
+        ]
+
+    def resolve(self, conflict_id: str, take_server: set[str] | None = None) -> None:
+        """Settle a conflict: the fields in ``take_server`` come from the server's version,
+        all others stay as on this desktop. ``None`` takes the whole server version.
+
+        The version not chosen stays in the conflict record, so no one's work is lost."""
+        with self._db.session() as session:
+            repo = SyncRepository(session)
+            conflict = next((c for c in repo.conflicts() if c.id == conflict_id), None)
+            if conflict is None:
+                return
+            if conflict.kind != "conflict":
+                repo.resolve(conflict_id, {}, False, "gelezen")
+                return
+            server = conflict.server_payload or {}
+            if take_server is None:
+                repo.resolve(conflict_id, server, conflict.server_deleted, "server")
+                return
+            merged = dict(server)
+            for key, value in conflict.local_payload.items():
+                if key not in take_server:
+                    merged[key] = value
+            how = "eigen" if not take_server else "samengevoegd"
+            repo.resolve(conflict_id, merged, conflict.local_deleted and not take_server, how)
+
+    @staticmethod
+    def refusal_text(conflict: Conflict) -> str:
+        return REFUSAL_TEXT.get(conflict.reason, "De server heeft de wijziging geweigerd.")

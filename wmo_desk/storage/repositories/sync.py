@@ -1,0 +1,658 @@
+"""Sync state in the desktop database: the outbox of local changes, pulled records, conflicts.
+
+Records travel as payloads: every column of the row except the sync bookkeeping, dates as ISO
+text, binary content as base64. A payload read back gives the same row.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, LargeBinary, delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from wmo_desk.domain.identifiers import utcnow
+from wmo_desk.storage.repositories.settings import SettingsRepository
+from wmo_desk.storage.tables import (
+    AllocationRow,
+    AuditRow,
+    CaseEventRow,
+    CaseResultRow,
+    CaseRow,
+    ClientRow,
+    ConversationRow,
+    DecisionDocumentRow,
+    DecisionRow,
+    FormSnapshotRow,
+    ProviderChoiceRow,
+    ProvisionRow,
+    SyncConflictRow,
+    SyncInboxRow,
+    SyncOutboxRow,
+    UserRow,
+    ZrmAssessmentRow,
+)
+from wmo_desk.storage.types import UtcDateTime
+
+# In dependency order: a record is pushed and applied after the records it refers to.
+RECORD_TYPES: dict[str, type] = {
+    "client": ClientRow,
+    "case": CaseRow,
+    "case_event": CaseEventRow,
+    "conversation": ConversationRow,
+    "case_result": CaseResultRow,
+    "zrm_assessment": ZrmAssessmentRow,
+    "provider_choice": ProviderChoiceRow,
+    "decision": DecisionRow,
+    "provision": ProvisionRow,
+    "allocation": AllocationRow,
+    "decision_document": DecisionDocumentRow,
+}
+_ORDER = {name: i for i, name in enumerate(["user", "catalogue", *RECORD_TYPES])}
+_BOOKKEEPING = {"id", "pending", "deleted", "server_revision"}
+CURSOR_KEY = "sync.cursor"
+LAST_SYNC_KEY = "sync.last_at"
+FORM_SNAPSHOT_KEY = "_form_snapshot"
+
+
+def _encode(column: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, LargeBinary):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _decode(column: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, LargeBinary):
+        return base64.b64decode(value)
+    if isinstance(column.type, UtcDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def payload_of(row: Any) -> dict[str, Any]:
+    """The row as the server stores it."""
+    return {
+        c.key: _encode(c, getattr(row, c.key))
+        for c in row.__table__.columns
+        if c.key not in _BOOKKEEPING
+    }
+
+
+def _fill(row: Any, payload: dict[str, Any]) -> None:
+    for c in row.__table__.columns:
+        if c.key not in _BOOKKEEPING and c.key in payload:
+            setattr(row, c.key, _decode(c, payload[c.key]))
+
+
+@dataclass(frozen=True)
+class OutgoingChange:
+    change_id: str
+    record_type: str
+    record_id: str
+    case_id: str | None
+    base_revision: int | None
+    deleted: bool
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Both versions of a record, for the user to choose from (or a refused change to read)."""
+
+    id: str
+    kind: str
+    reason: str
+    record_type: str
+    record_id: str
+    case_id: str | None
+    local_payload: dict[str, Any]
+    local_deleted: bool
+    server_payload: dict[str, Any] | None
+    server_deleted: bool
+    server_revision: int | None
+    detected_at: datetime
+    resolved_at: datetime | None
+    resolution: str
+
+
+def _conflict(row: SyncConflictRow) -> Conflict:
+    return Conflict(
+        id=row.id,
+        kind=row.kind,
+        reason=row.reason,
+        record_type=row.record_type,
+        record_id=row.record_id,
+        case_id=row.case_id,
+        local_payload=row.local_payload,
+        local_deleted=row.local_deleted,
+        server_payload=row.server_payload,
+        server_deleted=row.server_deleted,
+        server_revision=row.server_revision,
+        detected_at=row.detected_at,
+        resolved_at=row.resolved_at,
+        resolution=row.resolution,
+    )
+
+
+class SyncRepository:
+    """Outbox, inbox, cursor and conflicts of one desktop database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._case_of_decision: dict[str, str | None] = {}
+
+    # --- bookkeeping -----------------------------------------------------------------------
+
+    def cursor(self) -> int:
+        return int(SettingsRepository(self._session).get(CURSOR_KEY, "0") or 0)
+
+    def set_cursor(self, value: int) -> None:
+        SettingsRepository(self._session).set(CURSOR_KEY, str(value))
+
+    def last_sync(self) -> datetime | None:
+        value = SettingsRepository(self._session).get(LAST_SYNC_KEY)
+        return datetime.fromisoformat(value) if value else None
+
+    def set_last_sync(self, at: datetime) -> None:
+        SettingsRepository(self._session).set(LAST_SYNC_KEY, at.isoformat())
+
+    def pending_count(self) -> int:
+        """Local changes the server has not confirmed yet (users are the server's)."""
+        return sum(
+            self._session.scalar(select(func.count()).select_from(model).where(model.pending)) or 0
+            for model in RECORD_TYPES.values()
+        )
+
+    # --- which case a record belongs to -----------------------------------------------------
+
+    def _decision_case(self, decision_id: str | None) -> str | None:
+        if decision_id is None:
+            return None
+        if decision_id not in self._case_of_decision:
+            self._case_of_decision[decision_id] = self._session.scalar(
+                select(DecisionRow.case_id).where(DecisionRow.id == decision_id)
+            )
+        return self._case_of_decision[decision_id]
+
+    def case_of(self, record_type: str, row_or_payload: Any) -> str | None:
+        get = (
+            row_or_payload.get
+            if isinstance(row_or_payload, dict)
+            else lambda key: getattr(row_or_payload, key, None)
+        )
+        if record_type == "case":
+            return get("id")
+        if record_type == "client":
+            return None
+        if record_type in ("provision", "decision_document"):
+            return self._decision_case(get("decision_id"))
+        if record_type == "allocation":
+            decision_id = self._session.scalar(
+                select(ProvisionRow.decision_id).where(ProvisionRow.id == get("provision_id"))
+            )
+            return self._decision_case(decision_id)
+        return get("case_id")
+
+    # --- push ------------------------------------------------------------------------------
+
+    def _blocked_ids(self) -> set[str]:
+        return set(
+            self._session.scalars(
+                select(SyncConflictRow.record_id).where(
+                    SyncConflictRow.resolved_at.is_(None), SyncConflictRow.kind == "conflict"
+                )
+            )
+        )
+
+    def prepare_outbox(self) -> int:
+        """Give every pending row without a prepared change one (unless it is in conflict)."""
+        queued = set(self._session.scalars(select(SyncOutboxRow.record_id)))
+        blocked = self._blocked_ids()
+        added = 0
+        for record_type, model in RECORD_TYPES.items():
+            for row in self._session.scalars(select(model).where(model.pending)):
+                if row.id in queued or row.id in blocked:
+                    continue
+                payload = {} if row.deleted else payload_of(row)
+                if record_type == "conversation" and not row.deleted:
+                    snapshot = self._session.get(FormSnapshotRow, (row.form_id, row.form_version))
+                    if snapshot is not None:
+                        payload[FORM_SNAPSHOT_KEY] = {
+                            "definition": snapshot.definition,
+                            "sha256": snapshot.sha256,
+                        }
+                self._session.add(
+                    SyncOutboxRow(
+                        change_id=str(uuid.uuid4()),
+                        record_type=record_type,
+                        record_id=row.id,
+                        case_id=self.case_of(record_type, row),
+                        base_revision=row.server_revision,
+                        deleted=row.deleted,
+                        payload=payload,
+                    )
+                )
+                added += 1
+        self._session.flush()
+        return added
+
+    def outbox(self, limit: int) -> list[OutgoingChange]:
+        rows = self._session.scalars(select(SyncOutboxRow).order_by(SyncOutboxRow.seq).limit(limit))
+        return [
+            OutgoingChange(
+                r.change_id, r.record_type, r.record_id, r.case_id, r.base_revision, r.deleted,
+                r.payload,
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def outbox_size(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(SyncOutboxRow)) or 0
+
+    def _row(self, record_type: str, record_id: str) -> Any:
+        return self._session.get(RECORD_TYPES[record_type], record_id)
+
+    def confirmed(self, change: OutgoingChange, revision: int) -> None:
+        """The server holds ``change`` at ``revision``; the row is done unless edited since."""
+        row = self._row(change.record_type, change.record_id)
+        if row is not None:
+            row.server_revision = revision
+            current = {} if row.deleted else payload_of(row)
+            sent = {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY}
+            if current == sent and row.deleted == change.deleted:
+                row.pending = False
+        self._session.execute(
+            delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
+        )
+
+    def conflicted(
+        self,
+        change: OutgoingChange,
+        *,
+        server_revision: int | None,
+        server_payload: dict[str, Any] | None,
+        server_deleted: bool,
+    ) -> None:
+        """The server has another version: keep both, stop pushing until the user chose."""
+        self._session.execute(
+            delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
+        )
+        row = self._row(change.record_type, change.record_id)
+        if server_payload is None and server_revision is None:
+            # The server has never seen it (a server restored from backup): send it as new.
+            if row is not None:
+                row.server_revision = None
+            return
+        self._add_conflict(
+            "conflict",
+            "",
+            change.record_type,
+            change.record_id,
+            change.case_id,
+            {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY},
+            change.deleted,
+            server_payload,
+            bool(server_deleted),
+            server_revision,
+        )
+
+    def refused(self, change: OutgoingChange, reason: str) -> None:
+        """The server refused the change: kept for the user to read, no longer pushed."""
+        self._session.execute(
+            delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
+        )
+        row = self._row(change.record_type, change.record_id)
+        if row is not None:
+            row.pending = False
+        self._add_conflict(
+            "refused",
+            reason,
+            change.record_type,
+            change.record_id,
+            change.case_id,
+            change.payload,
+            change.deleted,
+            None,
+            False,
+            None,
+        )
+
+    def _add_conflict(self, kind, reason, record_type, record_id, case_id, local, local_deleted,
+                      server, server_deleted, server_revision) -> None:  # fmt: skip
+        self._session.add(
+            SyncConflictRow(
+                id=str(uuid.uuid4()),
+                kind=kind,
+                reason=reason,
+                record_type=record_type,
+                record_id=record_id,
+                case_id=case_id,
+                local_payload=local,
+                local_deleted=local_deleted,
+                server_payload=server,
+                server_deleted=server_deleted,
+                server_revision=server_revision,
+                detected_at=utcnow(),
+                resolution="",
+            )
+        )
+        self._session.flush()
+
+    # --- pull ------------------------------------------------------------------------------
+
+    def stage(self, records: list[dict[str, Any]], next_cursor: int) -> None:
+        """Keep a pulled page and move the cursor past it, in the same transaction."""
+        for record in records:
+            self._session.add(
+                SyncInboxRow(
+                    record_type=record["record_type"],
+                    record_id=str(record["record_id"]),
+                    revision=record["revision"],
+                    deleted=record["deleted"],
+                    municipality_code=record["municipality_code"],
+                    payload=record["payload"],
+                )
+            )
+        self.set_cursor(next_cursor)
+        self._session.flush()
+
+    def staged_catalogues(self) -> list[dict[str, Any]]:
+        rows = self._session.scalars(
+            select(SyncInboxRow)
+            .where(SyncInboxRow.record_type == "catalogue", SyncInboxRow.deleted.is_(False))
+            .order_by(SyncInboxRow.seq)
+        )
+        return [r.payload for r in rows]
+
+    def staged_count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(SyncInboxRow)) or 0
+
+    def apply_staged(self) -> int:
+        """Apply every staged record (users first, then in dependency order); empty the inbox.
+
+        A row with local changes the server has not seen keeps them: when the server's
+        version is newer, both are kept as a conflict."""
+        self._session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        staged = list(self._session.scalars(select(SyncInboxRow)))
+        # the newest version of each record only, applied parents first
+        newest: dict[tuple[str, str], SyncInboxRow] = {}
+        for row in staged:
+            key = (row.record_type, row.record_id)
+            if key not in newest or newest[key].revision < row.revision:
+                newest[key] = row
+        ordered = sorted(newest.values(), key=lambda r: (_ORDER.get(r.record_type, 99), r.revision))
+        applied = 0
+        for record in ordered:
+            if record.record_type == "user":
+                self._apply_user(record)
+            elif record.record_type in RECORD_TYPES:
+                applied += self._apply_record(record)
+        self._session.execute(delete(SyncInboxRow))
+        self._session.flush()
+        return applied
+
+    def _apply_user(self, record: SyncInboxRow) -> None:
+        row = self._session.get(UserRow, record.record_id)
+        payload = record.payload
+        if row is None:
+            twin = self._session.scalar(
+                select(UserRow).where(
+                    UserRow.server_revision.is_(None),
+                    UserRow.name == payload.get("name"),
+                    UserRow.role == payload.get("role"),
+                )
+            )
+            if twin is not None:
+                self.rekey_user(twin.id, record.record_id)
+                row = self._session.get(UserRow, record.record_id)
+        if row is None:
+            now = utcnow()
+            row = UserRow(id=record.record_id, created_at=now)
+            self._session.add(row)
+        row.name = payload.get("name", row.name or "")
+        row.role = payload.get("role", row.role or "consulent")
+        row.municipality_code = record.municipality_code
+        row.modified_at = utcnow()
+        row.deleted = record.deleted
+        row.pending = False
+        row.server_revision = record.revision
+
+    def _apply_record(self, record: SyncInboxRow) -> int:
+        model = RECORD_TYPES[record.record_type]
+        row = self._session.get(model, record.record_id)
+        if row is not None and row.server_revision == record.revision:
+            return 0
+        if row is not None and row.pending:
+            if record.revision != row.server_revision:
+                self._note_server_version(row, record)
+            return 0
+        if record.deleted:
+            if row is not None:
+                row.deleted = True
+                row.server_revision = record.revision
+                row.pending = False
+            return 1
+        payload = dict(record.payload)
+        snapshot = payload.pop(FORM_SNAPSHOT_KEY, None)
+        if record.record_type == "conversation" and snapshot:
+            key = (payload.get("form_id"), payload.get("form_version"))
+            if self._session.get(FormSnapshotRow, key) is None:
+                self._session.add(
+                    FormSnapshotRow(
+                        form_id=key[0],
+                        version=key[1],
+                        definition=snapshot["definition"],
+                        sha256=snapshot["sha256"],
+                    )
+                )
+        if record.record_type == "case":
+            self._ensure_user(payload.get("consultant_id"), record.municipality_code)
+        if record.record_type == "client" and row is None:
+            self._merge_twin_client(record.record_id, payload.get("bsn"))
+        if row is None:
+            row = model(id=record.record_id)
+            self._session.add(row)
+        _fill(row, payload)
+        row.deleted = False
+        row.pending = False
+        row.server_revision = record.revision
+        self._session.flush()
+        return 1
+
+    def _note_server_version(self, row: Any, record: SyncInboxRow) -> None:
+        """Keep the server's newer version beside the local one in an (open) conflict."""
+        existing = self._session.scalar(
+            select(SyncConflictRow).where(
+                SyncConflictRow.record_id == record.record_id,
+                SyncConflictRow.kind == "conflict",
+                SyncConflictRow.resolved_at.is_(None),
+            )
+        )
+        server = {k: v for k, v in record.payload.items() if k != FORM_SNAPSHOT_KEY}
+        if existing is not None:
+            existing.server_payload = server
+            existing.server_deleted = record.deleted
+            existing.server_revision = record.revision
+            return
+        self._session.execute(
+            delete(SyncOutboxRow).where(SyncOutboxRow.record_id == record.record_id)
+        )
+        self._add_conflict(
+            "conflict",
+            "",
+            record.record_type,
+            record.record_id,
+            self.case_of(record.record_type, row),
+            {} if row.deleted else payload_of(row),
+            row.deleted,
+            server,
+            record.deleted,
+            record.revision,
+        )
+
+    def _ensure_user(self, user_id: str | None, municipality_code: str) -> None:
+        if user_id and self._session.get(UserRow, user_id) is None:
+            now = utcnow()
+            self._session.add(
+                UserRow(
+                    id=user_id,
+                    name="Onbekende medewerker",
+                    role="consulent",
+                    municipality_code=municipality_code,
+                    created_at=now,
+                    modified_at=now,
+                    pending=False,
+                )
+            )
+            self._session.flush()
+
+    def _merge_twin_client(self, server_id: str, bsn: str | None) -> None:
+        """The same resident registered on two desktops: the server's record wins, this
+        desktop's cases move to it, and the local twin is withdrawn."""
+        twin = self._session.scalar(
+            select(ClientRow).where(ClientRow.bsn == bsn, ClientRow.id != server_id)
+        )
+        if twin is None:
+            return
+        self._session.execute(
+            update(CaseRow)
+            .where(CaseRow.client_id == twin.id)
+            .values(client_id=server_id, pending=True, modified_at=utcnow())
+        )
+        self._session.execute(delete(SyncOutboxRow).where(SyncOutboxRow.record_id == twin.id))
+        if twin.server_revision is not None:
+            self._session.add(
+                SyncOutboxRow(
+                    change_id=str(uuid.uuid4()),
+                    record_type="client",
+                    record_id=twin.id,
+                    case_id=None,
+                    base_revision=twin.server_revision,
+                    deleted=True,
+                    payload={},
+                )
+            )
+        self._session.delete(twin)
+        self._session.flush()
+
+    # --- identity --------------------------------------------------------------------------
+
+    def rekey_user(self, old_id: str, new_id: str) -> None:
+        """The server knows this user as ``new_id``: every reference moves along."""
+        if old_id == new_id:
+            return
+        self._session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        old = self._session.get(UserRow, old_id)
+        if old is None:
+            return
+        if self._session.get(UserRow, new_id) is None:
+            self._session.add(
+                UserRow(
+                    id=new_id,
+                    name=old.name,
+                    role=old.role,
+                    municipality_code=old.municipality_code,
+                    created_at=old.created_at,
+                    modified_at=utcnow(),
+                    pending=False,
+                )
+            )
+            self._session.flush()
+        now = utcnow()
+        self._session.execute(
+            update(CaseRow)
+            .where(CaseRow.consultant_id == old_id)
+            .values(consultant_id=new_id, pending=True, modified_at=now)
+        )
+        for model, column in (
+            (CaseEventRow, CaseEventRow.actor_id),
+            (ZrmAssessmentRow, ZrmAssessmentRow.assessor_id),
+            (DecisionRow, DecisionRow.proposed_by),
+            (DecisionRow, DecisionRow.approved_by),
+        ):
+            self._session.execute(
+                update(model)
+                .where(column == old_id)
+                .values({column.key: new_id, "pending": True, "modified_at": now})
+            )
+        self._session.execute(
+            update(AuditRow).where(AuditRow.user_id == old_id).values(user_id=new_id)
+        )
+        settings = SettingsRepository(self._session)
+        if settings.get("user_id") == old_id:
+            settings.set("user_id", new_id)
+        self._session.delete(old)
+        self._session.flush()
+
+    def update_user(self, user_id: str, name: str, role: str, municipality_code: str) -> None:
+        row = self._session.get(UserRow, user_id)
+        if row is None:
+            now = utcnow()
+            row = UserRow(id=user_id, created_at=now)
+            self._session.add(row)
+        row.name = name
+        row.role = role
+        row.municipality_code = municipality_code
+        row.modified_at = utcnow()
+        row.pending = False
+        self._session.flush()
+
+    # --- conflicts -------------------------------------------------------------------------
+
+    def conflicts(self, *, open_only: bool = True, case_id: str | None = None) -> list[Conflict]:
+        query = select(SyncConflictRow).order_by(SyncConflictRow.detected_at)
+        if open_only:
+            query = query.where(SyncConflictRow.resolved_at.is_(None))
+        if case_id is not None:
+            query = query.where(SyncConflictRow.case_id == case_id)
+        return [_conflict(r) for r in self._session.scalars(query)]
+
+    def cases_in_conflict(self) -> set[str]:
+        return {
+            c
+            for c in self._session.scalars(
+                select(SyncConflictRow.case_id).where(SyncConflictRow.resolved_at.is_(None))
+            )
+            if c
+        }
+
+    def resolve(self, conflict_id: str, payload: dict[str, Any], deleted: bool, how: str) -> None:
+        """Settle a conflict with ``payload`` (the server's, the local one, or a mix).
+
+        Equal to the server's version: the row takes it and is done. Otherwise the row gets
+        the chosen version and is pushed again on top of the server's revision."""
+        conflict = self._session.get(SyncConflictRow, conflict_id)
+        if conflict is None or conflict.resolved_at is not None:
+            return
+        conflict.resolved_at = utcnow()
+        conflict.resolution = how
+        if conflict.kind != "conflict":
+            return
+        model = RECORD_TYPES[conflict.record_type]
+        row = self._session.get(model, conflict.record_id)
+        if row is None:
+            row = model(id=conflict.record_id)
+            self._session.add(row)
+        if not deleted:
+            _fill(row, payload)
+        row.deleted = deleted
+        row.server_revision = conflict.server_revision
+        same_as_server = deleted == conflict.server_deleted and (conflict.server_payload or {}) == (
+            {} if deleted else payload
+        )
+        row.pending = not same_as_server
+        if row.pending:
+            row.modified_at = utcnow()
+        self._session.flush()
