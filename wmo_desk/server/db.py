@@ -9,14 +9,24 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
+# Keys of PostgreSQL advisory locks (any fixed bigint; these spell "wmo_sync" and "wmo_migr").
+WRITER_LOCK_KEY = 0x776D6F5F73796E63
+MIGRATION_LOCK_KEY = 0x776D6F5F6D696772
+
 
 def database_url(value: str) -> str:
-    """``value`` as a SQLAlchemy URL: a plain file path becomes an embedded SQLite database."""
+    """``value`` as a SQLAlchemy URL: a plain file path becomes an embedded SQLite database.
+
+    A bare ``postgresql://`` (or ``postgres://``) URL gets the psycopg 3 driver, the one installed.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value.removeprefix(prefix)
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
@@ -33,7 +43,8 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (SQLite file or ``postgresql+psycopg://``); SQLite gets WAL + FKs."""
-    engine = create_engine(url)
+    # pre-ping: a pooled PostgreSQL connection may have been closed by a restart of the database.
+    engine = create_engine(url, pool_pre_ping=url.startswith("postgresql"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -51,6 +62,12 @@ def upgrade(engine: Engine) -> None:
     """Bring the server schema to the newest migration."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Server processes started together on a new database: one migrates, the others
+            # wait for its commit and then find the schema at head.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -85,6 +102,21 @@ class ServerDatabase:
             raise
         finally:
             session.close()
+
+    def writer_lock(self, session: Session) -> None:
+        """Serialise writers of revisions across server processes, until ``session`` commits.
+
+        Revisions are ``max + 1`` per change, and pull cursors rely on every committed revision
+        being higher than every earlier-committed one, so writers are serialised across server
+        processes; a plain sequence would let a reader skip a revision committed late (N+1
+        visible and pulled past before N commits). On PostgreSQL this takes a transaction-scoped
+        advisory lock, released at commit or rollback; call it first in the transaction, before
+        reading the current maximum (under the default READ COMMITTED, each later statement then
+        sees every earlier writer's commit). On SQLite it does nothing: one server process per
+        SQLite file, whose pushes the handler's process-wide lock already serialises.
+        """
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
 
     def close(self) -> None:
         self.engine.dispose()
