@@ -51,3 +51,21 @@ def iwmo_dir():
     if not (folder / "WMO301.xsd").exists():
         raise FileNotFoundError(f"iWmo 3.2 schemas not found in {folder}: set WMO_DESK_IWMO_DIR")
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A private PostgreSQL cluster for the whole session (tests/postgres.py); never skipped."""
+    from tests.postgres import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster):
+    """A fresh empty database for this test: ``postgresql+psycopg://postgres@127.0.0.1:PORT/NAME``."""
+    name = postgres_cluster.create_database()
+    yield postgres_cluster.url(name)
+    postgres_cluster.drop_database(name)
