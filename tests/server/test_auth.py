@@ -21,8 +21,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(f"sqlite:///{tmp_path / 'server.sqlite'}")
+def app(server_db_url):
+    app = create_app(server_db_url)
     with app.state.db.session_scope() as session:
         auth.create_user(
             session,

@@ -1,0 +1,402 @@
+"""The server on a real PostgreSQL (a private cluster, tests/postgres.py): schema, serve, writers.
+
+The API tests in test_sync_api.py and test_auth.py run on PostgreSQL too (tests/server/conftest.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from wmo_desk.server import auth
+from wmo_desk.server.app import create_app
+from wmo_desk.server.db import ServerDatabase, alembic_config, database_url
+from wmo_desk.server.models import ServerBase
+
+with warnings.catch_warnings():
+    # Starlette asks for httpx2; the project's dev dependencies install httpx.
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+
+
+def _head() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def _cli(*args):
+    script = Path(sys.executable).with_name("wmo-desk-server")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "wmo_desk.server.cli"]
+    return command + list(args)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _connect(url: str) -> psycopg.Connection:
+    """A plain psycopg connection to the database behind a SQLAlchemy URL."""
+    parsed = make_url(url)
+    return psycopg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database
+    )
+
+
+def _add_user(url: str, username: str = "sanne", role: str = "consulent") -> None:
+    db = ServerDatabase.open(url)
+    try:
+        with db.session_scope() as session:
+            auth.create_user(
+                session,
+                username=username,
+                password=PASSWORD,
+                display_name=username.title(),
+                role=role,
+                municipality_code="0828",
+            )
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def _serving(url: str, log: Path):
+    """``wmo-desk-server serve`` on ``url`` as a real process; yields its API base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            _cli("serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, "the server stopped:\n" + log.read_text("utf-8")
+            assert time.monotonic() < deadline, "the server did not answer within 20 s"
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _login(base: str, username: str = "sanne") -> tuple[dict[str, str], str]:
+    response = httpx.post(f"{base}/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return {"Authorization": f"Bearer {body['token']}"}, body["user"]["id"]
+
+
+def _change(record_type="client", **payload):
+    return {
+        "change_id": str(uuid.uuid4()),
+        "record_type": record_type,
+        "record_id": str(uuid.uuid4()),
+        "municipality_code": "0828",
+        "base_revision": None,
+        "deleted": False,
+        "payload": payload,
+    }
+
+
+# --- the schema -------------------------------------------------------------------------------
+
+
+def test_the_migrations_create_the_schema_on_postgresql(postgres_url):
+    db = ServerDatabase.open(postgres_url)
+    try:
+        assert db.engine.dialect.name == "postgresql"
+        assert db.engine.dialect.driver == "psycopg"
+        with db.engine.connect() as conn:
+            assert {"users", "sessions", "records", "applied_changes", "alembic_version"} <= set(
+                inspect(conn).get_table_names()
+            )
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert context.get_current_revision() == _head()
+            assert compare_metadata(context, ServerBase.metadata) == []
+            types = dict(
+                conn.execute(
+                    text(
+                        "SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_name = 'records'"
+                    )
+                ).all()
+            )
+        # native types, not text imitations: uuid and timestamptz
+        assert types["record_id"] == "uuid"
+        assert types["updated_at"] == "timestamp with time zone"
+    finally:
+        db.close()
+
+
+def test_opening_again_keeps_the_data(postgres_url):
+    _add_user(postgres_url)
+    db = ServerDatabase.open(postgres_url)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+            assert conn.execute(text("SELECT username FROM users")).scalars().all() == ["sanne"]
+    finally:
+        db.close()
+
+
+def test_server_processes_starting_together_on_a_new_database_migrate_once(postgres_url):
+    start = threading.Barrier(4)
+
+    def open_and_close() -> None:
+        start.wait()
+        ServerDatabase.open(postgres_url).close()
+
+    with ThreadPoolExecutor(4) as pool:
+        for future in [pool.submit(open_and_close) for _ in range(4)]:
+            future.result(timeout=60)
+    with _connect(postgres_url) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(_head(),)]
+
+
+def test_a_bare_postgresql_url_gets_the_psycopg_driver():
+    assert database_url("postgresql://u@db/wmo") == "postgresql+psycopg://u@db/wmo"
+    assert database_url("postgres://u@db/wmo") == "postgresql+psycopg://u@db/wmo"
+    assert database_url("postgresql+psycopg://u@db/wmo") == "postgresql+psycopg://u@db/wmo"
+
+
+# --- the writer lock --------------------------------------------------------------------------
+
+
+def test_the_writer_lock_holds_off_a_second_writer_until_the_first_commits(postgres_url):
+    db = ServerDatabase.open(postgres_url)
+    try:
+        with db.session_scope() as first:
+            db.writer_lock(first)
+            with pytest.raises(Exception, match="lock timeout"), db.session_scope() as second:
+                second.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                db.writer_lock(second)
+        with db.session_scope() as second:  # the first has committed: free again
+            second.execute(text("SET LOCAL lock_timeout = '2s'"))
+            db.writer_lock(second)
+    finally:
+        db.close()
+
+
+def test_the_writer_lock_is_a_no_op_on_sqlite(tmp_path):
+    db = ServerDatabase.open(str(tmp_path / "server.sqlite"))
+    try:
+        with db.session_scope() as first, db.session_scope() as second:
+            db.writer_lock(first)
+            db.writer_lock(second)
+    finally:
+        db.close()
+
+
+# --- the real server --------------------------------------------------------------------------
+
+
+def test_serve_on_postgresql_answers_login_push_and_pull(postgres_url, tmp_path):
+    secret = tmp_path / "wachtwoord.txt"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    bare = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    done = subprocess.run(_cli("init", "--db", bare), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        _cli(
+            "create-user", "--db", postgres_url, "--username", "sanne", "--name", "Sanne de Wit",
+            "--role", "consulent", "--municipality", "0828", "--password-file", str(secret),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+    log = tmp_path / "server.log"
+    with _serving(postgres_url, log) as base:
+        headers, user_id = _login(base)
+        created = _change("case", consultant_id=user_id, status="melding")
+        push = httpx.post(f"{base}/sync/push", headers=headers, json={"changes": [created]})
+        assert push.status_code == 200, push.text
+        [result] = push.json()["results"]
+        assert result["status"] == "applied"
+        pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
+        assert pull.status_code == 200
+        cases = [r for r in pull.json()["records"] if r["record_type"] == "case"]
+        assert [(r["record_id"], r["revision"]) for r in cases] == [
+            (created["record_id"], result["revision"])
+        ]
+        assert cases[0]["payload"] == {"consultant_id": user_id, "status": "melding"}
+    # it is really in PostgreSQL
+    with _connect(postgres_url) as conn:
+        stored = conn.execute(
+            "SELECT record_id, revision FROM records WHERE record_type = 'case'"
+        ).fetchall()
+    assert stored == [(uuid.UUID(created["record_id"]), result["revision"])]
+    output = log.read_text("utf-8", "replace")
+    assert "POST /api/v1/sync/push 200" in output and "Traceback" not in output
+    assert "melding" not in output and PASSWORD not in output
+
+
+def test_two_server_processes_pushing_at_once_keep_revisions_unique_and_pulls_complete(
+    postgres_url, tmp_path
+):
+    """8 threads push 25 changes each, one per request, alternately to two server processes on
+    one database; meanwhile a reader follows with a pull cursor. Nothing may be lost or doubled."""
+    threads, per_thread = 8, 25
+    _add_user(postgres_url)
+    with (
+        _serving(postgres_url, tmp_path / "server-1.log") as first,
+        _serving(postgres_url, tmp_path / "server-2.log") as second,
+    ):
+        bases = [first, second]
+        headers, _user_id = _login(first)
+        pushing = threading.Event()
+        pushing.set()
+
+        def pusher(number: int) -> list[tuple[str, int]]:
+            applied = []
+            with httpx.Client(headers=headers, timeout=30) as client:
+                for i in range(per_thread):
+                    change = _change(thread=number, n=i)
+                    base = bases[(number + i) % 2]
+                    response = client.post(f"{base}/sync/push", json={"changes": [change]})
+                    assert response.status_code == 200, response.text
+                    [result] = response.json()["results"]
+                    assert result["status"] == "applied", result
+                    applied.append((change["record_id"], result["revision"]))
+            return applied
+
+        def follower() -> list[dict]:
+            """Pulls with a cursor while the pushes run, then once more after they end."""
+            seen, since, turn = [], 0, 0
+            deadline = time.monotonic() + 120
+            with httpx.Client(headers=headers, timeout=30) as client:
+                while True:
+                    last_round = not pushing.is_set()
+                    while True:
+                        turn += 1
+                        response = client.get(
+                            f"{bases[turn % 2]}/sync/pull", params={"since": since, "limit": 7}
+                        )
+                        assert response.status_code == 200, response.text
+                        page = response.json()
+                        seen += page["records"]
+                        since = page["next_since"]
+                        if not page["more"]:
+                            break
+                    if last_round:
+                        return seen
+                    assert time.monotonic() < deadline, "the pushes did not end within 120 s"
+                    time.sleep(0.005)
+
+        with ThreadPoolExecutor(threads + 1) as pool:
+            reader = pool.submit(follower)
+            pushes = [pool.submit(pusher, n) for n in range(threads)]
+            try:
+                applied = [item for future in pushes for item in future.result(timeout=180)]
+            finally:
+                pushing.clear()
+            followed = reader.result(timeout=180)
+
+        from_zero = []
+        with httpx.Client(headers=headers, timeout=30) as client:
+            since = 0
+            while True:
+                page = client.get(f"{second}/sync/pull", params={"since": since}).json()
+                from_zero += page["records"]
+                since = page["next_since"]
+                if not page["more"]:
+                    break
+
+    revisions = [revision for _record, revision in applied]
+    assert len(applied) == threads * per_thread
+    assert len(set(revisions)) == len(revisions), "two changes got the same revision"
+    pushed = dict(applied)
+    for records in (followed, from_zero):
+        numbers = [r["revision"] for r in records]
+        assert numbers == sorted(set(numbers)), "revisions must arrive strictly increasing"
+        clients = {r["record_id"]: r["revision"] for r in records if r["record_type"] == "client"}
+        assert clients == pushed, "the pull cursor missed or doubled a change"
+    for name in ("server-1.log", "server-2.log"):
+        log = (tmp_path / name).read_text("utf-8", "replace")
+        assert "Traceback" not in log and " 500 " not in log, log[-3000:]
+
+
+# --- payloads ---------------------------------------------------------------------------------
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.fixture
+def sanne_client(server_db_url):
+    app = create_app(server_db_url)
+    with app.state.db.session_scope() as session:
+        auth.create_user(
+            session,
+            username="sanne",
+            password=PASSWORD,
+            display_name="Sanne",
+            role="consulent",
+            municipality_code="0828",
+        )
+    with TestClient(app) as client:
+        token = client.post("/api/v1/login", json={"username": "sanne", "password": PASSWORD})
+        client.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        yield client
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(payload=st.dictionaries(st.text(), _json, max_size=5))
+def test_any_json_payload_comes_back_unchanged(sanne_client, payload):
+    """Text with NULs, any unicode, big integers, exact floats: stored as JSON text, byte-exact."""
+    change = _change()
+    change["payload"] = payload
+    pushed = sanne_client.post("/api/v1/sync/push", json={"changes": [change]})
+    assert pushed.status_code == 200, pushed.text
+    [result] = pushed.json()["results"]
+    assert result["status"] == "applied"
+    pulled = sanne_client.get("/api/v1/sync/pull", params={"since": result["revision"] - 1})
+    [record] = [r for r in pulled.json()["records"] if r["record_id"] == change["record_id"]]
+    assert record["payload"] == payload
