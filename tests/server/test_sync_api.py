@@ -28,12 +28,12 @@ USERS = {
 class Api:
     """A logged-in test client per user."""
 
-    def __init__(self, app, client):
+    def __init__(self, app, client, users=None):
         self.app = app
         self.client = client
         self.ids: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
-        for name in USERS:
+        for name in users or USERS:
             body = client.post("/api/v1/login", json={"username": name, "password": PASSWORD})
             self.tokens[name] = body.json()["token"]
             self.ids[name] = body.json()["user"]["id"]

@@ -1,0 +1,201 @@
+"""Who sees what, on every endpoint: another municipality's token and a colleague's token get
+nothing of a case, and cannot change it. Final decisions and their documents never change."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.server.test_sync_api import PASSWORD, Api, change
+from tests.synckit import TestClient
+from wmo_desk.server import auth
+from wmo_desk.server.app import create_app
+from wmo_desk.server.records import publish_catalogue
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "catalogues" / "bno-o.json"
+USERS = {
+    "sanne": ("consulent", "0828"),
+    "ahmed": ("consulent", "0828"),
+    "tl": ("teamleider", "0828"),
+    "bw": ("bw-consulent", "0828"),
+    "kees": ("consulent", "1721"),
+}
+# Every route of the API; a new one must be added here and to the checks below.
+KNOWN_ROUTES = {
+    ("POST", "/api/v1/login"),
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/sync/push"),
+    ("GET", "/api/v1/sync/pull"),
+}
+
+
+@pytest.fixture
+def api(server_db_url):
+    app = create_app(server_db_url)
+    with app.state.db.session_scope() as session:
+        for name, (role, code) in USERS.items():
+            auth.create_user(
+                session,
+                username=name,
+                password=PASSWORD,
+                display_name=name.title(),
+                role=role,
+                municipality_code=code,
+            )
+    with TestClient(app) as client:
+        yield Api(app, client, USERS)
+
+
+def _sanne_case(api):
+    """A case of Sanne with its client, a conversation and a final decision with its PDF."""
+    client_id, case_id, decision_id = (str(uuid.uuid4()) for _ in range(3))
+    pdf = b"%PDF-1.4 beschikking"
+    changes = [
+        change(record_id=client_id, surname="Jansen", bsn="999990019"),
+        change(
+            "case", record_id=case_id, consultant_id=api.ids["sanne"], client_id=client_id,
+            request_text="Hulp bij het huishouden",
+        ),
+        dict(change("conversation", answers={"mobiliteit": "rollator"}), case_id=case_id),
+        dict(
+            change("decision", record_id=decision_id, case_id=case_id, status="definitief"),
+            case_id=case_id,
+        ),
+        dict(
+            change(
+                "decision_document", decision_id=decision_id, kind="beschikking",
+                content=base64.b64encode(pdf).decode(), sha256=hashlib.sha256(pdf).hexdigest(),
+            ),
+            case_id=case_id,
+        ),
+    ]  # fmt: skip
+    results = api.push("sanne", changes)
+    assert [r["status"] for r in results] == ["applied"] * 5
+    return changes, results
+
+
+def _leaks(records, changes):
+    ids = {c["record_id"] for c in changes}
+    text = json.dumps(records)
+    return (
+        [r for r in records if r["record_id"] in ids] or ("Jansen" in text) or ("999990019" in text)
+    )
+
+
+def test_the_api_has_no_route_this_test_does_not_know(api):
+    paths = api.client.get("/openapi.json").json()["paths"]
+    routes = {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    assert routes == KNOWN_ROUTES
+
+
+@pytest.mark.parametrize("outsider", ["kees", "ahmed"])
+def test_another_municipality_and_a_colleague_see_and_change_nothing(api, outsider):
+    changes, results = _sanne_case(api)
+    before = api.pull_all("tl")
+    # pull: nothing of the case, its client or its records
+    assert not _leaks(api.pull_all(outsider, accounts=True), changes)
+    # push: every record of the case refused, whatever base revision is claimed
+    code = USERS[outsider][1]
+    attempts = [
+        dict(c, change_id=str(uuid.uuid4()), base_revision=r["revision"], municipality_code=code,
+             payload={**c["payload"], "request_text": "overgenomen"})
+        for c, r in zip(changes, results, strict=True)
+    ]  # fmt: skip
+    assert {r["status"] for r in api.push(outsider, attempts)} == {"forbidden"}
+    # a new record hung on Sanne's case is refused too
+    intruder = dict(change("case_event", code=code, text="x"), case_id=changes[1]["record_id"])
+    assert api.push(outsider, [intruder])[0]["status"] == "forbidden"
+    # a colleague cannot delete it either
+    tombstones = [dict(a, change_id=str(uuid.uuid4()), deleted=True) for a in attempts]
+    assert {r["status"] for r in api.push(outsider, tombstones)} == {"forbidden"}
+    assert api.pull_all("tl") == before
+    # health and login say nothing about records
+    health = api.client.get(
+        "/api/v1/health", headers={"Authorization": f"Bearer {api.tokens[outsider]}"}
+    )
+    assert health.json() == {"status": "ok"}
+
+
+def test_without_a_valid_token_every_data_endpoint_refuses(api):
+    _sanne_case(api)
+    for headers in ({}, {"Authorization": "Bearer verzonnen"}):
+        assert api.client.get("/api/v1/sync/pull", headers=headers).status_code == 401
+        pushed = api.client.post("/api/v1/sync/push", json={"changes": []}, headers=headers)
+        assert pushed.status_code == 401
+
+
+def test_a_final_decision_and_its_documents_never_change(api):
+    changes, results = _sanne_case(api)
+    decision, document = changes[3], changes[4]
+    edit = dict(
+        decision, change_id=str(uuid.uuid4()), base_revision=results[3]["revision"],
+        payload={**decision["payload"], "status": "concept"},
+    )  # fmt: skip
+    refused = api.push("tl", [edit])[0]
+    assert (refused["status"], refused["reason"]) == ("forbidden", "final")
+    other = b"%PDF-1.4 iets anders"
+    swap = dict(
+        document, change_id=str(uuid.uuid4()), base_revision=results[4]["revision"],
+        payload={**document["payload"], "content": base64.b64encode(other).decode(),
+                 "sha256": hashlib.sha256(other).hexdigest()},
+    )  # fmt: skip
+    assert api.push("sanne", [swap])[0]["reason"] == "final"
+    # the same final version again is no change at all
+    again = dict(decision, change_id=str(uuid.uuid4()), base_revision=results[3]["revision"])
+    assert api.push("sanne", [again])[0] == {
+        "change_id": again["change_id"], "status": "duplicate",
+        "revision": results[3]["revision"], "server_payload": None, "server_deleted": None,
+        "reason": None,
+    }  # fmt: skip
+    [stored] = [r for r in api.pull_all("sanne") if r["record_type"] == "decision_document"]
+    content = base64.b64decode(stored["payload"]["content"])
+    assert hashlib.sha256(content).hexdigest() == stored["payload"]["sha256"]
+    assert content == b"%PDF-1.4 beschikking"
+
+
+def test_a_document_whose_content_does_not_match_its_checksum_is_refused(api):
+    changes, _results = _sanne_case(api)
+    forged = dict(
+        change("decision_document", kind="toewijzing", decision_id=changes[3]["record_id"],
+               content=base64.b64encode(b"gewijzigd").decode(), sha256="0" * 64),
+        case_id=changes[1]["record_id"],
+    )  # fmt: skip
+    result = api.push("sanne", [forged])[0]
+    assert (result["status"], result["reason"]) == ("forbidden", "checksum")
+
+
+def test_only_the_server_publishes_accounts_and_catalogues(api):
+    for record_type in ("user", "catalogue"):
+        result = api.push("tl", [change(record_type, name="Nep")])[0]
+        assert (result["status"], result["reason"]) == ("forbidden", "server_owned")
+
+
+def test_the_catalogue_reaches_its_municipalities_with_bw_capacity_for_bw_only(api):
+    data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    with api.app.state.db.session_scope() as session:
+        published = publish_catalogue(session, data)
+    assert len(published) == len(data["municipalities"])
+
+    def catalogue(user):
+        [record] = [r for r in api.pull_all(user) if r["record_type"] == "catalogue"]
+        return record["payload"]
+
+    def capacity(payload):
+        return [
+            (loc.get("bw_places"), loc.get("bw_clients"))
+            for p in payload["providers"]
+            for loc in p["locations"]
+            if "bw_places" in loc
+        ]
+
+    assert capacity(catalogue("bw")) and capacity(catalogue("bw")) == capacity(data)
+    for user in ("sanne", "tl"):
+        assert catalogue(user)["version"] == data["version"]
+        assert capacity(catalogue(user)) == []
+    # Bernheze (1721) is in the region too: Kees gets his own copy
+    assert catalogue("kees")["region_code"] == data["region_code"]
