@@ -72,6 +72,12 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def lock_revision_writers(session: Session) -> None:
+    """:meth:`ServerDatabase.writer_lock` for code that has only the session (e.g. ``Revisions``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+
+
 class ServerDatabase:
     """The server database and its sessions; one :meth:`session_scope` per request or command."""
 
@@ -110,13 +116,13 @@ class ServerDatabase:
         being higher than every earlier-committed one, so writers are serialised across server
         processes; a plain sequence would let a reader skip a revision committed late (N+1
         visible and pulled past before N commits). On PostgreSQL this takes a transaction-scoped
-        advisory lock, released at commit or rollback; call it first in the transaction, before
-        reading the current maximum (under the default READ COMMITTED, each later statement then
-        sees every earlier writer's commit). On SQLite it does nothing: one server process per
-        SQLite file, whose pushes the handler's process-wide lock already serialises.
+        advisory lock, released at commit or rollback. Take it before the transaction reads the
+        current maximum: under the default READ COMMITTED every later statement then sees each
+        earlier writer's commit (under REPEATABLE READ it would have to be the first statement).
+        Taking it again in the same transaction is harmless. On SQLite it does nothing: one
+        server process per SQLite file, whose pushes the handler's process-wide lock serialises.
         """
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+        lock_revision_writers(session)
 
     def close(self) -> None:
         self.engine.dispose()
