@@ -194,12 +194,21 @@ class SyncService:
             total = repo.outbox_size()
         pushed = conflicts = refused = 0
         done = 0
+        # A change prepared earlier (an answer lost, a crash) may be outdated by an edit made
+        # since: its row stays pending when confirmed, and is prepared again once the outbox
+        # is empty, so one sync sends every edit made before it started.
+        second_round = False
         progress("Versturen", 0, total)
         while True:
             if cancelled():
                 raise SyncCancelled
             with self._db.session() as session:
-                batch = SyncRepository(session).outbox(PUSH_BATCH)
+                repo = SyncRepository(session)
+                batch = repo.outbox(PUSH_BATCH)
+                if not batch and not second_round:
+                    second_round = True
+                    total += repo.prepare_outbox()
+                    batch = repo.outbox(PUSH_BATCH)
             if not batch:
                 break
             results = client.push(
