@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.sync_e2e.helpers import (
+    add_note,
     add_result,
     case_ids,
     edit_request,
@@ -222,3 +223,21 @@ def _resolved(ctx):
 
     with ctx.db.session() as session:
         return [c for c in SyncRepository(session).conflicts(open_only=False) if c.resolved_at]
+
+
+def test_notes_added_to_the_same_case_on_both_laptops_are_no_conflict(laptops, server):
+    """Adding a timeline note re-sends the unchanged case; equal versions need no choice."""
+    first, second = laptops
+    case_id = case_ids(first)[0]
+    add_note(first, case_id, "Gebeld met de huisarts")
+    add_note(second, case_id, "Brief over de hulpvraag verstuurd")
+
+    sync_all(first, second, first)
+
+    assert second.sync.conflicts() == [] and first.sync.conflicts() == []
+    assert pending(first) == pending(second) == 0
+    for ctx in (first, second):
+        texts = [e.text for e in ctx.cases.view(case_id).timeline]
+        assert "Gebeld met de huisarts" in texts and "Brief over de hulpvraag verstuurd" in texts
+    assert local_records(first, "case") == local_records(second, "case")
+    assert local_records(second, "case") == server_records(server, "case")

@@ -96,6 +96,17 @@ def _fill(row: Any, payload: dict[str, Any]) -> None:
             setattr(row, c.key, _decode(c, payload[c.key]))
 
 
+def _same_version(
+    local: dict[str, Any], local_deleted: bool, server: dict[str, Any] | None, server_deleted: bool
+) -> bool:
+    """Whether two versions of a record are the same (the form snapshot left out)."""
+    if server is None or bool(local_deleted) != bool(server_deleted):
+        return False
+    if local_deleted:
+        return True
+    return local == {k: v for k, v in server.items() if k != FORM_SNAPSHOT_KEY}
+
+
 @dataclass(frozen=True)
 class OutgoingChange:
     change_id: str
@@ -268,14 +279,20 @@ class SyncRepository:
         """The server holds ``change`` at ``revision``; the row is done unless edited since."""
         row = self._row(change.record_type, change.record_id)
         if row is not None:
-            row.server_revision = revision
-            current = {} if row.deleted else payload_of(row)
             sent = {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY}
-            if current == sent and row.deleted == change.deleted:
-                row.pending = False
+            self._take_revision(row, sent, change.deleted, revision)
         self._session.execute(
             delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
         )
+
+    def _take_revision(
+        self, row: Any, version: dict[str, Any], deleted: bool, revision: int | None
+    ) -> None:
+        """The server holds ``version`` at ``revision``: the row is done unless it differs."""
+        row.server_revision = revision
+        current = {} if row.deleted else payload_of(row)
+        if row.deleted == deleted and (deleted or current == version):
+            row.pending = False
 
     def conflicted(
         self,
@@ -294,6 +311,13 @@ class SyncRepository:
             # The server has never seen it (a server restored from backup): send it as new.
             if row is not None:
                 row.server_revision = None
+            return
+        sent = {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY}
+        if _same_version(sent, change.deleted, server_payload, server_deleted):
+            # Both sides hold the same (a note added to the case on two desktops re-sends
+            # the unchanged case): nothing to choose, the row takes the server's revision.
+            if row is not None:
+                self._take_revision(row, sent, change.deleted, server_revision)
             return
         self._add_conflict(
             "conflict",
@@ -436,7 +460,11 @@ class SyncRepository:
             return 0
         if row is not None and row.pending:
             if record.revision != row.server_revision:
-                self._note_server_version(row, record)
+                current = {} if row.deleted else payload_of(row)
+                if _same_version(current, row.deleted, record.payload, record.deleted):
+                    self._take_revision(row, current, row.deleted, record.revision)
+                else:
+                    self._note_server_version(row, record)
             return 0
         if record.deleted:
             if row is not None:
