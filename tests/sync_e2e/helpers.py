@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from wmo_desk.domain.caseload import CaseloadFilter
-from wmo_desk.domain.cases import CaseEvent, EventKind, Stage
+from wmo_desk.domain.cases import CaseEvent, Channel, EventKind, Reporter, Stage
 from wmo_desk.domain.identifiers import utcnow
+from wmo_desk.domain.intake import MeldingForm
 from wmo_desk.domain.results import CaseResult
 from wmo_desk.domain.zrm import ZRM_DOMAINS, ZrmScore
 from wmo_desk.storage.repositories.cases import CaseRepository
@@ -70,6 +71,37 @@ def add_zrm(ctx, case_id: str, finance: int = 3):
         for d in ZRM_DOMAINS
     )
     return ctx.assessment.add_zrm(case_id, ctx.clock.today() - timedelta(days=1), scores)
+
+
+_PLACES = {"0828": ("Molenstraat", "5341GE", "Oss"), "1721": ("Kerkstraat", "5384AB", "Heesch")}
+
+
+def register(
+    ctx,
+    bsn: str,
+    surname: str = "Verbeek",
+    text: str = "Ik zoek een plek in beschermd wonen.",
+    municipality: str = "0828",
+) -> str:
+    """A new melding for a new client (or the known client with this BSN); returns the case id."""
+    street, postcode, place = _PLACES[municipality]
+    return ctx.intake.register(
+        MeldingForm(
+            bsn=bsn,
+            initials="J.",
+            surname=surname,
+            birth_date=date(1961, 4, 2),
+            street=street,
+            house_number="14",
+            postcode=postcode,
+            place=place,
+            municipality_code=municipality,
+            melding_date=ctx.clock.today(),
+            reported_by=Reporter.CLIENT,
+            channel=Channel.TELEFOON,
+            request_text=text,
+        )
+    )
 
 
 def local_records(ctx, record_type: str, *, deleted: bool = False) -> dict[str, dict]:

@@ -4,14 +4,12 @@ with beschermd-wonen capacity for BW consultants only."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.sync_e2e.helpers import register
 from tests.synckit import PASSWORD
-from wmo_desk.domain.cases import Channel, Reporter
-from wmo_desk.domain.intake import MeldingForm
 from wmo_desk.paths import resources_dir
 from wmo_desk.server import auth
 from wmo_desk.server.cli import main as server_cli
@@ -64,26 +62,6 @@ def new_catalogue(tmp_path) -> str:
     path = tmp_path / "bno-o-2027.1.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return str(path)
-
-
-def register(ctx, bsn: str) -> str:
-    return ctx.intake.register(
-        MeldingForm(
-            bsn=bsn,
-            initials="J.",
-            surname="Verbeek",
-            birth_date=date(1961, 4, 2),
-            street="Molenstraat",
-            house_number="14",
-            postcode="5341GE",
-            place="Oss",
-            municipality_code="0828",
-            melding_date=ctx.clock.today(),
-            reported_by=Reporter.CLIENT,
-            channel=Channel.TELEFOON,
-            request_text="Ik zoek een plek in beschermd wonen.",
-        )
-    )
 
 
 def locations(catalogue) -> dict:
