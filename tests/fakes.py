@@ -61,3 +61,25 @@ def memory_keyring_backend():
             self.store.delete_password(service, username)
 
     return MemoryBackend()
+
+
+class GatedHttp:
+    """An HTTP client for the desktop whose requests wait until the test opens the gate.
+
+    Wraps another client (the in-process server's); ``waiting`` is set once a request waits.
+    """
+
+    def __init__(self, http) -> None:
+        import threading
+
+        self._http = http
+        self.gate = threading.Event()
+        self.gate.set()
+        self.waiting = threading.Event()
+
+    def request(self, *args, **kwargs):
+        if not self.gate.is_set():
+            self.waiting.set()
+            if not self.gate.wait(timeout=60):
+                raise TimeoutError("the test never opened the gate")
+        return self._http.request(*args, **kwargs)

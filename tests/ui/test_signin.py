@@ -8,7 +8,8 @@ import keyring
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.services.test_signin import PASSWORD, _MemoryBackend
+from tests.fakes import memory_keyring_backend
+from tests.services.test_signin import PASSWORD
 from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
 from wmo_desk.services.signin import SignInService
@@ -34,7 +35,7 @@ def connected_ctx(demo_ctx, tmp_path):
             municipality_code="0828",
         )
     previous = keyring.get_keyring()
-    keyring.set_keyring(_MemoryBackend())
+    keyring.set_keyring(memory_keyring_backend())
     with TestClient(app) as http:
         demo_ctx.signin = SignInService(
             ServerClient("http://testserver", http=http), demo_ctx.tokens
@@ -47,7 +48,7 @@ def connected_ctx(demo_ctx, tmp_path):
 def test_wrong_password_then_signed_in(qtbot, connected_ctx):
     window = MainWindow(connected_ctx)
     qtbot.addWidget(window)
-    assert window.connection.text() == "Niet aangemeld · offline"
+    assert window.connection.text() == "Offline · niet aangemeld"
     dialog = SignInDialog(connected_ctx, window)
     qtbot.addWidget(dialog)
     dialog.server.setText("http://testserver")
@@ -60,7 +61,7 @@ def test_wrong_password_then_signed_in(qtbot, connected_ctx):
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == SignInDialog.DialogCode.Accepted
     window._show_connection()
-    assert window.connection.text() == "Aangemeld als Sanne de Wit"
+    assert window.connection.text() == "Online · aangemeld als Sanne de Wit"
     assert connected_ctx.settings_value("server_url", "") == "http://testserver"
 
 

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -100,9 +101,11 @@ class CaseViewWidget(QWidget):
 
     Signals:
         changed(str): the case with this id changed (the caseload should reload).
+        conflicts_requested(str): the user wants to settle this case's sync conflicts.
     """
 
     changed = Signal(str)
+    conflicts_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +115,27 @@ class CaseViewWidget(QWidget):
         self.header.setObjectName("case_header")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
+        self.conflict_banner = QFrame()
+        self.conflict_banner.setObjectName("conflict_banner")
+        self.conflict_banner.setStyleSheet(
+            "#conflict_banner { background: #fdecea; border: 1px solid #e0a0a0; border-radius: 3px; }"
+        )
+        banner_text = QLabel(
+            self.tr(
+                "<b>Deze casus heeft een synchronisatieconflict.</b> Er zijn twee versies bewaard; "
+                "kies welke blijft."
+            )
+        )
+        banner_text.setObjectName("conflict_text")
+        banner_text.setWordWrap(True)
+        self.conflict_button = QPushButton(self.tr("Conflict bekij&ken…"))
+        self.conflict_button.setObjectName("conflict_button")
+        self.conflict_button.clicked.connect(lambda: self.conflicts_requested.emit(self.case_id))
+        banner_layout = QHBoxLayout(self.conflict_banner)
+        banner_layout.setContentsMargins(8, 4, 8, 4)
+        banner_layout.addWidget(banner_text, 1)
+        banner_layout.addWidget(self.conflict_button)
+        self.conflict_banner.hide()
         self.stage_label = QLabel()
         self.stage_label.setObjectName("stage_label")
         self.stage_label.setTextFormat(Qt.TextFormat.RichText)
@@ -176,6 +200,7 @@ class CaseViewWidget(QWidget):
         self.sections.addTab(self.decision, self.tr("&Besluit"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.conflict_banner)
         layout.addWidget(self.sections, 1)
         self.view: CaseView | None = None
         self.refresh()
@@ -222,6 +247,7 @@ class CaseViewWidget(QWidget):
         self.hold_button.setVisible(open_case and hold is None)
         self.resume_button.setVisible(hold is not None)
         self.close_button.setVisible(open_case)
+        self.conflict_banner.setVisible(bool(self._ctx.sync.conflicts(self.case_id)))
 
     def save_now(self) -> None:
         """Write whatever is still unsaved (the tab or the window is closing)."""

@@ -31,6 +31,11 @@ COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
     ("Consulent", SortKey.CONSULTANT),
 )
 
+CONFLICT_MARK = "  ⚠ conflict"
+CONFLICT_TIP = (
+    "Synchronisatieconflict: er zijn twee versies. Open het dossier en kies welke blijft."
+)
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -48,9 +53,13 @@ class CaseloadModel(QAbstractTableModel):
         today: Callable[[], date],
         flt: CaseloadFilter,
         parent: QObject | None = None,
+        *,
+        flagged: Callable[[], set[str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._ids_for = ids
+        self._flagged_for = flagged or set
+        self._flagged: set[str] = set()
         self._rows_for = rows
         self._today = today
         self._filter = flt
@@ -72,6 +81,7 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = self._ids_for(self._filter)
         self._pages = {}
+        self._flagged = self._flagged_for()
         self.endResetModel()
 
     def summary(self, row: int) -> CaseSummary:
@@ -131,6 +141,10 @@ class CaseloadModel(QAbstractTableModel):
             font = QFont()
             font.setItalic(True)
             return font
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3 and s.case_id in self._flagged:
+            return CONFLICT_TIP
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3 and s.case_id in self._flagged:
+            return QBrush(_OVERDUE_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole and col in (4, 5) and s.deadline_kind:
             return f"{s.deadline_kind.label}: uiterlijk {short_date(s.deadline)}"
         if role == Qt.ItemDataRole.UserRole:
@@ -145,7 +159,8 @@ class CaseloadModel(QAbstractTableModel):
         if col == 2:
             return format_postcode(s.postcode)
         if col == 3:
-            return s.stage.label + (" (opgeschort)" if s.on_hold else "")
+            text = s.stage.label + (" (opgeschort)" if s.on_hold else "")
+            return text + CONFLICT_MARK if s.case_id in self._flagged else text
         if col == 4:
             if s.deadline is None or s.deadline_kind is None:
                 return ""

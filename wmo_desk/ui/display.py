@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 
 LOCALE = "nl_NL"
 
@@ -22,6 +22,28 @@ def short_date(day: date | None) -> str:
 def weekday_date(day: date | None) -> str:
     """``maandag 13 april 2026``."""
     return format_date(day, format="EEEE d MMMM y", locale=LOCALE) if day else ""
+
+
+def moment(at: datetime | None, today: date) -> str:
+    """``vandaag 14:05``, ``gisteren 09:30``, ``26 nov 14:05``; another year adds it."""
+    if at is None:
+        return ""
+    local = at.astimezone()
+    time = format_time(local, "HH:mm", locale=LOCALE)
+    day = local.date()
+    if day == today:
+        return f"vandaag {time}"
+    if day == today - timedelta(days=1):
+        return f"gisteren {time}"
+    pattern = "d MMM" if day.year == today.year else "d MMM y"
+    return f"{format_date(day, pattern, locale=LOCALE)} {time}"
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``1 conflict``, ``12.345 conflicten``: the number in Dutch notation with its noun."""
+    from babel.numbers import format_decimal
+
+    return f"{format_decimal(n, locale=LOCALE)} {one if n == 1 else many}"
 
 
 def days_left_text(days: int) -> str:

@@ -35,14 +35,22 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_model import CaseloadModel
+from wmo_desk.ui.conflict_dialog import ConflictDialog
 from wmo_desk.ui.melding_dialog import MeldingDialog
 from wmo_desk.ui.signin_dialog import SignInDialog
+from wmo_desk.ui.sync_panel import SyncPanel
 
 SEARCH_DELAY_MS = 250
 
 
 class CaseloadPanel(QWidget):
-    """Search, filters and the caseload table."""
+    """Search, filters and the caseload table.
+
+    Signals:
+        changed(str): the case with this id changed here (a team lead reassigned it).
+    """
+
+    changed = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,14 +63,10 @@ class CaseloadPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.scope = QComboBox()
         self.scope.setObjectName("scope")
-        self.scope.addItem(self.tr("Mijn dossiers"), user.id)
-        self.scope.addItem(self.tr("Alle dossiers van de gemeente"), None)
+        self._consultants: list = []
+        self.fill_scope()
         self.reassign_button: QPushButton | None = None
         if user.role is Role.TEAMLEIDER:
-            # the team view: every consultant's cases, one consultant at a time, and reassigning
-            self._consultants = [u for u in ctx.profiles.users() if u.role is not Role.TEAMLEIDER]
-            for consultant in self._consultants:
-                self.scope.addItem(self.tr("Dossiers van %s") % consultant.name, consultant.id)
             self.scope.setCurrentIndex(1)
             self.reassign_button = QPushButton(self.tr("Toe&wijzen aan…"))
             self.reassign_button.clicked.connect(lambda: self.reassign())
@@ -82,7 +86,12 @@ class CaseloadPanel(QWidget):
             consultant_id=self.scope.currentData(),
         )
         self.model = CaseloadModel(
-            ctx.caseload.case_ids, ctx.caseload.summaries_for, ctx.clock.today, flt, self
+            ctx.caseload.case_ids,
+            ctx.caseload.summaries_for,
+            ctx.clock.today,
+            flt,
+            self,
+            flagged=ctx.sync.cases_in_conflict,
         )
         self.table = QTableView()
         self.table.setObjectName("caseload")
@@ -124,6 +133,41 @@ class CaseloadPanel(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.reload()
 
+    def fill_scope(self) -> None:
+        """Mijn dossiers, the municipality, and for team leads each consultant (the team view).
+
+        Read again after a sync (new colleagues) or a sign-in (the user's id becomes the
+        server's); the choice made stays."""
+        assert self._ctx.profile is not None
+        user = self._ctx.profile.user
+        current = self.scope.currentIndex()
+        chosen = self.scope.currentData()
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        self.scope.addItem(self.tr("Mijn dossiers"), user.id)
+        self.scope.addItem(self.tr("Alle dossiers van de gemeente"), None)
+        if user.role is Role.TEAMLEIDER:
+            # the team view: every consultant's cases, one consultant at a time, and reassigning
+            self._consultants = [
+                u for u in self._ctx.profiles.users() if u.role is not Role.TEAMLEIDER
+            ]
+            for consultant in self._consultants:
+                self.scope.addItem(self.tr("Dossiers van %s") % consultant.name, consultant.id)
+        if current in (0, 1):
+            self.scope.setCurrentIndex(current)
+        elif current > 1:
+            self.scope.setCurrentIndex(max(self.scope.findData(chosen), 0))
+        self.scope.blockSignals(False)
+
+    def reload(self) -> None:
+        """Read the cases again (after a sync), keeping the selected case selected."""
+        selected = self.selected_case_id()
+        self.fill_scope()
+        self.apply_filter()
+        row = self.model.row_of(selected) if selected else None
+        if row is not None:
+            self.table.selectRow(row)
+
     def apply_filter(self) -> None:
         self._timer.stop()
         self.model.set_filter(
@@ -163,6 +207,7 @@ class CaseloadPanel(QWidget):
             QMessageBox.warning(self, exc.title, exc.message)
             return
         self.model.reload()
+        self.changed.emit(case_id)
 
     def selected_case_id(self) -> str | None:
         index = self.table.currentIndex()
@@ -198,22 +243,30 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.approvals, self.tr("Goedkeuren"))
             self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
+        self.caseload.changed.connect(lambda _id: self.sync_panel.refresh_status())
         self.caseload.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.caseload.table.activated.connect(lambda _i: self.open_selected())
+        self.sync_panel = SyncPanel(ctx, self)
+        self.sync_panel.running_changed.connect(self._sync_running)
+        self.sync_panel.synced.connect(self._synced)
+        self.sync_panel.conflicts_requested.connect(lambda: self.open_conflicts())
+        self.sync_panel.sign_in_requested.connect(lambda: self.sign_in())
+        self.connection = self.sync_panel.state
         self._build_menus()
-        profile = ctx.profile
-        catalogue = ctx.catalogues.current()
+        self._show_profile()
+        self.statusBar().addPermanentWidget(self.sync_panel)
+        self.resize(1280, 780)
+
+    def _show_profile(self) -> None:
+        profile = self._ctx.profile
+        assert profile is not None
+        catalogue = self._ctx.catalogues.current()
         municipality = catalogue.municipality(profile.municipality_code)
         self.statusBar().showMessage(
             f"{profile.user.name} ({profile.user.role.label}) · gemeente "
             f"{municipality.name if municipality else profile.municipality_code} · "
             f"{catalogue.region_name}, catalogus {catalogue.version}"
         )
-        self.connection = QLabel()
-        self.connection.setObjectName("connection")
-        self.statusBar().addPermanentWidget(self.connection)
-        self._show_connection()
-        self.resize(1280, 780)
 
     def _build_menus(self) -> None:
         def action(
@@ -257,6 +310,11 @@ class MainWindow(QMainWindow):
         self.signin_action = action(
             self.tr("&Aanmelden bij de server…"), None, lambda: self.sign_in()
         )
+        self.sync_action = action(self.tr("S&ynchroniseren"), "Ctrl+Shift+S", self.sync_now)
+        self.sync_action.setObjectName("sync_action")
+        self.conflicts_action = action(
+            self.tr("Con&flicten oplossen…"), None, lambda: self.open_conflicts()
+        )
         self.import_action = action(
             self.tr("&Catalogus inlezen…"), None, lambda: self.import_catalogue()
         )
@@ -264,7 +322,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
         file_menu.addActions([self.new_action, self.open_action, self.close_tab_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.signin_action)
+        file_menu.addActions([self.signin_action, self.sync_action, self.conflicts_action])
+        file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -282,7 +341,9 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(self.tr("Acties"))
         toolbar.setObjectName("actions")
         toolbar.setMovable(False)
-        toolbar.addActions([self.new_action, self.open_action, self.refresh_action])
+        toolbar.addActions(
+            [self.new_action, self.open_action, self.refresh_action, self.sync_action]
+        )
 
     # --- actions ------------------------------------------------------------------------
 
@@ -312,7 +373,8 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(i)
                 return widget
         widget = CaseViewWidget(self._ctx, case_id)
-        widget.changed.connect(lambda _id: self.caseload.model.reload())
+        widget.changed.connect(lambda _id: self._case_changed())
+        widget.conflicts_requested.connect(lambda cid: self.open_conflicts(cid))
         assert widget.view is not None
         self.tabs.addTab(widget, widget.view.client.display_name)
         self.tabs.setCurrentWidget(widget)
@@ -328,8 +390,13 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(index)
             widget.deleteLater()
 
-    def refresh(self) -> None:
+    def _case_changed(self) -> None:
         self.caseload.model.reload()
+        self.sync_panel.refresh_status()
+
+    def refresh(self) -> None:
+        self.caseload.reload()
+        self.sync_panel.refresh_status()
         if self.approvals is not None:
             self.approvals.refresh()
         for i in range(1, self.tabs.count()):
@@ -342,18 +409,37 @@ class MainWindow(QMainWindow):
         dialog = dialog or SignInDialog(self._ctx, self)
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return False
-        self._show_connection()
+        # the user may now have the server's id and name: Mijn dossiers follows
+        self._show_profile()
+        self.caseload.reload()
+        self.sync_panel.signed_in()
         return True
 
     def _show_connection(self) -> None:
-        state = self._ctx.signin.state() if self._ctx.signin else None
-        if state and state.signed_in:
-            where = (
-                "" if state.remembered else self.tr(" (onthouden tot afsluiten: geen sleutelbos)")
-            )
-            self.connection.setText(self.tr("Aangemeld als %s") % state.display_name + where)
-        else:
-            self.connection.setText(self.tr("Niet aangemeld · offline"))
+        self.sync_panel.refresh_status()
+
+    def sync_now(self) -> None:
+        """Synchroniseren: push and pull in the background (Ctrl+Shift+S)."""
+        self.save_all()
+        self.sync_panel.start()
+
+    def _sync_running(self, running: bool) -> None:
+        self.sync_action.setEnabled(not running)
+        self.signin_action.setEnabled(not running)
+
+    def _synced(self, report) -> None:
+        if report.catalogue_version:
+            self._show_profile()
+        if report.pulled or report.new_conflicts or report.refused or report.catalogue_version:
+            self.refresh()
+
+    def open_conflicts(self, case_id: str | None = None) -> ConflictDialog:
+        """The open conflicts (of one case, or all) in a window-modal dialog."""
+        dialog = ConflictDialog(self._ctx, case_id, self)
+        dialog.resolved.connect(lambda _cid: self.refresh())
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
 
     def import_catalogue(self, path: str | None = None) -> None:
         """Read a new version of the region catalogue; a malformed file changes nothing."""
@@ -390,6 +476,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.save_all()
+        self.sync_panel.shutdown()
         super().closeEvent(event)
 
     def about(self) -> None:

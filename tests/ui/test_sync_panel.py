@@ -1,0 +1,285 @@
+"""The sync in the status bar against an in-process regional server, driven like a user."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import httpx
+import pytest
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from tests.fakes import GatedHttp
+from tests.synckit import PASSWORD, SERVER_URL
+from wmo_desk.domain.cases import Stage
+from wmo_desk.server import auth
+from wmo_desk.ui import sync_panel
+from wmo_desk.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.usefixtures("quiet_sync")
+
+LAST_SYNC = re.compile(r"Laatst gesynchroniseerd: vandaag \d\d:\d\d")
+
+
+def signed_in(desktops, ctx, username: str):
+    desktops.sign_in(ctx, username)
+    ctx.remember_server(SERVER_URL)
+    return ctx
+
+
+def open_window(qtbot, ctx) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    return window
+
+
+def sync(qtbot, window: MainWindow) -> None:
+    """Synchroniseren, as from the menu, and wait until the worker is done."""
+    with qtbot.waitSignal(
+        window.sync_panel.running_changed, timeout=60_000, check_params_cb=lambda r: r is False
+    ):
+        window.sync_action.trigger()
+
+
+def names(window: MainWindow) -> list[str]:
+    model = window.caseload.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_a_fresh_demo_profile_is_offline_and_has_everything_to_send(qtbot, desktops):
+    ctx = desktops.open("sanne", demo=True)
+    window = open_window(qtbot, ctx)
+    panel = window.sync_panel
+    pending = ctx.sync.status().pending
+    assert pending > 30
+    assert panel.state.text() == "Offline · niet aangemeld"
+    assert panel.last_sync.text() == "Nog niet gesynchroniseerd"
+    assert panel.pending.text() == f"{pending:,} wijzigingen te versturen".replace(",", ".")
+    assert not panel.conflicts.isVisibleTo(window)
+    assert not panel.progress.isVisibleTo(window)
+    assert window.sync_action.text() == "S&ynchroniseren"
+    assert QKeySequence("Ctrl+Shift+S") in window.sync_action.shortcuts()
+    # Synchroniseren without a sign-in says what to do and offers it
+    window.sync_action.trigger()
+    assert panel.message.text() == "Meld u eerst aan om te synchroniseren"
+    assert panel.sign_in_button.isVisibleTo(window)
+    assert not panel.running
+
+
+def test_signing_in_starts_a_sync_and_the_status_bar_follows(qtbot, desktops, answer_modal):
+    ctx = desktops.open("sanne", demo=True)
+    window = open_window(qtbot, ctx)
+    panel = window.sync_panel
+
+    def fill(dialog):
+        dialog.server.setText(SERVER_URL)
+        dialog.username.setText("sanne")
+        dialog.password.setText(PASSWORD)
+        dialog.ok_button.click()
+
+    seen = answer_modal(fill)
+    with qtbot.waitSignal(panel.running_changed, timeout=60_000, check_params_cb=lambda r: not r):
+        assert window.sign_in()
+    assert seen == ["Aanmelden bij de regionale server"]
+    assert panel.state.text() == "Online · aangemeld als Sanne de Wit"
+    assert LAST_SYNC.fullmatch(panel.last_sync.text())
+    assert panel.pending.text() == "0 wijzigingen te versturen"
+    assert panel.message.text().startswith("Klaar: ")
+    assert "verstuurd" in panel.message.text()
+    # Mijn dossiers follows the server identity the sign-in gave this user
+    assert window.caseload.model.rowCount() == 27
+
+
+def test_the_window_stays_responsive_while_the_sync_runs(qtbot, desktops, server):
+    ctx = desktops.open("sanne", demo=True)
+    gated = GatedHttp(server.http)
+    ctx.http = gated
+    signed_in(desktops, ctx, "sanne")
+    window = open_window(qtbot, ctx)
+    panel = window.sync_panel
+    pending = ctx.sync.status().pending
+    assert panel.state.text() == "Online · aangemeld als Sanne de Wit"
+    assert panel.last_sync.text() == "Nog niet gesynchroniseerd"
+
+    gated.gate.clear()
+    window.sync_action.trigger()
+    assert panel.running
+    assert panel.progress.isVisibleTo(window)
+    assert not window.sync_action.isEnabled()
+    # the worker reports its progress while it waits for the server ...
+    qtbot.waitUntil(gated.waiting.is_set)
+    qtbot.waitUntil(lambda: panel.progress.maximum() == pending)
+    assert panel.message.text() == "Versturen…"
+    # ... and meanwhile the window answers: the search filters the caseload
+    first = names(window)[0]
+    surname = first.split(",")[0]
+    qtbot.keyClicks(window.caseload.search, surname)
+    qtbot.waitUntil(lambda: all(n.startswith(surname) for n in names(window)))
+    assert panel.running and panel.pending.text().endswith("wijzigingen te versturen")
+
+    with qtbot.waitSignal(panel.running_changed, timeout=60_000, check_params_cb=lambda r: not r):
+        gated.gate.set()
+    assert not panel.progress.isVisibleTo(window)
+    assert window.sync_action.isEnabled()
+    assert panel.state.text() == "Online · aangemeld als Sanne de Wit"
+    assert LAST_SYNC.fullmatch(panel.last_sync.text())
+    assert panel.pending.text() == "0 wijzigingen te versturen"
+    assert panel.message.text().startswith(f"Klaar: {pending} wijzigingen verstuurd")
+
+
+def test_an_unreachable_server_means_offline_and_nothing_is_lost(qtbot, desktops):
+    ctx = signed_in(desktops, desktops.open("sanne", demo=True), "sanne")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    ctx.remember_server(f"http://127.0.0.1:{closed_port}")
+    with httpx.Client(timeout=5) as real_http:
+        ctx.http = real_http
+        window = open_window(qtbot, ctx)
+        panel = window.sync_panel
+        before = panel.pending.text()
+        sync(qtbot, window)
+    assert QApplication.activeModalWidget() is None
+    assert panel.state.text() == "Offline · aangemeld als Sanne de Wit"
+    assert panel.message.text() == "Server niet bereikbaar"
+    assert "offline doorwerken" in panel.message.toolTip()
+    assert panel.pending.text() == before
+    assert panel.last_sync.text() == "Nog niet gesynchroniseerd"
+    assert window.sync_action.isEnabled()
+
+
+def test_a_revoked_sign_in_asks_to_sign_in_again(qtbot, desktops, server, answer_modal):
+    ctx = signed_in(desktops, desktops.open("sanne", demo=True), "sanne")
+    window = open_window(qtbot, ctx)
+    panel = window.sync_panel
+    with server.app.state.db.session_scope() as session:
+        auth.revoke_sessions(session, "sanne")
+    texts: list[str] = []
+
+    def sign_in_again(dialog):
+        dialog.server.setText(SERVER_URL)
+        dialog.username.setText("sanne")
+        dialog.password.setText(PASSWORD)
+        dialog.ok_button.click()
+
+    def answer(box: QMessageBox):
+        texts.append(box.text())
+        later.append(answer_modal(sign_in_again))
+        next(b for b in box.buttons() if b.text() == "&Opnieuw aanmelden…").click()
+
+    later: list[list[str]] = []
+    seen = answer_modal(answer)
+    # the refusal, then the sign-in dialog, then the sync after the new sign-in
+    with qtbot.waitSignal(panel.running_changed, timeout=60_000, check_params_cb=lambda r: not r):
+        window.sync_action.trigger()
+    qtbot.waitUntil(lambda: not panel.running and bool(LAST_SYNC.fullmatch(panel.last_sync.text())))
+    assert seen == ["Aanmelding ingetrokken"]
+    assert later == [["Aanmelden bij de regionale server"]]
+    assert texts == ["Uw aanmelding is ingetrokken. Neem contact op met de beheerder."]
+    assert panel.state.text() == "Online · aangemeld als Sanne de Wit"
+    assert panel.pending.text() == "0 wijzigingen te versturen"
+
+
+def test_an_automatic_sync_that_finds_the_sign_in_expired_only_says_so(qtbot, desktops, server):
+    ctx = signed_in(desktops, desktops.open("sanne", demo=True), "sanne")
+    window = open_window(qtbot, ctx)
+    panel = window.sync_panel
+    with server.app.state.db.session_scope() as session:
+        auth.revoke_sessions(session, "sanne")
+    with qtbot.waitSignal(panel.running_changed, timeout=60_000, check_params_cb=lambda r: not r):
+        panel.auto_timer.timeout.emit()
+    assert QApplication.activeModalWidget() is None
+    assert panel.message.text() == "Aanmelding ingetrokken"
+    assert panel.state.text() == "Offline · niet aangemeld"
+    assert panel.sign_in_button.isVisibleTo(window)
+    assert panel.sign_in_button.text() == "Opnieuw aanmelden…"
+    # the token is forgotten: the timer does not try it again
+    assert not ctx.sync.status().signed_in
+    panel.auto_timer.timeout.emit()
+    assert not panel.running
+
+
+def test_the_timer_syncs_by_itself(qtbot, desktops, monkeypatch):
+    monkeypatch.setattr(sync_panel, "AUTO_SYNC_MS", 50)
+    ctx = signed_in(desktops, desktops.open("sanne", demo=True), "sanne")
+    window = open_window(qtbot, ctx)
+    assert window.sync_panel.auto_timer.interval() == 50
+    qtbot.waitUntil(
+        lambda: bool(LAST_SYNC.fullmatch(window.sync_panel.last_sync.text())), timeout=60_000
+    )
+    qtbot.waitUntil(lambda: not window.sync_panel.running, timeout=60_000)
+
+
+def test_closing_the_window_stops_a_running_sync(qtbot, desktops, server):
+    ctx = desktops.open("sanne", demo=True)
+    gated = GatedHttp(server.http)
+    ctx.http = gated
+    signed_in(desktops, ctx, "sanne")
+    window = open_window(qtbot, ctx)
+    panel = window.sync_panel
+    gated.gate.clear()
+    window.sync_action.trigger()
+    qtbot.waitUntil(gated.waiting.is_set)
+    gated.gate.set()
+    window.close()
+    assert not panel.running
+    assert panel.message.text() == "Synchronisatie gestopt"
+    # stopped after the batch on its way (the server confirmed it: kept), before the pull
+    assert panel.last_sync.text() == "Nog niet gesynchroniseerd"
+    assert panel.pending.text() == "0 wijzigingen te versturen"
+
+
+def test_team_view_after_sync_and_a_reassignment_reaches_the_consultant(qtbot, desktops):
+    sanne = signed_in(desktops, desktops.open("sanne", demo=True), "sanne")
+    assert sanne.sync.sync().refused == 0
+    ruud = desktops.open("ruud", role="teamleider", user="Ruud Verhoeven")
+    lead = open_window(qtbot, ruud)
+    panel = lead.caseload
+    assert panel.scope.currentText() == "Alle dossiers van de gemeente"
+    assert panel.model.rowCount() == 0
+    signed_in(desktops, ruud, "ruud")
+    sync(qtbot, lead)
+    assert lead.sync_panel.state.text() == "Online · aangemeld als Ruud Verhoeven"
+    assert panel.model.rowCount() == 27
+    assert panel.count.text() == "27 dossiers"
+    scopes = [panel.scope.itemText(i) for i in range(panel.scope.count())]
+    assert "Dossiers van Sanne de Wit" in scopes and "Dossiers van Ahmed Yilmaz" in scopes
+    panel.scope.setCurrentIndex(panel.scope.findText("Dossiers van Sanne de Wit"))
+    assert panel.model.rowCount() == 27
+    assert {panel.model.index(r, 6).data() for r in range(27)} == {"Sanne de Wit"}
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.AANVRAAG))
+    assert panel.model.rowCount() == 5
+    assert {panel.model.index(r, 3).data() for r in range(5)} == {Stage.AANVRAAG.label}
+
+    panel.table.selectRow(0)
+    client = panel.model.index(0, 0).data()
+    ahmed_id = panel.scope.itemData(panel.scope.findText("Dossiers van Ahmed Yilmaz"))
+    panel.reassign(ahmed_id)
+    assert panel.model.rowCount() == 4
+    assert lead.sync_panel.pending.text() != "0 wijzigingen te versturen"
+    sync(qtbot, lead)
+    assert lead.sync_panel.pending.text() == "0 wijzigingen te versturen"
+
+    ahmed = desktops.open("ahmed", user="Ahmed Yilmaz")
+    window = open_window(qtbot, ahmed)
+    assert names(window) == []
+    signed_in(desktops, ahmed, "ahmed")
+    sync(qtbot, window)
+    assert names(window) == [client]
+    assert window.caseload.model.index(0, 6).data() == "Ahmed Yilmaz"
+    view = window.open_case(window.caseload.selected_case_id())
+    assert view.view.timeline[-1].text == "Toegewezen aan Ahmed Yilmaz"
+
+
+def test_the_conflict_count_opens_the_conflicts(qtbot, desktops):
+    ctx = desktops.open("sanne", demo=True)
+    window = open_window(qtbot, ctx)
+    button = window.sync_panel.conflicts
+    assert isinstance(button, QPushButton) and not button.isVisibleTo(window)
+    assert window.conflicts_action.text() == "Con&flicten oplossen…"
+    window.conflicts_action.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None and dialog.windowTitle() == "Synchronisatieconflicten"
+    assert dialog.explanation.text() == "Er zijn geen open conflicten."
+    dialog.reject()
