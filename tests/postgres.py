@@ -28,6 +28,8 @@ _INSTALL_HINT = (
     "PATH. Install them with `bash scripts/bootstrap --with-postgres` (apt package postgresql)."
 )
 _SERVICE_USER = "postgres"
+_PREFIX = "wmo-desk-pg-"
+_OWNER_FILE = "owner.pid"  # the test process that started the cluster
 
 
 class PostgresError(RuntimeError):
@@ -81,13 +83,15 @@ class PostgresCluster:
         assert self.root is not None
         return self.root / "data"
 
-    def _run(self, program: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    def _run(
+        self, program: str, *args: str, cwd: Path | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess:
         command = [str(self.bindir / program), *args]
         if self._owner is not None:
             command = ["runuser", "-u", _SERVICE_USER, "--", *command]
         return subprocess.run(
             command,
-            cwd=self.root,  # the service user may not be able to enter the caller's folder
+            cwd=cwd or self.root,  # the service user may not be able to enter the caller's folder
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -96,7 +100,9 @@ class PostgresCluster:
 
     def start(self) -> None:
         """initdb and start; raises :class:`PostgresError` with the server's own words."""
-        self.root = Path(tempfile.mkdtemp(prefix="wmo-desk-pg-"))
+        self._reap_orphans()
+        self.root = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (self.root / _OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
         if self._owner is not None:
             os.chown(self.root, self._owner.pw_uid, self._owner.pw_gid)
         done = self._run(
@@ -143,16 +149,32 @@ class PostgresCluster:
                 break
         raise PostgresError(f"pg_ctl start failed:\n{done.stdout}{done.stderr}\n{text}")
 
+    def _reap_orphans(self) -> None:
+        """Stop and delete clusters whose test process was killed before it could stop them."""
+        for root in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+            try:
+                pid = int((root / _OWNER_FILE).read_text(encoding="ascii"))
+                os.kill(pid, 0)
+                continue  # its test run is still going
+            except (OSError, ValueError) as exc:
+                if not isinstance(exc, ProcessLookupError):
+                    continue  # not ours to judge: no owner file (yet), or not our user's
+            self._remove(root)
+
     def stop(self) -> None:
         """Stop at once (nothing here is worth a checkpoint) and delete the cluster's folder."""
-        if self.root is None:
-            return
+        if self.root is not None:
+            root, self.root = self.root, None
+            self._remove(root)
+
+    def _remove(self, root: Path) -> None:
         try:
-            if (self.datadir / "postmaster.pid").exists():
-                self._run("pg_ctl", "stop", "-D", str(self.datadir), "-m", "immediate", "-w")
+            if (root / "data" / "postmaster.pid").exists():
+                self._run(
+                    "pg_ctl", "stop", "-D", str(root / "data"), "-m", "immediate", "-w", cwd=root
+                )
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-            self.root = None
+            shutil.rmtree(root, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
