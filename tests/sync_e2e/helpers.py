@@ -15,7 +15,12 @@ from wmo_desk.domain.intake import MeldingForm
 from wmo_desk.domain.results import CaseResult
 from wmo_desk.domain.zrm import ZRM_DOMAINS, ZrmScore
 from wmo_desk.storage.repositories.cases import CaseRepository
-from wmo_desk.storage.repositories.sync import FORM_SNAPSHOT_KEY, RECORD_TYPES, payload_of
+from wmo_desk.storage.repositories.sync import (
+    FORM_SNAPSHOT_KEY,
+    LOCAL_ID_KEY,
+    RECORD_TYPES,
+    payload_of,
+)
 
 NEXT_YEAR = date(2027, 11, 30)
 
@@ -123,7 +128,8 @@ def server_records(server, record_type: str, *, deleted: bool = False) -> dict[s
         for row in rows:
             payload = json.loads(row.payload)
             payload.pop(FORM_SNAPSHOT_KEY, None)
-            result[str(row.record_id)] = payload
+            # keyed by the desktops' id (a decision document's is no UUID)
+            result[payload.pop(LOCAL_ID_KEY, None) or str(row.record_id)] = payload
         return result
 
 

@@ -47,7 +47,13 @@ FINAL = "definitief"
 
 Status = Literal["applied", "duplicate", "conflict", "forbidden"]
 Reason = Literal[
-    "other_municipality", "not_yours", "unknown_case", "final", "checksum", "server_owned"
+    "other_municipality",
+    "not_yours",
+    "unknown_case",
+    "unknown_consultant",
+    "final",
+    "checksum",
+    "server_owned",
 ]
 
 
@@ -91,10 +97,12 @@ class ChangeResult(BaseModel):
     change_id: uuid.UUID
     status: Status
     revision: int | None = Field(
-        default=None, description="applied/duplicate: its revision; conflict: the server's."
+        default=None,
+        description="applied/duplicate: its revision; conflict and refused as final: the server's.",
     )
     server_payload: dict[str, Any] | None = Field(
-        default=None, description="conflict only: the version the server kept."
+        default=None,
+        description="conflict, and forbidden for reason final: the version the server kept.",
     )
     server_deleted: bool | None = None
     reason: Reason | None = Field(default=None, description="forbidden only: why.")
@@ -175,6 +183,10 @@ def _placement(
         if existing is not None and client is None:
             client = existing.client_id
         if teamleider:
+            if consultant is not None:
+                colleague = session.get(User, consultant)
+                if colleague is None or colleague.municipality_code != user.municipality_code:
+                    raise _Refusal("unknown_consultant")
             owner = consultant or (existing.owner_user_id if existing is not None else None)
             return owner, change.record_id, client
         if existing is not None and existing.owner_user_id != user.id:
@@ -250,7 +262,15 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
             return ChangeResult(
                 change_id=change.change_id, status="duplicate", revision=existing.revision
             )
-        return ChangeResult(change_id=change.change_id, status="forbidden", reason="final")
+        # the final version goes back, so a desktop holding another one can put it right
+        return ChangeResult(
+            change_id=change.change_id,
+            status="forbidden",
+            reason="final",
+            revision=existing.revision,
+            server_payload=json.loads(existing.payload),
+            server_deleted=False,
+        )
     if not _checksum_ok(change):
         return ChangeResult(change_id=change.change_id, status="forbidden", reason="checksum")
     current = existing.revision if existing is not None else None

@@ -21,7 +21,7 @@ from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
-from wmo_desk.storage.repositories.sync import Conflict, SyncRepository
+from wmo_desk.storage.repositories.sync import Conflict, SyncRepository, wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ REFUSAL_TEXT = {
     "other_municipality": "De wijziging hoort bij een andere gemeente.",
     "not_yours": "De casus is niet (meer) aan u toegewezen.",
     "unknown_case": "De server kent de casus van deze wijziging niet.",
+    "unknown_consultant": "De consulent van deze casus is geen collega van deze gemeente.",
     "final": "Een definitief besluit en zijn documenten worden nooit meer gewijzigd.",
     "checksum": "Het document is onderweg beschadigd (controlegetal klopt niet).",
     "server_owned": "Deze gegevens worden alleen door de server beheerd.",
@@ -217,7 +218,7 @@ class SyncService:
                     {
                         "change_id": c.change_id,
                         "record_type": c.record_type,
-                        "record_id": c.record_id,
+                        "record_id": wire_id(c.record_id),
                         "case_id": c.case_id,
                         "municipality_code": self._municipality(),
                         "base_revision": c.base_revision,
@@ -236,15 +237,19 @@ class SyncService:
                         repo.confirmed(change, result["revision"])
                         pushed += 1
                     elif result["status"] == "conflict":
-                        repo.conflicted(
+                        conflicts += repo.conflicted(
                             change,
                             server_revision=result.get("revision"),
                             server_payload=result.get("server_payload"),
                             server_deleted=bool(result.get("server_deleted")),
                         )
-                        conflicts += 1
                     else:
-                        repo.refused(change, result.get("reason") or "")
+                        repo.refused(
+                            change,
+                            result.get("reason") or "",
+                            server_revision=result.get("revision"),
+                            server_payload=result.get("server_payload"),
+                        )
                         refused += 1
             done += len(batch)
             progress("Versturen", min(done, total), total)

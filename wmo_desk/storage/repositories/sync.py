@@ -57,6 +57,27 @@ _BOOKKEEPING = {"id", "pending", "deleted", "server_revision"}
 CURSOR_KEY = "sync.cursor"
 LAST_SYNC_KEY = "sync.last_at"
 FORM_SNAPSHOT_KEY = "_form_snapshot"
+# The server knows records by UUID. A local id that is none (a decision document is
+# "<decision id>-<kind>") travels as a UUID made from it, the local id itself in the payload.
+LOCAL_ID_KEY = "_local_id"
+_LOCAL_ID_NAMESPACE = uuid.UUID("0b6f0f52-8a49-4c1e-9a3e-5f0c2d1e7a31")
+_TRAVEL_KEYS = (FORM_SNAPSHOT_KEY, LOCAL_ID_KEY)
+_TIMES = ("created_at", "modified_at")
+
+
+def wire_id(record_id: str) -> str:
+    """The id the server knows the record ``record_id`` by."""
+    try:
+        if str(uuid.UUID(record_id)) == record_id:
+            return record_id
+    except ValueError:
+        pass
+    return str(uuid.uuid5(_LOCAL_ID_NAMESPACE, record_id))
+
+
+def _plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload without what only travels with it (form snapshot, local id)."""
+    return {k: v for k, v in payload.items() if k not in _TRAVEL_KEYS}
 
 
 def _encode(column: Any, value: Any) -> Any:
@@ -99,12 +120,14 @@ def _fill(row: Any, payload: dict[str, Any]) -> None:
 def _same_version(
     local: dict[str, Any], local_deleted: bool, server: dict[str, Any] | None, server_deleted: bool
 ) -> bool:
-    """Whether two versions of a record are the same (the form snapshot left out)."""
+    """Whether two versions of a record say the same: only their bookkeeping times may differ
+    (a decision's provisions are written anew, with new times, when it is saved)."""
     if server is None or bool(local_deleted) != bool(server_deleted):
         return False
     if local_deleted:
         return True
-    return local == {k: v for k, v in server.items() if k != FORM_SNAPSHOT_KEY}
+    server = _plain(server)
+    return all(local.get(k) == server.get(k) for k in set(local) | set(server) if k not in _TIMES)
 
 
 @dataclass(frozen=True)
@@ -237,6 +260,8 @@ class SyncRepository:
                 if row.id in queued or row.id in blocked:
                     continue
                 payload = {} if row.deleted else payload_of(row)
+                if wire_id(row.id) != row.id and not row.deleted:
+                    payload[LOCAL_ID_KEY] = row.id
                 if record_type == "conversation" and not row.deleted:
                     snapshot = self._session.get(FormSnapshotRow, (row.form_id, row.form_version))
                     if snapshot is not None:
@@ -279,7 +304,7 @@ class SyncRepository:
         """The server holds ``change`` at ``revision``; the row is done unless edited since."""
         row = self._row(change.record_type, change.record_id)
         if row is not None:
-            sent = {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY}
+            sent = _plain(change.payload)
             self._take_revision(row, sent, change.deleted, revision)
         self._session.execute(
             delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
@@ -288,7 +313,8 @@ class SyncRepository:
     def _take_revision(
         self, row: Any, version: dict[str, Any], deleted: bool, revision: int | None
     ) -> None:
-        """The server holds ``version`` at ``revision``: the row is done unless it differs."""
+        """The server holds ``version`` at ``revision``: the row is done unless it differs
+        (then it is pushed again, on top of that revision)."""
         row.server_revision = revision
         current = {} if row.deleted else payload_of(row)
         if row.deleted == deleted and (deleted or current == version):
@@ -301,8 +327,10 @@ class SyncRepository:
         server_revision: int | None,
         server_payload: dict[str, Any] | None,
         server_deleted: bool,
-    ) -> None:
-        """The server has another version: keep both, stop pushing until the user chose."""
+    ) -> bool:
+        """The server has another version: keep both, stop pushing until the user chose.
+
+        Returns whether the user has to choose (False when both versions say the same)."""
         self._session.execute(
             delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
         )
@@ -311,42 +339,58 @@ class SyncRepository:
             # The server has never seen it (a server restored from backup): send it as new.
             if row is not None:
                 row.server_revision = None
-            return
-        sent = {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY}
+            return False
+        sent = _plain(change.payload)
         if _same_version(sent, change.deleted, server_payload, server_deleted):
-            # Both sides hold the same (a note added to the case on two desktops re-sends
-            # the unchanged case): nothing to choose, the row takes the server's revision.
+            # Both sides say the same (a note added to the case on two desktops re-sends the
+            # unchanged case): nothing to choose, the row goes on from the server's revision.
             if row is not None:
-                self._take_revision(row, sent, change.deleted, server_revision)
-            return
+                self._take_revision(
+                    row, _plain(server_payload or {}), bool(server_deleted), server_revision
+                )
+            return False
         self._add_conflict(
             "conflict",
             "",
             change.record_type,
             change.record_id,
             change.case_id,
-            {k: v for k, v in change.payload.items() if k != FORM_SNAPSHOT_KEY},
+            sent,
             change.deleted,
-            server_payload,
+            _plain(server_payload) if server_payload is not None else None,
             bool(server_deleted),
             server_revision,
         )
+        return True
 
-    def refused(self, change: OutgoingChange, reason: str) -> None:
-        """The server refused the change: kept for the user to read, no longer pushed."""
+    def refused(
+        self,
+        change: OutgoingChange,
+        reason: str,
+        *,
+        server_revision: int | None = None,
+        server_payload: dict[str, Any] | None = None,
+    ) -> None:
+        """The server refused the change: kept for the user to read, no longer pushed.
+
+        With the server's version (a final decision) the row takes that version back."""
         self._session.execute(
             delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
         )
         row = self._row(change.record_type, change.record_id)
         if row is not None:
             row.pending = False
+            if server_payload is not None and server_revision is not None:
+                _fill(row, _plain(server_payload))
+                row.deleted = False
+                row.server_revision = server_revision
         self._add_conflict(
             "refused",
             reason,
             change.record_type,
             change.record_id,
             change.case_id,
-            change.payload,
+            _plain(change.payload),
             change.deleted,
             None,
             False,
@@ -382,7 +426,7 @@ class SyncRepository:
             self._session.add(
                 SyncInboxRow(
                     record_type=record["record_type"],
-                    record_id=str(record["record_id"]),
+                    record_id=str(record["payload"].get(LOCAL_ID_KEY) or record["record_id"]),
                     revision=record["revision"],
                     deleted=record["deleted"],
                     municipality_code=record["municipality_code"],
@@ -462,7 +506,9 @@ class SyncRepository:
             if record.revision != row.server_revision:
                 current = {} if row.deleted else payload_of(row)
                 if _same_version(current, row.deleted, record.payload, record.deleted):
-                    self._take_revision(row, current, row.deleted, record.revision)
+                    self._take_revision(
+                        row, _plain(record.payload), record.deleted, record.revision
+                    )
                 else:
                     self._note_server_version(row, record)
             return 0
@@ -474,6 +520,7 @@ class SyncRepository:
             return 1
         payload = dict(record.payload)
         snapshot = payload.pop(FORM_SNAPSHOT_KEY, None)
+        payload.pop(LOCAL_ID_KEY, None)
         if record.record_type == "conversation" and snapshot:
             key = (payload.get("form_id"), payload.get("form_version"))
             if self._session.get(FormSnapshotRow, key) is None:
@@ -508,7 +555,7 @@ class SyncRepository:
                 SyncConflictRow.resolved_at.is_(None),
             )
         )
-        server = {k: v for k, v in record.payload.items() if k != FORM_SNAPSHOT_KEY}
+        server = _plain(record.payload)
         if existing is not None:
             existing.server_payload = server
             existing.server_deleted = record.deleted
