@@ -199,3 +199,10 @@ def test_the_catalogue_reaches_its_municipalities_with_bw_capacity_for_bw_only(a
         assert capacity(catalogue(user)) == []
     # Bernheze (1721) is in the region too: Kees gets his own copy
     assert catalogue("kees")["region_code"] == data["region_code"]
+
+
+def test_a_case_for_someone_who_is_no_colleague_is_refused(api):
+    for consultant in (str(uuid.uuid4()), api.ids["kees"]):
+        result = api.push("tl", [change("case", consultant_id=consultant)])[0]
+        assert (result["status"], result["reason"]) == ("forbidden", "unknown_consultant")
+    assert api.count_records() == 0

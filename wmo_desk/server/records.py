@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from wmo_desk.server.db import lock_revision_writers
 from wmo_desk.server.models import Record, User
 
 # Records only the server writes: accounts (so desktops know colleagues' names) and catalogues.
@@ -33,6 +34,7 @@ class Revisions:
     """Hands out the next revision numbers within one writing transaction."""
 
     def __init__(self, session: Session) -> None:
+        lock_revision_writers(session)
         self.last = session.scalar(select(func.max(Record.revision))) or 0
 
     def next(self) -> int:
