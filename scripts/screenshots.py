@@ -13,6 +13,8 @@ sys.path.insert(0, str(ROOT))
 
 from datetime import timedelta  # noqa: E402
 
+from PySide6.QtCore import Qt  # noqa: E402
+
 from wmo_desk.domain.cases import Stage  # noqa: E402
 from wmo_desk.domain.results import CaseResult  # noqa: E402
 from wmo_desk.domain.zrm import ZRM_DOMAINS, ZrmScore  # noqa: E402
@@ -148,7 +150,81 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     app.processEvents()
     lead_window.grab().save(str(out / "approval_queue.png"))
     ctx.close()
+    sync_shots(app, out)
     print(f"screenshots in {out}")
+
+
+def sync_shots(app, out: Path) -> None:
+    """The status bar after a sync that found conflicts, and the conflict dialog.
+
+    Sanne works on her laptop (the demo) and on the office pc; both change the same cases
+    while offline. The regional server runs in-process; tokens stay in memory."""
+    from datetime import date
+
+    import keyring
+    from PySide6.QtCore import QEventLoop
+
+    from tests.fakes import memory_keyring_backend
+    from tests.synckit import SERVER_URL, Desktops, Server, TestClient, make_server
+    from wmo_desk.domain.caseload import CaseloadFilter
+    from wmo_desk.ui import sync_panel
+    from wmo_desk.ui.conflict_dialog import ConflictDialog
+
+    keyring.set_keyring(memory_keyring_backend())
+    root = Path(tempfile.mkdtemp(prefix="wmo-shots-sync-"))
+    app_server = make_server(f"sqlite:///{root / 'server.sqlite'}")
+    with TestClient(app_server, base_url=SERVER_URL) as http:
+        desktops = Desktops(root, Server(app_server, http), date.today())
+        laptop = desktops.open("laptop", demo=True)
+        desktops.sign_in(laptop, "sanne")
+        laptop.sync.sync()
+        pc = desktops.open("pc", user="Sanne de Wit")
+        desktops.sign_in(pc, "sanne")
+        pc.remember_server(SERVER_URL)
+        pc.sync.sync()
+        today = pc.clock.today()
+        melding = [
+            s
+            for s in laptop.caseload.summaries(CaseloadFilter("0828", stage=Stage.MELDING))
+            if not s.on_hold
+        ][:2]
+        for s in melding:
+            laptop.cases.hold(s.case_id, today, "Cliënt ligt in het ziekenhuis")
+            pc.cases.move(s.case_id, Stage.ONDERZOEK, today)
+        laptop.sync.sync()
+        other = next(
+            s
+            for s in pc.caseload.summaries(CaseloadFilter("0828", stage=Stage.ONDERZOEK))
+            if not s.on_hold
+        )
+
+        # the "Klaar" line gone again, as a few seconds after a sync
+        message_ms = sync_panel.DONE_MESSAGE_MS
+        sync_panel.DONE_MESSAGE_MS = 0
+        window = MainWindow(pc)
+        window.show()
+        done = QEventLoop()
+        window.sync_panel.running_changed.connect(lambda running: running or done.quit())
+        window.sync_action.trigger()
+        done.exec()
+        # something done since: waiting to be sent
+        pc.cases.hold(other.case_id, today, "Wacht op informatie van de huisarts")
+        window.refresh()
+        for _ in range(3):  # the timer clears the line, then the status bar lays out again
+            app.processEvents()
+        sync_panel.DONE_MESSAGE_MS = message_ms
+        window.grab().save(str(out / "sync-status.png"))
+
+        dialog = ConflictDialog(pc, None, window)
+        dialog.show()
+        fields = dialog.fields.model()
+        row = next(i for i, r in enumerate(fields.rows) if r.field == "holds")
+        fields.setData(fields.index(row, 3), 2, Qt.ItemDataRole.CheckStateRole)
+        app.processEvents()
+        dialog.grab().save(str(out / "conflict-dialog.png"))
+        dialog.done(0)
+        window.close()
+        desktops.close()
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def test_both_versions_shown_and_each_choice_converges(qtbot, laptops):
     qtbot.addWidget(window)
     panel = window.sync_panel
     sync(qtbot, window)
-    assert "3 nieuwe conflicten" in panel.message.text()
+    assert "3 nieuwe conflicten" in panel.message.toolTip()
     assert panel.conflicts.isVisibleTo(window)
     assert panel.conflicts.text() == "⚠ 3 conflicten"
     # the caseload flags the three cases, and only those
@@ -207,7 +207,7 @@ def test_a_refused_change_is_explained_and_only_read(qtbot, desktops):
     window = MainWindow(sanne)
     qtbot.addWidget(window)
     sync(qtbot, window)
-    assert "geweigerd" in window.sync_panel.message.text()
+    assert "geweigerd door de server" in window.sync_panel.message.toolTip()
     dialog = window.open_conflicts()
     listed = rows(dialog.list)
     assert ["Casus", case.client_name] in [r[:2] for r in listed]

@@ -61,7 +61,8 @@ def test_wrong_password_then_signed_in(qtbot, connected_ctx):
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == SignInDialog.DialogCode.Accepted
     window._show_connection()
-    assert window.connection.text() == "Online · aangemeld als Sanne de Wit"
+    assert window.connection.text() == "Online"
+    assert window.connection.toolTip() == "Aangemeld als Sanne de Wit"
     assert connected_ctx.settings_value("server_url", "") == "http://testserver"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -145,9 +145,12 @@ class ConflictDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.fields = _table("conflict_fields")
         self.fields.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        header = self.fields.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
+        # wrapped texts need their rows measured again once the columns have their width
+        self._fit_rows = QTimer(self)
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(0)
+        self._fit_rows.timeout.connect(self.fields.resizeRowsToContents)
+        self.fields.horizontalHeader().sectionResized.connect(lambda *_a: self._fit_rows.start())
         self.keep_button = QPushButton(self.tr("&Mijn versie houden"))
         self.server_button = QPushButton(self.tr("&Serverversie nemen"))
         self.merge_button = QPushButton(self.tr("Gekozen velden same&nvoegen"))
@@ -165,7 +168,7 @@ class ConflictDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.outcome.setStyleSheet(_DONE_STYLE)
 
-        detail = QGroupBox(self.tr("Beide versies"))
+        self.detail = detail = QGroupBox(self.tr("Beide versies"))
         dl = QVBoxLayout(detail)
         dl.addWidget(self.explanation)
         dl.addWidget(self.fields, 1)
@@ -230,7 +233,12 @@ class ConflictDialog(QDialog):
         self.merge_button.setVisible(conflict is not None and not refused and not whole)
         self.read_button.setVisible(refused)
         self.fields.setVisible(conflict is not None and not refused)
+        if conflict is not None:
+            client = self.list.model().rows[self.list.currentIndex().row()][1]
+            what = RECORD_LABELS.get(conflict.record_type, conflict.record_type)
+            self.detail.setTitle(self.tr("%s van %s") % (what, client) if client else what)
         if conflict is None:
+            self.detail.setTitle(self.tr("Beide versies"))
             self.explanation.setText(self.tr("Er zijn geen open conflicten."))
             self.fields.setModel(FieldsModel([], False, self))
             return
@@ -254,13 +262,17 @@ class ConflictDialog(QDialog):
         model = FieldsModel(rows, choosable=not whole, parent=self)
         model.dataChanged.connect(lambda *_a: self._update_merge())
         self.fields.setModel(model)
-        self.fields.setColumnWidth(0, 190)
-        self.fields.setColumnWidth(1, 330)
-        self.fields.setColumnWidth(2, 330)
-        self.fields.setColumnWidth(3, 100)
+        header = self.fields.horizontalHeader()
+        # the two versions share the width; long texts wrap instead of scrolling sideways
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.fields.resizeRowsToContents()
         changed = [r.label for r in rows if r.differs]
-        text = self.tr("Verschillend: %s. Gemarkeerde velden verschillen.") % ", ".join(changed)
+        text = self.tr(
+            "Verschillend (gemarkeerd): %s. Vink bij een veld <i>Server nemen</i> aan om alleen "
+            "die waarde van de server over te nemen."
+        ) % ", ".join(changed)
         if conflict.local_deleted:
             text = self.tr("Op deze computer is dit verwijderd, op de server gewijzigd.")
         elif conflict.server_deleted:

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 AUTO_SYNC_MS = 5 * 60 * 1000
 #: The first automatic sync this long after the window opens (signed in from an earlier start).
 FIRST_SYNC_MS = 3000
+#: A "Klaar: ..." line stays this long (errors stay until the next sync).
+DONE_MESSAGE_MS = 10_000
 #: The counts are read again this often, so edits anywhere show up in "te versturen".
 STATUS_POLL_MS = 15000
 
@@ -106,6 +108,10 @@ class SyncPanel(QWidget):
         self.conflicts.clicked.connect(self.conflicts_requested)
         self.message = QLabel()
         self.message.setObjectName("sync_message")
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self._say(""))
+        self.message.hide()
         self.sign_in_button = QPushButton(self.tr("Opnieuw aanmelden…"))
         self.sign_in_button.setObjectName("sign_in_again")
         self.sign_in_button.clicked.connect(self.sign_in_requested)
@@ -154,18 +160,24 @@ class SyncPanel(QWidget):
         status = self._ctx.sync.status()
         online = status.signed_in and not self._unreachable
         if status.signed_in:
+            # the status bar names the user already; who is signed in goes in the tooltip
             state = self._ctx.signin.state() if self._ctx.signin else None
             name = state.display_name if state and state.signed_in else ""
             assert self._ctx.profile is not None
-            text = self.tr("%s · aangemeld als %s") % (
-                self.tr("Online") if online else self.tr("Offline"),
-                name or self._ctx.profile.user.name,
-            )
+            text = self.tr("Online") if online else self.tr("Offline")
+            tip = self.tr("Aangemeld als %s") % (name or self._ctx.profile.user.name)
             if state and state.signed_in and not state.remembered:
-                text += self.tr(" (onthouden tot afsluiten: geen sleutelbos)")
+                text += self.tr(" (aanmelding tot afsluiten)")
+                tip += self.tr(
+                    "; er is geen sleutelbos, dus de aanmelding wordt niet onthouden na afsluiten"
+                )
+            if self._unreachable:
+                tip += self.tr("; de server was bij de laatste poging niet bereikbaar")
         else:
             text = self.tr("Offline · niet aangemeld")
+            tip = self.tr("Meld u aan via Bestand > Aanmelden bij de server")
         self.state.setText(text)
+        self.state.setToolTip(tip)
         self.state.setStyleSheet(_ONLINE_STYLE if online else _OFFLINE_STYLE)
         self.last_sync.setText(
             self.tr("Laatst gesynchroniseerd: %s")
@@ -182,8 +194,10 @@ class SyncPanel(QWidget):
             self.sign_in_button.hide()
 
     def _say(self, text: str, detail: str = "") -> None:
+        self._message_timer.stop()
         self.message.setText(text)
         self.message.setToolTip(detail)
+        self.message.setVisible(bool(text))
 
     # --- running a sync --------------------------------------------------------------------
 
@@ -239,23 +253,37 @@ class SyncPanel(QWidget):
         self.running_changed.emit(False)
         if report is not None:
             self._unreachable = False
-            self._say(self._summary(report))
+            self._say(*self._summary(report))
+            self._message_timer.start(DONE_MESSAGE_MS)
             self.refresh_status()
             self.synced.emit(report)
         elif error is not None:
             self._failed(error)
 
-    def _summary(self, report: SyncReport) -> str:
-        parts = []
+    def _summary(self, report: SyncReport) -> tuple[str, str]:
+        """A short line for the status bar (conflicts have their own count there) and the
+        whole story for its tooltip."""
+        short = []
         if report.pushed:
-            parts.append(count(report.pushed, "wijziging", "wijzigingen") + " verstuurd")
+            short.append(count(report.pushed, "verstuurd", "verstuurd"))
         if report.pulled:
-            parts.append(count(report.pulled, "ontvangen", "ontvangen"))
-        if report.new_conflicts:
-            parts.append(count(report.new_conflicts, "nieuw conflict", "nieuwe conflicten"))
+            short.append(count(report.pulled, "ontvangen", "ontvangen"))
         if report.refused:
-            parts.append(count(report.refused, "wijziging", "wijzigingen") + " geweigerd")
-        return self.tr("Klaar: %s") % (", ".join(parts) or self.tr("alles is bijgewerkt"))
+            short.append(count(report.refused, "geweigerd", "geweigerd"))
+        full = [
+            count(report.pushed, "wijziging", "wijzigingen") + " verstuurd",
+            count(report.pulled, "wijziging", "wijzigingen") + " ontvangen",
+        ]
+        if report.new_conflicts:
+            full.append(count(report.new_conflicts, "nieuw conflict", "nieuwe conflicten"))
+        if report.refused:
+            full.append(
+                count(report.refused, "wijziging", "wijzigingen") + " geweigerd door de server"
+            )
+        if report.catalogue_version:
+            full.append(self.tr("nieuwe catalogus %s") % report.catalogue_version)
+        text = self.tr("Klaar: %s") % (", ".join(short) or self.tr("alles is bijgewerkt"))
+        return text, self.tr("Gesynchroniseerd: %s.") % ", ".join(full)
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, SyncCancelled):
