@@ -248,7 +248,6 @@ class SyncPanel(QWidget):
         self._thread = None
         self.progress.hide()
         report, error = thread.report, thread.error
-        thread.deleteLater()
         # first, so that whatever follows (a new sign-in and its sync) starts from idle
         self.running_changed.emit(False)
         if report is not None:
