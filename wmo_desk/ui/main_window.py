@@ -2,216 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QTableView,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from wmo_desk import __version__
-from wmo_desk.domain.caseload import CaseloadFilter
-from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
-from wmo_desk.ui.caseload_model import CaseloadModel
+from wmo_desk.ui.caseload_panel import CaseloadPanel
 from wmo_desk.ui.conflict_dialog import ConflictDialog
 from wmo_desk.ui.melding_dialog import MeldingDialog
 from wmo_desk.ui.signin_dialog import SignInDialog
 from wmo_desk.ui.sync_panel import SyncPanel
-
-SEARCH_DELAY_MS = 250
-
-
-class CaseloadPanel(QWidget):
-    """Search, filters and the caseload table.
-
-    Signals:
-        changed(str): the case with this id changed here (a team lead reassigned it).
-    """
-
-    changed = Signal(str)
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        assert ctx.profile is not None
-        self._ctx = ctx
-        user = ctx.profile.user
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Zoek op naam, BSN of postcode  (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
-        self.scope = QComboBox()
-        self.scope.setObjectName("scope")
-        self._consultants: list = []
-        self.fill_scope()
-        self.reassign_button: QPushButton | None = None
-        if user.role is Role.TEAMLEIDER:
-            self.scope.setCurrentIndex(1)
-            self.reassign_button = QPushButton(self.tr("Toe&wijzen aan…"))
-            self.reassign_button.clicked.connect(lambda: self.reassign())
-        self.stage = QComboBox()
-        self.stage.setObjectName("stage_filter")
-        self.stage.addItem(self.tr("Alle fases"), None)
-        for stage in Stage:
-            if stage is not Stage.AFGESLOTEN:
-                self.stage.addItem(stage.label, stage)
-        self.stage.addItem(Stage.AFGESLOTEN.label, Stage.AFGESLOTEN)
-        self.include_closed = QCheckBox(self.tr("Ook afgesloten"))
-        self.count = QLabel()
-        self.count.setObjectName("count")
-
-        flt = CaseloadFilter(
-            municipality_code=ctx.profile.municipality_code,
-            consultant_id=self.scope.currentData(),
-        )
-        self.model = CaseloadModel(
-            ctx.caseload.case_ids,
-            ctx.caseload.summaries_for,
-            ctx.clock.today,
-            flt,
-            self,
-            flagged=ctx.sync.cases_in_conflict,
-        )
-        self.table = QTableView()
-        self.table.setObjectName("caseload")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((230, 105, 80, 250, 250, 120)):
-            self.table.setColumnWidth(col, width)
-
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.scope, 1)
-        bar.addWidget(self.stage, 1)
-        bar.addWidget(self.include_closed)
-        bar.addWidget(self.count)
-        if self.reassign_button is not None:
-            bar.addWidget(self.reassign_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.table)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.scope.currentIndexChanged.connect(self.apply_filter)
-        self.stage.currentIndexChanged.connect(self.apply_filter)
-        self.include_closed.toggled.connect(self.apply_filter)
-        self.model.modelReset.connect(self._update_count)
-        self.model.reload()
-
-    def fill_scope(self) -> None:
-        """Mijn dossiers, the municipality, and for team leads each consultant (the team view).
-
-        Read again after a sync (new colleagues) or a sign-in (the user's id becomes the
-        server's); the choice made stays."""
-        assert self._ctx.profile is not None
-        user = self._ctx.profile.user
-        current = self.scope.currentIndex()
-        chosen = self.scope.currentData()
-        self.scope.blockSignals(True)
-        self.scope.clear()
-        self.scope.addItem(self.tr("Mijn dossiers"), user.id)
-        self.scope.addItem(self.tr("Alle dossiers van de gemeente"), None)
-        if user.role is Role.TEAMLEIDER:
-            # the team view: every consultant's cases, one consultant at a time, and reassigning
-            self._consultants = [
-                u for u in self._ctx.profiles.users() if u.role is not Role.TEAMLEIDER
-            ]
-            for consultant in self._consultants:
-                self.scope.addItem(self.tr("Dossiers van %s") % consultant.name, consultant.id)
-        if current in (0, 1):
-            self.scope.setCurrentIndex(current)
-        elif current > 1:
-            self.scope.setCurrentIndex(max(self.scope.findData(chosen), 0))
-        self.scope.blockSignals(False)
-
-    def reload(self) -> None:
-        """Read the cases again (after a sync), keeping the selected case selected."""
-        selected = self.selected_case_id()
-        self.fill_scope()
-        self.apply_filter()
-        row = self.model.row_of(selected) if selected else None
-        if row is not None:
-            self.table.selectRow(row)
-
-    def apply_filter(self) -> None:
-        self._timer.stop()
-        self.model.set_filter(
-            replace(
-                self.model.filter,
-                text=self.search.text(),
-                consultant_id=self.scope.currentData(),
-                stage=Stage(self.stage.currentData()) if self.stage.currentData() else None,
-                include_closed=self.include_closed.isChecked(),
-            )
-        )
-
-    def _update_count(self) -> None:
-        n = self.model.rowCount()
-        self.count.setText(
-            self.tr("1 dossier") if n == 1 else self.tr("%s dossiers") % f"{n:n}".replace(",", ".")
-        )
-        if n and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
-
-    def reassign(self, consultant_id: str | None = None) -> None:
-        """Give the selected case to another consultant (team leads)."""
-        case_id = self.selected_case_id()
-        if case_id is None:
-            return
-        if consultant_id is None:
-            names = [c.name for c in self._consultants]
-            name, ok = QInputDialog.getItem(
-                self, self.tr("Dossier toewijzen"), self.tr("Aan welke consulent?"), names, 0, False
-            )
-            if not ok:
-                return
-            consultant_id = self._consultants[names.index(name)].id
-        try:
-            self._ctx.cases.reassign(case_id, consultant_id)
-        except UserError as exc:
-            QMessageBox.warning(self, exc.title, exc.message)
-            return
-        self.model.reload()
-        self.changed.emit(case_id)
-
-    def selected_case_id(self) -> str | None:
-        index = self.table.currentIndex()
-        return self.model.summary(index.row()).case_id if index.isValid() else None
 
 
 class MainWindow(QMainWindow):
