@@ -170,7 +170,7 @@ def test_a_document_whose_content_does_not_match_its_checksum_is_refused(api):
 
 
 def test_only_the_server_publishes_accounts_and_catalogues(api):
-    for record_type in ("user", "catalogue"):
+    for record_type in ("user", "catalogue", "withdrawal"):
         result = api.push("tl", [change(record_type, name="Nep")])[0]
         assert (result["status"], result["reason"]) == ("forbidden", "server_owned")
 

@@ -196,7 +196,12 @@ def test_a_teamleider_reassigns_a_case_and_its_visibility_follows(api):
     moved = case(api, "ahmed", record_id=created["record_id"], base=rev)
     assert api.push("tl", [moved])[0]["status"] == "applied"
     assert [r["record_id"] for r in api.pull_all("ahmed")] == [created["record_id"]]
-    assert api.pull_all("sanne") == []
+    # Sanne no longer gets the case, only word that it was withdrawn from her
+    [withdrawal] = api.pull_all("sanne")
+    assert withdrawal["record_type"] == "withdrawal"
+    assert withdrawal["payload"]["case_id"] == created["record_id"]
+    assert withdrawal["payload"]["user_id"] == api.ids["sanne"]
+    assert [r["record_type"] for r in api.pull_all("ahmed")] == ["case"]
 
 
 def test_pull_pages_resume_without_gaps_or_duplicates(api):

@@ -19,7 +19,7 @@ from wmo_desk.server.db import lock_revision_writers
 from wmo_desk.server.models import Record, User
 
 # Records only the server writes: accounts (so desktops know colleagues' names) and catalogues.
-SERVER_OWNED_TYPES = frozenset({"user", "catalogue"})
+SERVER_OWNED_TYPES = frozenset({"user", "catalogue", "withdrawal"})
 # Beschermd-wonen capacity in a catalogue is for this role only.
 BW_ROLE = "bw-consulent"
 _BW_FIELDS = ("bw_places", "bw_clients")
@@ -50,8 +50,10 @@ def publish(
     municipality_code: str,
     payload: dict[str, Any],
     revisions: Revisions | None = None,
+    owner: uuid.UUID | None = None,
 ) -> int:
-    """Insert or replace a server-owned record visible to everyone of the municipality."""
+    """Insert or replace a server-owned record, visible to everyone of the municipality or,
+    with ``owner``, to that user (and the team leads) only."""
     revisions = revisions or Revisions(session)
     record = session.scalar(
         select(Record).where(Record.record_type == record_type, Record.record_id == record_id)
@@ -60,7 +62,8 @@ def publish(
         record = Record(record_type=record_type, record_id=record_id)
         session.add(record)
     record.municipality_code = municipality_code
-    record.owner_user_id = None
+    record.owner_user_id = owner
+    record.case_id = None
     record.revision = revisions.next()
     record.payload = canonical_json(payload)
     record.deleted = False
@@ -77,6 +80,26 @@ def publish_user(session: Session, user: User) -> int:
         record_id=user.id,
         municipality_code=user.municipality_code,
         payload={"name": user.display_name, "role": user.role, "active": user.active},
+    )
+
+
+def withdraw_case(
+    session: Session, case: Record, former_owner: uuid.UUID, revisions: Revisions
+) -> int:
+    """Tell the consultant a case was taken from that the case and its records are no longer
+    theirs: their desktop removes its copy (unless the case comes back to them later)."""
+    return publish(
+        session,
+        record_type="withdrawal",
+        record_id=uuid.uuid5(CATALOGUE_NAMESPACE, f"withdrawal:{case.record_id}:{former_owner}"),
+        municipality_code=case.municipality_code,
+        payload={
+            "case_id": str(case.record_id),
+            "client_id": str(case.client_id) if case.client_id else None,
+            "user_id": str(former_owner),
+        },
+        revisions=revisions,
+        owner=former_owner,
     )
 
 

@@ -33,6 +33,7 @@ from wmo_desk.server.records import (
     canonical_json,
     payload_for,
     visible_to,
+    withdraw_case,
 )
 
 router = APIRouter(prefix="/api/v1")
@@ -283,9 +284,8 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
             server_deleted=existing.deleted if existing is not None else None,
         )
     now = datetime.now(UTC)
-    reassigned = (
-        existing is not None and change.record_type == "case" and existing.owner_user_id != owner
-    )
+    former_owner = existing.owner_user_id if existing is not None else None
+    reassigned = existing is not None and change.record_type == "case" and former_owner != owner
     if existing is None:
         existing = Record(record_type=change.record_type, record_id=change.record_id)
         session.add(existing)
@@ -306,6 +306,8 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
     session.flush()
     if reassigned:
         _restamp(session, existing, revisions)
+        if former_owner is not None:
+            withdraw_case(session, existing, former_owner, revisions)
     return ChangeResult(change_id=change.change_id, status="applied", revision=revision)
 
 
