@@ -241,3 +241,30 @@ def test_notes_added_to_the_same_case_on_both_laptops_are_no_conflict(laptops, s
         assert "Gebeld met de huisarts" in texts and "Brief over de hulpvraag verstuurd" in texts
     assert local_records(first, "case") == local_records(second, "case")
     assert local_records(second, "case") == server_records(server, "case")
+
+
+@pytest.mark.parametrize("take_server", [None, set(), {"request_text"}])
+def test_an_edit_made_while_the_conflict_was_open_is_not_lost(laptops, server, take_server):
+    first, second = laptops
+    case_id = case_ids(first)[0]
+    edit_request(first, case_id, "Versie van laptop 1")
+    edit_request(second, case_id, "Versie van laptop 2")
+    sync_all(first, second)
+    [conflict] = second.sync.conflicts()
+    # the consultant goes on working on the case before she settles the conflict
+    edit_request(second, case_id, "Versie van laptop 2, later aangevuld")
+
+    second.sync.resolve(conflict.id, take_server=take_server)
+
+    [kept] = _resolved(second)
+    versions = {kept.local_payload["request_text"], kept.server_payload["request_text"]}
+    if take_server is None or take_server:
+        assert request_text(second, case_id) == "Versie van laptop 1"
+        # the version not chosen is the newest one of this laptop
+        assert "Versie van laptop 2, later aangevuld" in versions
+    else:
+        assert request_text(second, case_id) == "Versie van laptop 2, later aangevuld"
+        assert "Versie van laptop 1" in versions
+    sync_all(second, first)
+    assert request_text(first, case_id) == request_text(second, case_id)
+    assert pending(first) == pending(second) == 0

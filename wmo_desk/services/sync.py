@@ -298,8 +298,11 @@ class SyncService:
     # --- conflicts -------------------------------------------------------------------------
 
     def conflicts(self, case_id: str | None = None) -> list[Conflict]:
+        """Open conflicts, each with this desktop's version as it is now."""
         with self._db.session() as session:
-            return SyncRepository(session).conflicts(case_id=case_id)
+            repo = SyncRepository(session)
+            repo.refresh_local_versions()
+            return repo.conflicts(case_id=case_id)
 
     def cases_in_conflict(self) -> set[str]:
         with self._db.session() as session:
@@ -324,6 +327,8 @@ class SyncService:
         The version not chosen stays in the conflict record, so no one's work is lost."""
         with self._db.session() as session:
             repo = SyncRepository(session)
+            # edited since the conflict arose: that newer version is "mine"
+            repo.refresh_local_versions()
             conflict = next((c for c in repo.conflicts() if c.id == conflict_id), None)
             if conflict is None:
                 return

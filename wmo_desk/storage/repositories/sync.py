@@ -694,6 +694,24 @@ class SyncRepository:
             query = query.where(SyncConflictRow.case_id == case_id)
         return [_conflict(r) for r in self._session.scalars(query)]
 
+    def refresh_local_versions(self) -> None:
+        """An open conflict's local version is the row as it is now: the user may have gone
+        on editing it, and resolving must neither undo nor drop that work."""
+        open_conflicts = self._session.scalars(
+            select(SyncConflictRow).where(
+                SyncConflictRow.resolved_at.is_(None), SyncConflictRow.kind == "conflict"
+            )
+        )
+        for conflict in open_conflicts:
+            row = self._row(conflict.record_type, conflict.record_id)
+            if row is None or not row.pending:
+                continue
+            current = {} if row.deleted else payload_of(row)
+            if current != conflict.local_payload or row.deleted != conflict.local_deleted:
+                conflict.local_payload = current
+                conflict.local_deleted = row.deleted
+        self._session.flush()
+
     def cases_in_conflict(self) -> set[str]:
         return {
             c
