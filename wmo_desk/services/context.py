@@ -50,12 +50,14 @@ class AppContext:
             db,
             clock,
             self.catalogues,
-            client=lambda: self.sign_in_service().client,
+            client=self._sync_client,
             token=self._current_token,
+            forget=self.sign_out,
         )
         self._signin_url = ""
         # another transport for the server (tests talk to an in-process server)
         self.http: httpx.Client | None = None
+        self._fallback_client: tuple[str, ServerClient] | None = None
         self.intake: IntakeService
         self.cases: CaseService
         self.caseload: CaseloadService
@@ -113,6 +115,23 @@ class AppContext:
             return self.signin.session.token
         username = self.settings_value(SERVER_USERNAME_KEY, "")
         return self.tokens.get(username) if username else None
+
+    def _sync_client(self) -> ServerClient:
+        """The client of the sign-in; never creates one on the sync thread's behalf in ``self``."""
+        if self.signin is not None:
+            return self.signin.client
+        url = self.settings_value("server_url", DEFAULT_SERVER_URL)
+        if self._fallback_client is None or self._fallback_client[0] != url:
+            self._fallback_client = (url, ServerClient(url, http=self.http))
+        return self._fallback_client[1]
+
+    def sign_out(self) -> None:
+        """Forget the sign-in: the token in memory and in the keyring."""
+        if self.signin is not None:
+            self.signin.sign_out()
+        username = self.settings_value(SERVER_USERNAME_KEY, "")
+        if username:
+            self.tokens.delete(username)
 
     def signed_in(self) -> None:
         """After a successful sign-in: work as the server's user, with the server's id."""

@@ -26,6 +26,8 @@ from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
 
 log = logging.getLogger(__name__)
 
+# Refusals after which only signing in again helps.
+SIGN_IN_AGAIN = frozenset({"token_expired", "token_revoked", "token_invalid", "user_inactive"})
 PUSH_BATCH = 200
 PULL_PAGE = 500
 SERVER_USERNAME_KEY = "server_username"
@@ -97,12 +99,14 @@ class SyncService:
         catalogues: CatalogueService,
         client: Callable[[], ServerClient],
         token: Callable[[], str | None],
+        forget: Callable[[], None] | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._catalogues = catalogues
         self._client = client
         self._token = token
+        self._forget = forget
         # one sync at a time, whether started by the timer or by the user
         self._running = threading.Lock()
 
@@ -159,6 +163,10 @@ class SyncService:
             raise UserError("Synchronisatie loopt al", "Er loopt al een synchronisatie.")
         try:
             return self._sync(token, progress or (lambda *_: None), cancelled or (lambda: False))
+        except ServerError as exc:
+            if exc.code in SIGN_IN_AGAIN and self._forget is not None:
+                self._forget()  # a token the server refuses is never tried again
+            raise
         finally:
             self._running.release()
 
@@ -199,6 +207,7 @@ class SyncService:
         # since: its row stays pending when confirmed, and is prepared again once the outbox
         # is empty, so one sync sends every edit made before it started.
         second_round = False
+        municipality = self._municipality()
         progress("Versturen", 0, total)
         while True:
             if cancelled():
@@ -220,7 +229,7 @@ class SyncService:
                         "record_type": c.record_type,
                         "record_id": wire_id(c.record_id),
                         "case_id": c.case_id,
-                        "municipality_code": self._municipality(),
+                        "municipality_code": municipality,
                         "base_revision": c.base_revision,
                         "deleted": c.deleted,
                         "payload": c.payload,

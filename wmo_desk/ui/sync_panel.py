@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
-from wmo_desk.services.sync import SERVER_USERNAME_KEY, SyncCancelled, SyncReport
+from wmo_desk.services.sync import SyncCancelled, SyncReport
 from wmo_desk.sync.client import ServerError
 from wmo_desk.ui.display import count, moment
 
@@ -304,11 +304,7 @@ class SyncPanel(QWidget):
 
     def _forget_sign_in(self) -> None:
         """The server no longer takes the token: drop it, so no sync tries it again."""
-        if self._ctx.signin is not None:
-            self._ctx.signin.sign_out()
-        username = self._ctx.settings_value(SERVER_USERNAME_KEY, "")
-        if username:
-            self._ctx.tokens.delete(username)
+        self._ctx.sign_out()
 
     def _ask_sign_in(self, error: UserError) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, error.title, error.message, parent=self)
