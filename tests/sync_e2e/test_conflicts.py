@@ -13,8 +13,10 @@ from tests.sync_e2e.helpers import (
     edit_result,
     local_records,
     pending,
+    register,
     server_records,
 )
+from wmo_desk.services.demo import demo_bsn
 from wmo_desk.services.sync import SyncService
 
 
@@ -268,3 +270,65 @@ def test_an_edit_made_while_the_conflict_was_open_is_not_lost(laptops, server, t
     sync_all(second, first)
     assert request_text(first, case_id) == request_text(second, case_id)
     assert pending(first) == pending(second) == 0
+
+
+def _clients_with_bsn(records: dict[str, dict], bsn: str) -> set[str]:
+    return {i for i, c in records.items() if c.get("bsn") == bsn}
+
+
+def _one_client_for(ctx, case_ids_: list[str], bsn: str) -> str:
+    """Each case opens with the one client this desktop has for ``bsn``; returns its id."""
+    [client_id] = _clients_with_bsn(local_records(ctx, "client"), bsn)
+    for case_id in case_ids_:
+        view = ctx.cases.view(case_id)
+        assert view.client.id == client_id and view.client.bsn == bsn
+    return client_id
+
+
+def test_the_same_resident_registered_on_three_desktops_becomes_one_client(
+    laptops, desktops, server
+):
+    first, second = laptops
+    ruud = desktops.open("ruud", role="teamleider", user="Ruud Verhoeven")
+    desktops.sign_in(ruud, "ruud")
+    ruud.sync.sync()
+    bsn = demo_bsn(200)
+    one = register(first, bsn, surname="Verbeek", text="Gebeld door de dochter")
+    other = register(second, bsn, surname="Verbeek", text="Zelf langs geweest aan de balie")
+    third = register(ruud, bsn, surname="Verbeek", text="Brief van de huisarts")
+
+    # every desktop sends its client before it has seen the others'; the team lead receives
+    # all three, the laptops Sanne's two; whoever sees two withdraws one of them
+    for _round in range(4):
+        sync_all(first, second, ruud)
+
+    kept = _one_client_for(ruud, [one, other, third], bsn)
+    assert _one_client_for(first, [one, other], bsn) == kept
+    assert _one_client_for(second, [one, other], bsn) == kept
+    assert _clients_with_bsn(server_records(server, "client"), bsn) == {kept}
+    assert len(server_records(server, "client", deleted=True)) == 2
+    for ctx in (first, second, ruud):
+        assert pending(ctx) == 0 and ctx.sync.conflicts() == []
+    assert local_records(ruud, "case") == server_records(server, "case")
+    assert local_records(first, "case") == local_records(second, "case")
+    assert {server_records(server, "case")[c]["client_id"] for c in (one, other, third)} == {kept}
+
+
+def test_the_same_resident_registered_by_the_team_lead_and_the_consultant(desktops, server):
+    sanne = desktops.open("sanne", user="Sanne de Wit")
+    desktops.sign_in(sanne, "sanne")
+    ruud = desktops.open("ruud", role="teamleider", user="Ruud Verhoeven")
+    desktops.sign_in(ruud, "ruud")
+    bsn = demo_bsn(201)
+    hers = register(sanne, bsn, surname="Kuijpers", text="Melding bij de consulent")
+    his = register(ruud, bsn, surname="Kuijpers", text="Melding bij de teamleider")
+
+    # the desktop that sees both withdraws one; the other follows on its next syncs
+    for _round in range(4):
+        sync_all(sanne, ruud)
+
+    kept = _one_client_for(ruud, [hers, his], bsn)
+    assert _one_client_for(sanne, [hers], bsn) == kept
+    assert _clients_with_bsn(server_records(server, "client"), bsn) == {kept}
+    for ctx in (sanne, ruud):
+        assert pending(ctx) == 0 and ctx.sync.conflicts() == []

@@ -21,6 +21,7 @@ from tests.sync_e2e.helpers import (
 from tests.synckit import PASSWORD
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.users import Role
+from wmo_desk.services.demo import demo_bsn
 from wmo_desk.services.sync import SyncService
 
 CASE_TYPES = (
@@ -177,3 +178,25 @@ def test_a_reassigned_case_reaches_the_new_consultant_with_all_that_belongs_to_i
     assert server_records(server, "case")[case_id]["consultant_id"] == ahmed_id
     assert server_records(server, "case")[case_id]["request_text"] != "Nog aangevuld door Sanne"
     assert sanne.sync.status().pending == 0
+
+
+def test_a_client_the_team_lead_registers_reaches_only_the_consultant_of_the_case(desktops, server):
+    ruud = desktops.open("ruud", role="teamleider", user="Ruud Verhoeven")
+    desktops.sign_in(ruud, "ruud")
+    ahmed = desktops.open("ahmed", user="Ahmed Yilmaz")
+    desktops.sign_in(ahmed, "ahmed")
+    sanne = desktops.open("sanne", user="Sanne de Wit")
+    desktops.sign_in(sanne, "sanne")
+    case_id = register(ruud, demo_bsn(300), surname="Hermans", text="Telefonische melding")
+    assert ruud.sync.sync().refused == 0
+    for ctx in (ahmed, sanne):
+        ctx.sync.sync()
+        assert local_records(ctx, "client") == {} and local_records(ctx, "case") == {}
+
+    ahmed_id = next(u.id for u in ruud.profiles.users() if u.name == "Ahmed Yilmaz")
+    ruud.cases.reassign(case_id, ahmed_id)
+    ruud.sync.sync()
+    for ctx in (ahmed, sanne):
+        ctx.sync.sync()
+    assert ahmed.cases.view(case_id).client.surname == "Hermans"
+    assert local_records(sanne, "client") == {}

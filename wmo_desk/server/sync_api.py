@@ -207,7 +207,10 @@ def _placement(
         owner = existing.owner_user_id if existing is not None else user.id
         return owner, case_id, None
     if teamleider:
-        return (existing.owner_user_id if existing is not None else None), None, None
+        if existing is not None:
+            return existing.owner_user_id, None, None
+        # a client is personal data, never reference data: consultants see it through a case
+        return (user.id if change.record_type == "client" else None), None, None
     if existing is not None and existing.owner_user_id != user.id:
         raise _Refusal("not_yours")
     return user.id, None, None
@@ -286,6 +289,11 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
     now = datetime.now(UTC)
     former_owner = existing.owner_user_id if existing is not None else None
     reassigned = existing is not None and change.record_type == "case" and former_owner != owner
+    # a case moved to another client (the same resident registered twice, merged): the
+    # consultant of the case may not have that client yet
+    client_moved = (
+        existing is not None and change.record_type == "case" and existing.client_id != client_id
+    )
     if existing is None:
         existing = Record(record_type=change.record_type, record_id=change.record_id)
         session.add(existing)
@@ -308,6 +316,11 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
         _restamp(session, existing, revisions)
         if former_owner is not None:
             withdraw_case(session, existing, former_owner, revisions)
+    elif client_moved and client_id is not None:
+        client = _find(session, "client", client_id)
+        if client is not None:
+            client.revision = revisions.next()
+            session.flush()
     return ChangeResult(change_id=change.change_id, status="applied", revision=revision)
 
 

@@ -63,6 +63,14 @@ LOCAL_ID_KEY = "_local_id"
 _LOCAL_ID_NAMESPACE = uuid.UUID("0b6f0f52-8a49-4c1e-9a3e-5f0c2d1e7a31")
 _TRAVEL_KEYS = (FORM_SNAPSHOT_KEY, LOCAL_ID_KEY)
 _TIMES = ("created_at", "modified_at")
+# A client withdrawn as the twin of another (the same resident registered on two desktops)
+# keeps its row, deleted, with "=<id of the client kept>/<own id>" in place of its BSN
+# (unique, as BSNs are): records still referring to it are pointed at the client kept.
+_WITHDRAWN = "="
+
+
+def _withdrawn_bsn(kept_id: str, own_id: str) -> str:
+    return f"{_WITHDRAWN}{kept_id}/{own_id}"
 
 
 def wire_id(record_id: str) -> str:
@@ -115,6 +123,11 @@ def _fill(row: Any, payload: dict[str, Any]) -> None:
     for c in row.__table__.columns:
         if c.key not in _BOOKKEEPING and c.key in payload:
             setattr(row, c.key, _decode(c, payload[c.key]))
+
+
+def _withdrawn(row: Any) -> bool:
+    """Whether ``row`` is a client withdrawn as the twin of another."""
+    return isinstance(row, ClientRow) and row.bsn.startswith(_WITHDRAWN)
 
 
 def _same_version(
@@ -250,8 +263,35 @@ class SyncRepository:
             )
         )
 
+    def _settle_equal_conflicts(self) -> None:
+        """An open conflict whose two versions have come to say the same (both desktops merged
+        twin clients, say) needs no choice: it is settled and the row goes on."""
+        open_conflicts = self._session.scalars(
+            select(SyncConflictRow).where(
+                SyncConflictRow.resolved_at.is_(None), SyncConflictRow.kind == "conflict"
+            )
+        )
+        for conflict in open_conflicts:
+            row = self._row(conflict.record_type, conflict.record_id)
+            if row is None:
+                continue
+            current = {} if row.deleted else payload_of(row)
+            server = self._with_kept_client(conflict.record_type, conflict.server_payload)
+            if _same_version(current, row.deleted, server, conflict.server_deleted):
+                conflict.resolved_at = utcnow()
+                conflict.resolution = "gelijk"
+                self._adopt(
+                    row,
+                    conflict.server_payload,
+                    server,
+                    conflict.server_deleted,
+                    conflict.server_revision,
+                )
+        self._session.flush()
+
     def prepare_outbox(self) -> int:
         """Give every pending row without a prepared change one (unless it is in conflict)."""
+        self._settle_equal_conflicts()
         queued = set(self._session.scalars(select(SyncOutboxRow.record_id)))
         blocked = self._blocked_ids()
         added = 0
@@ -320,6 +360,23 @@ class SyncRepository:
         if row.deleted == deleted and (deleted or current == version):
             row.pending = False
 
+    def _adopt(
+        self,
+        row: Any,
+        raw: dict[str, Any] | None,
+        version: dict[str, Any] | None,
+        deleted: bool,
+        revision: int | None,
+    ) -> None:
+        """The row says what the server's ``version`` says (times aside): it takes that
+        version, times and all, and is done; unless this desktop reads the server's version
+        otherwise (a case of a withdrawn twin client), then that goes back to the server."""
+        if not deleted:
+            _fill(row, version or {})
+        row.deleted = bool(deleted)
+        row.server_revision = revision
+        row.pending = _plain(version or {}) != _plain(raw or {})
+
     def conflicted(
         self,
         change: OutgoingChange,
@@ -341,13 +398,23 @@ class SyncRepository:
                 row.server_revision = None
             return False
         sent = _plain(change.payload)
+        if _withdrawn(row):
+            # a twin this desktop withdrew: the tombstone goes on top of the server's version
+            row.server_revision = server_revision
+            row.pending = not server_deleted
+            return False
+        raw = server_payload
+        server_payload = self._with_kept_client(change.record_type, server_payload)
         if _same_version(sent, change.deleted, server_payload, server_deleted):
             # Both sides say the same (a note added to the case on two desktops re-sends the
-            # unchanged case): nothing to choose, the row goes on from the server's revision.
+            # unchanged case): nothing to choose. The row takes the server's version, or,
+            # edited since it was sent, goes on from the server's revision.
             if row is not None:
-                self._take_revision(
-                    row, _plain(server_payload or {}), bool(server_deleted), server_revision
-                )
+                current = {} if row.deleted else payload_of(row)
+                if _same_version(current, row.deleted, server_payload, server_deleted):
+                    self._adopt(row, raw, server_payload, server_deleted, server_revision)
+                else:
+                    row.server_revision = server_revision
             return False
         self._add_conflict(
             "conflict",
@@ -502,13 +569,17 @@ class SyncRepository:
         row = self._session.get(model, record.record_id)
         if row is not None and row.server_revision == record.revision:
             return 0
+        if _withdrawn(row):
+            # a twin this desktop withdrew: its tombstone goes on top of any newer version
+            row.server_revision = record.revision
+            row.pending = not record.deleted
+            return 0
         if row is not None and row.pending:
             if record.revision != row.server_revision:
                 current = {} if row.deleted else payload_of(row)
-                if _same_version(current, row.deleted, record.payload, record.deleted):
-                    self._take_revision(
-                        row, _plain(record.payload), record.deleted, record.revision
-                    )
+                server = self._with_kept_client(record.record_type, record.payload)
+                if _same_version(current, row.deleted, server, record.deleted):
+                    self._adopt(row, record.payload, server, record.deleted, record.revision)
                 else:
                     self._note_server_version(row, record)
             return 0
@@ -532,18 +603,35 @@ class SyncRepository:
                         sha256=snapshot["sha256"],
                     )
                 )
+        moved = False
         if record.record_type == "case":
             self._ensure_user(payload.get("consultant_id"), record.municipality_code)
+            kept = self._kept_client(payload.get("client_id"))
+            moved = kept != payload.get("client_id")
+            payload["client_id"] = kept
+        twin = None
         if record.record_type == "client" and row is None:
-            self._merge_twin_client(record.record_id, payload.get("bsn"))
+            twin = self._twin_client(record.record_id, payload)
+            if twin is not None and twin.id < record.record_id:
+                # the same resident, registered on two desktops: every desktop keeps the
+                # client with the smaller id, and withdraws the other where it sees both
+                row = model(id=record.record_id)
+                self._session.add(row)
+                _fill(row, payload)
+                row.server_revision = record.revision
+                row.pending = False
+                self._withdraw_twin(row, twin.id)
+                return 0
         if row is None:
             row = model(id=record.record_id)
             self._session.add(row)
         _fill(row, payload)
         row.deleted = False
-        row.pending = False
+        row.pending = moved  # a case of a withdrawn twin goes back with the client kept
         row.server_revision = record.revision
         self._session.flush()
+        if twin is not None:
+            self._withdraw_twin(twin, record.record_id)
         return 1
 
     def _note_server_version(self, row: Any, record: SyncInboxRow) -> None:
@@ -593,33 +681,51 @@ class SyncRepository:
             )
             self._session.flush()
 
-    def _merge_twin_client(self, server_id: str, bsn: str | None) -> None:
-        """The same resident registered on two desktops: the server's record wins, this
-        desktop's cases move to it, and the local twin is withdrawn."""
+    def _twin_client(self, server_id: str, payload: dict[str, Any]) -> ClientRow | None:
+        """Another client with the BSN of the pulled client ``server_id``. When that one
+        gives way, it does so at once: the BSN (unique) must be free for the one kept."""
         twin = self._session.scalar(
-            select(ClientRow).where(ClientRow.bsn == bsn, ClientRow.id != server_id)
+            select(ClientRow).where(ClientRow.bsn == payload.get("bsn"), ClientRow.id != server_id)
         )
-        if twin is None:
-            return
+        if twin is not None and server_id < twin.id:
+            twin.bsn = _withdrawn_bsn(server_id, twin.id)
+            self._session.flush()
+        return twin
+
+    def _with_kept_client(
+        self, record_type: str, payload: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """A case's payload as this desktop reads it: with the client kept in place of a
+        withdrawn twin (two desktops may have moved the case, one to a twin of the other)."""
+        if record_type != "case" or not payload or "client_id" not in payload:
+            return payload
+        return {**payload, "client_id": self._kept_client(payload["client_id"])}
+
+    def _kept_client(self, client_id: str | None) -> str | None:
+        """The client kept in place of ``client_id`` when that one was withdrawn as a twin."""
+        seen = set()
+        while client_id and client_id not in seen:
+            seen.add(client_id)
+            row = self._session.get(ClientRow, client_id)
+            if row is None or not row.bsn.startswith(_WITHDRAWN):
+                break
+            client_id = row.bsn[len(_WITHDRAWN) :].split("/")[0]
+        return client_id
+
+    def _withdraw_twin(self, twin: ClientRow, kept_id: str) -> None:
+        """The twin of client ``kept_id`` gives way: its cases move to that client, and the
+        server is told to withdraw it (when it has it)."""
+        twin.bsn = _withdrawn_bsn(kept_id, twin.id)
+        twin.deleted = True
+        twin.pending = twin.server_revision is not None
+        twin.modified_at = utcnow()
+        self._session.flush()
         self._session.execute(
             update(CaseRow)
             .where(CaseRow.client_id == twin.id)
-            .values(client_id=server_id, pending=True, modified_at=utcnow())
+            .values(client_id=kept_id, pending=True, modified_at=utcnow())
         )
         self._session.execute(delete(SyncOutboxRow).where(SyncOutboxRow.record_id == twin.id))
-        if twin.server_revision is not None:
-            self._session.add(
-                SyncOutboxRow(
-                    change_id=str(uuid.uuid4()),
-                    record_type="client",
-                    record_id=twin.id,
-                    case_id=None,
-                    base_revision=twin.server_revision,
-                    deleted=True,
-                    payload={},
-                )
-            )
-        self._session.delete(twin)
         self._session.flush()
 
     # --- identity --------------------------------------------------------------------------
