@@ -534,6 +534,12 @@ class SyncRepository:
                 self._apply_user(record)
             elif record.record_type in RECORD_TYPES:
                 applied += self._apply_record(record)
+            elif record.record_type == "withdrawal":
+                # last: a case given back in the same pull has a newer revision and stays
+                from wmo_desk.storage.repositories.withdrawal import apply_withdrawal
+
+                self._session.flush()
+                applied += apply_withdrawal(self._session, record.payload, record.revision)
         self._session.execute(delete(SyncInboxRow))
         self._session.flush()
         return applied
