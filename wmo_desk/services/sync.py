@@ -20,6 +20,7 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync import Conflict, SyncRepository, wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
@@ -354,6 +355,12 @@ class SyncService:
                     merged[key] = value
             how = "eigen" if not take_server else "samengevoegd"
             repo.resolve(conflict_id, merged, conflict.local_deleted and not take_server, how)
+            if conflict.record_type == "case":
+                # a mix of two versions: deadlines and search fields follow the chosen values
+                cases = CaseRepository(session)
+                case = cases.get(conflict.record_id)
+                if case is not None:
+                    cases.save(case, self._clock.today())
 
     @staticmethod
     def refusal_text(conflict: Conflict) -> str:

@@ -216,9 +216,16 @@ class SyncRepository:
         SettingsRepository(self._session).set(LAST_SYNC_KEY, at.isoformat())
 
     def pending_count(self) -> int:
-        """Local changes the server has not confirmed yet (users are the server's)."""
+        """Local changes still to send (users are the server's); a row waiting for the user to
+        settle a conflict is not sent, so it is not counted here but as a conflict."""
+        blocked = self._blocked_ids()
         return sum(
-            self._session.scalar(select(func.count()).select_from(model).where(model.pending)) or 0
+            self._session.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(model.pending, model.id.not_in(blocked))
+            )
+            or 0
             for model in RECORD_TYPES.values()
         )
 
