@@ -69,3 +69,36 @@ def postgres_url(postgres_cluster):
     name = postgres_cluster.create_database()
     yield postgres_cluster.url(name)
     postgres_cluster.drop_database(name)
+
+
+@pytest.fixture
+def memory_keyring():
+    """Sign-in tokens in memory (the OS keyring is never touched by tests)."""
+    import keyring
+
+    from tests.fakes import memory_keyring_backend
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory_keyring_backend())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def server(tmp_path, memory_keyring):
+    """The regional server in-process (tests/synckit.py), with the accounts of ACCOUNTS."""
+    from tests.synckit import SERVER_URL, Server, TestClient, make_server
+
+    app = make_server(f"sqlite:///{tmp_path / 'server.sqlite'}")
+    with TestClient(app, base_url=SERVER_URL) as http:
+        yield Server(app, http)
+
+
+@pytest.fixture
+def desktops(tmp_path, server):
+    """Desktop profiles beside each other, all talking to ``server``."""
+    from tests.synckit import Desktops
+
+    opened = Desktops(tmp_path, server, TODAY)
+    yield opened
+    opened.close()

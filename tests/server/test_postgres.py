@@ -6,9 +6,7 @@ The API tests in test_sync_api.py and test_auth.py run on PostgreSQL too (tests/
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -27,6 +25,7 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
+from tests.serverproc import server_cli, serving
 from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
 from wmo_desk.server.db import (
@@ -47,18 +46,6 @@ PASSWORD = "correct horse battery"
 
 def _head() -> str:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def _cli(*args):
-    script = Path(sys.executable).with_name("wmo-desk-server")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "wmo_desk.server.cli"]
-    return command + list(args)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _connect(url: str) -> psycopg.Connection:
@@ -87,34 +74,9 @@ def _add_user(url: str, username: str = "sanne", role: str = "consulent") -> Non
 
 @contextlib.contextmanager
 def _serving(url: str, log: Path):
-    """``wmo-desk-server serve`` on ``url`` as a real process; yields its API base URL."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/api/v1"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            _cli("serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, "the server stopped:\n" + log.read_text("utf-8")
-            assert time.monotonic() < deadline, "the server did not answer within 20 s"
-            time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    """The real server on ``url``; yields its API base URL."""
+    with serving(url, log) as root:
+        yield f"{root}/api/v1"
 
 
 def _login(base: str, username: str = "sanne") -> tuple[dict[str, str], str]:
@@ -233,10 +195,12 @@ def test_serve_on_postgresql_answers_login_push_and_pull(postgres_url, tmp_path)
     secret = tmp_path / "wachtwoord.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
     bare = postgres_url.replace("postgresql+psycopg://", "postgresql://")
-    done = subprocess.run(_cli("init", "--db", bare), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        server_cli("init", "--db", bare), capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     done = subprocess.run(
-        _cli(
+        server_cli(
             "create-user", "--db", postgres_url, "--username", "sanne", "--name", "Sanne de Wit",
             "--role", "consulent", "--municipality", "0828", "--password-file", str(secret),
         ),
@@ -247,7 +211,8 @@ def test_serve_on_postgresql_answers_login_push_and_pull(postgres_url, tmp_path)
     assert done.returncode == 0, done.stderr
 
     log = tmp_path / "server.log"
-    with _serving(postgres_url, log) as base:
+    with serving(postgres_url, log) as root:
+        base = f"{root}/api/v1"
         headers, user_id = _login(base)
         created = _change("case", consultant_id=user_id, status="melding")
         push = httpx.post(f"{base}/sync/push", headers=headers, json={"changes": [created]})

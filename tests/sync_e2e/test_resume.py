@@ -7,10 +7,8 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,6 +17,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import TODAY
 from tests.fakes import FakeClock
+from tests.serverproc import serving
 from tests.synckit import ACCOUNTS, PASSWORD
 from wmo_desk.domain.users import Role
 from wmo_desk.server import auth
@@ -30,50 +29,6 @@ from wmo_desk.storage.repositories.sync import RECORD_TYPES, SyncRepository, pay
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_TYPES = ("client", "case", "case_event")
-
-
-def _cli(*args: str) -> list[str]:
-    script = Path(sys.executable).with_name("wmo-desk-server")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "wmo_desk.server.cli"]
-    return command + list(args)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(url: str, log: Path):
-    """``wmo-desk-server serve`` on ``url`` as a real process; yields its base URL."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            _cli("serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, "the server stopped:\n" + log.read_text("utf-8")
-            assert time.monotonic() < deadline, "the server did not answer within 20 s"
-            time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 class ServerStore:

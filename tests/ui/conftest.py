@@ -36,40 +36,6 @@ def close_without_asking(dialog: QDialog) -> None:
 
 
 @pytest.fixture
-def memory_keyring():
-    """Sign-in tokens in memory (the OS keyring is never touched by tests)."""
-    import keyring
-
-    from tests.fakes import memory_keyring_backend
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(memory_keyring_backend())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def server(tmp_path, memory_keyring):
-    """The regional server in-process (tests/synckit.py), with the accounts of ACCOUNTS."""
-    from tests.synckit import SERVER_URL, Server, TestClient, make_server
-
-    app = make_server(f"sqlite:///{tmp_path / 'server.sqlite'}")
-    with TestClient(app, base_url=SERVER_URL) as http:
-        yield Server(app, http)
-
-
-@pytest.fixture
-def desktops(tmp_path, server):
-    """Desktop profiles beside each other, all talking to ``server``."""
-    from tests.conftest import TODAY
-    from tests.synckit import Desktops
-
-    opened = Desktops(tmp_path, server, TODAY)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def quiet_sync(monkeypatch):
     """No sync starts by itself (the tests start them); a test may set the timers again."""
     from wmo_desk.ui import sync_panel
