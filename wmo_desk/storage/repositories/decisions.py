@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.decisions import (
@@ -65,20 +65,32 @@ class DecisionRepository:
         row.modified_at = decision.modified_at
         row.pending = True
         self._session.flush()
-        self._session.execute(delete(ProvisionRow).where(ProvisionRow.decision_id == decision.id))
-        for p in decision.provisions:
-            prow = ProvisionRow(
-                id=p.id,
-                decision_id=decision.id,
-                delivery_form=p.delivery_form.value,
-                created_at=decision.modified_at,
-                modified_at=decision.modified_at,
-                pending=True,
-                deleted=False,
+        # Updated in place; a removed provision becomes a tombstone, so the removal syncs too.
+        existing = {
+            r.id: r
+            for r in self._session.scalars(
+                select(ProvisionRow).where(ProvisionRow.decision_id == decision.id)
             )
+        }
+        kept = {p.id for p in decision.provisions}
+        for provision_id, prow in existing.items():
+            if provision_id not in kept and not prow.deleted:
+                prow.deleted = True
+                prow.pending = True
+                prow.modified_at = decision.modified_at
+        for p in decision.provisions:
+            prow = existing.get(p.id)
+            if prow is None:
+                prow = ProvisionRow(
+                    id=p.id, decision_id=decision.id, created_at=decision.modified_at
+                )
+                self._session.add(prow)
+            prow.delivery_form = p.delivery_form.value
+            prow.modified_at = decision.modified_at
+            prow.pending = True
+            prow.deleted = False
             for name in _PROVISION_FIELDS:
                 setattr(prow, name, getattr(p, name))
-            self._session.add(prow)
         self._session.flush()
 
     def get(self, decision_id: str) -> Decision | None:
@@ -209,7 +221,7 @@ class DecisionRepository:
     def _to_domain(self, row: DecisionRow) -> Decision:
         provisions = self._session.scalars(
             select(ProvisionRow)
-            .where(ProvisionRow.decision_id == row.id)
+            .where(ProvisionRow.decision_id == row.id, ProvisionRow.deleted.is_(False))
             .order_by(ProvisionRow.start, ProvisionRow.id)
         )
         return Decision(
