@@ -105,6 +105,8 @@ class AppContext:
         """The sign-in service for ``server_url`` (default: the one used last, kept in the profile)."""
         url = server_url or self.settings_value("server_url", DEFAULT_SERVER_URL)
         if self.signin is None or self._signin_url != url:
+            if self.signin is not None:
+                self.signin.client.close()
             self.signin = SignInService(ServerClient(url, http=self.http), self.tokens)
             self._signin_url = url
         return self.signin
@@ -154,4 +156,8 @@ class AppContext:
             return SettingsRepository(session).get(key, default) or default
 
     def close(self) -> None:
+        if self.signin is not None:
+            self.signin.client.close()
+        if self._fallback_client is not None:
+            self._fallback_client[1].close()
         self.db.close()

@@ -51,7 +51,13 @@ class ServerClient:
         self, base_url: str, http: httpx.Client | None = None, timeout: float = 15.0
     ) -> None:
         self._base = base_url.rstrip("/")
+        self._owns_http = http is None
         self._http = http or httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        """Close the connections this client opened (a transport passed in stays open)."""
+        if self._owns_http:
+            self._http.close()
 
     def _request(self, method: str, path: str, token: str | None = None, **kwargs) -> dict:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
