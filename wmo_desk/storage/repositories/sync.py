@@ -7,6 +7,7 @@ text, binary content as base64. A payload read back gives the same row.
 from __future__ import annotations
 
 import base64
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -123,6 +124,15 @@ def _fill(row: Any, payload: dict[str, Any]) -> None:
     for c in row.__table__.columns:
         if c.key not in _BOOKKEEPING and c.key in payload:
             setattr(row, c.key, _decode(c, payload[c.key]))
+
+
+def _intact(payload: dict[str, Any]) -> bool:
+    """Whether a decision document's content has the SHA-256 it came with."""
+    try:
+        content = base64.b64decode(str(payload.get("content", "")), validate=True)
+    except ValueError:
+        return False
+    return hashlib.sha256(content).hexdigest() == payload.get("sha256")
 
 
 def _withdrawn(row: Any) -> bool:
@@ -602,6 +612,16 @@ class SyncRepository:
                 row.server_revision = record.revision
                 row.pending = False
             return 1
+        if record.record_type == "decision_document" and not _intact(record.payload):
+            # checked here too: a document of a final decision must be exactly what was signed
+            self._add_conflict(
+                "refused", "checksum", record.record_type,
+                record.payload.get(LOCAL_ID_KEY) or record.record_id,
+                self.case_of(record.record_type, record.payload), {}, False,
+                {k: v for k, v in record.payload.items() if k != "content"}, False,
+                record.revision,
+            )  # fmt: skip
+            return 0
         payload = dict(record.payload)
         snapshot = payload.pop(FORM_SNAPSHOT_KEY, None)
         payload.pop(LOCAL_ID_KEY, None)
