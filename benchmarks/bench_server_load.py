@@ -136,7 +136,7 @@ def case_payload_template() -> dict[str, Any]:
 
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.demo import fill_demo
-    from wmo_desk.storage.repositories.sync import payload_of
+    from wmo_desk.storage.repositories.sync_payloads import payload_of
     from wmo_desk.storage.tables import CaseRow
 
     with tempfile.TemporaryDirectory(prefix="wmo-bench-load-") as folder:

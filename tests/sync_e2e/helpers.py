@@ -15,7 +15,7 @@ from wmo_desk.domain.intake import MeldingForm
 from wmo_desk.domain.results import CaseResult
 from wmo_desk.domain.zrm import ZRM_DOMAINS, ZrmScore
 from wmo_desk.storage.repositories.cases import CaseRepository
-from wmo_desk.storage.repositories.sync import (
+from wmo_desk.storage.repositories.sync_payloads import (
     FORM_SNAPSHOT_KEY,
     LOCAL_ID_KEY,
     RECORD_TYPES,

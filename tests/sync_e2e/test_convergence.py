@@ -33,11 +33,11 @@ from wmo_desk.server.models import User
 from wmo_desk.server.records import visible_to
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.demo import demo_bsn, fill_demo
-from wmo_desk.storage.repositories.sync import (
+from wmo_desk.storage.repositories.sync import SyncRepository
+from wmo_desk.storage.repositories.sync_payloads import (
     FORM_SNAPSHOT_KEY,
     LOCAL_ID_KEY,
     RECORD_TYPES,
-    SyncRepository,
 )
 
 DESKTOPS = (("laptop-1", "sanne"), ("laptop-2", "sanne"), ("ruud", "ruud"))

@@ -14,7 +14,7 @@ from tests.sync_e2e.helpers import case_in, local_records, pending, server_recor
 from tests.synckit import PASSWORD
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.decisions import DecisionOutcome, DecisionStatus, DeliveryForm, Provision
-from wmo_desk.storage.repositories.sync import wire_id
+from wmo_desk.storage.repositories.sync_payloads import wire_id
 
 
 def api(server, username: str):

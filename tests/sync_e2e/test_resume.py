@@ -25,7 +25,8 @@ from wmo_desk.server.db import ServerDatabase
 from wmo_desk.server.models import AppliedChange, Record
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.demo import fill_demo
-from wmo_desk.storage.repositories.sync import RECORD_TYPES, SyncRepository, payload_of
+from wmo_desk.storage.repositories.sync import SyncRepository
+from wmo_desk.storage.repositories.sync_payloads import RECORD_TYPES, payload_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_TYPES = ("client", "case", "case_event")

@@ -22,7 +22,8 @@ from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
-from wmo_desk.storage.repositories.sync import Conflict, SyncRepository, wire_id
+from wmo_desk.storage.repositories.sync import Conflict, SyncRepository
+from wmo_desk.storage.repositories.sync_payloads import wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
 
 log = logging.getLogger(__name__)

@@ -1,35 +1,41 @@
 """Sync state in the desktop database: the outbox of local changes, pulled records, conflicts.
 
-Records travel as payloads: every column of the row except the sync bookkeeping, dates as ISO
-text, binary content as base64. A payload read back gives the same row.
-"""
+How a row travels (the payload) is in :mod:`sync_payloads`."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, LargeBinary, delete, func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.identifiers import utcnow
+from wmo_desk.domain.integrity import document_intact
 from wmo_desk.storage.repositories.settings import SettingsRepository
+from wmo_desk.storage.repositories.sync_payloads import (
+    FORM_SNAPSHOT_KEY,
+    LOCAL_ID_KEY,
+    RECORD_TYPES,
+    WITHDRAWN_MARK,
+    fill_row,
+    is_withdrawn_twin,
+    payload_of,
+    plain,
+    same_version,
+    wire_id,
+    withdrawn_bsn,
+)
+from wmo_desk.storage.repositories.withdrawal import apply_withdrawal
 from wmo_desk.storage.tables import (
-    AllocationRow,
     AuditRow,
     CaseEventRow,
-    CaseResultRow,
     CaseRow,
     ClientRow,
-    ConversationRow,
-    DecisionDocumentRow,
     DecisionRow,
     FormSnapshotRow,
-    ProviderChoiceRow,
     ProvisionRow,
     SyncConflictRow,
     SyncInboxRow,
@@ -37,120 +43,10 @@ from wmo_desk.storage.tables import (
     UserRow,
     ZrmAssessmentRow,
 )
-from wmo_desk.storage.types import UtcDateTime
 
-# In dependency order: a record is pushed and applied after the records it refers to.
-RECORD_TYPES: dict[str, type] = {
-    "client": ClientRow,
-    "case": CaseRow,
-    "case_event": CaseEventRow,
-    "conversation": ConversationRow,
-    "case_result": CaseResultRow,
-    "zrm_assessment": ZrmAssessmentRow,
-    "provider_choice": ProviderChoiceRow,
-    "decision": DecisionRow,
-    "provision": ProvisionRow,
-    "allocation": AllocationRow,
-    "decision_document": DecisionDocumentRow,
-}
 _ORDER = {name: i for i, name in enumerate(["user", "catalogue", *RECORD_TYPES])}
-_BOOKKEEPING = {"id", "pending", "deleted", "server_revision"}
 CURSOR_KEY = "sync.cursor"
 LAST_SYNC_KEY = "sync.last_at"
-FORM_SNAPSHOT_KEY = "_form_snapshot"
-# The server knows records by UUID. A local id that is none (a decision document is
-# "<decision id>-<kind>") travels as a UUID made from it, the local id itself in the payload.
-LOCAL_ID_KEY = "_local_id"
-_LOCAL_ID_NAMESPACE = uuid.UUID("0b6f0f52-8a49-4c1e-9a3e-5f0c2d1e7a31")
-_TRAVEL_KEYS = (FORM_SNAPSHOT_KEY, LOCAL_ID_KEY)
-_TIMES = ("created_at", "modified_at")
-# A client withdrawn as the twin of another (the same resident registered on two desktops)
-# keeps its row, deleted, with "=<id of the client kept>/<own id>" in place of its BSN
-# (unique, as BSNs are): records still referring to it are pointed at the client kept.
-_WITHDRAWN = "="
-
-
-def _withdrawn_bsn(kept_id: str, own_id: str) -> str:
-    return f"{_WITHDRAWN}{kept_id}/{own_id}"
-
-
-def wire_id(record_id: str) -> str:
-    """The id the server knows the record ``record_id`` by."""
-    try:
-        if str(uuid.UUID(record_id)) == record_id:
-            return record_id
-    except ValueError:
-        pass
-    return str(uuid.uuid5(_LOCAL_ID_NAMESPACE, record_id))
-
-
-def _plain(payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload without what only travels with it (form snapshot, local id)."""
-    return {k: v for k, v in payload.items() if k not in _TRAVEL_KEYS}
-
-
-def _encode(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column.type, LargeBinary):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def _decode(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column.type, LargeBinary):
-        return base64.b64decode(value)
-    if isinstance(column.type, UtcDateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(column.type, Date):
-        return date.fromisoformat(value)
-    return value
-
-
-def payload_of(row: Any) -> dict[str, Any]:
-    """The row as the server stores it."""
-    return {
-        c.key: _encode(c, getattr(row, c.key))
-        for c in row.__table__.columns
-        if c.key not in _BOOKKEEPING
-    }
-
-
-def _fill(row: Any, payload: dict[str, Any]) -> None:
-    for c in row.__table__.columns:
-        if c.key not in _BOOKKEEPING and c.key in payload:
-            setattr(row, c.key, _decode(c, payload[c.key]))
-
-
-def _intact(payload: dict[str, Any]) -> bool:
-    """Whether a decision document's content has the SHA-256 it came with."""
-    try:
-        content = base64.b64decode(str(payload.get("content", "")), validate=True)
-    except ValueError:
-        return False
-    return hashlib.sha256(content).hexdigest() == payload.get("sha256")
-
-
-def _withdrawn(row: Any) -> bool:
-    """Whether ``row`` is a client withdrawn as the twin of another."""
-    return isinstance(row, ClientRow) and row.bsn.startswith(_WITHDRAWN)
-
-
-def _same_version(
-    local: dict[str, Any], local_deleted: bool, server: dict[str, Any] | None, server_deleted: bool
-) -> bool:
-    """Whether two versions of a record say the same: only their bookkeeping times may differ
-    (a decision's provisions are written anew, with new times, when it is saved)."""
-    if server is None or bool(local_deleted) != bool(server_deleted):
-        return False
-    if local_deleted:
-        return True
-    server = _plain(server)
-    return all(local.get(k) == server.get(k) for k in set(local) | set(server) if k not in _TIMES)
 
 
 @dataclass(frozen=True)
@@ -294,7 +190,7 @@ class SyncRepository:
                 continue
             current = {} if row.deleted else payload_of(row)
             server = self._with_kept_client(conflict.record_type, conflict.server_payload)
-            if _same_version(current, row.deleted, server, conflict.server_deleted):
+            if same_version(current, row.deleted, server, conflict.server_deleted):
                 conflict.resolved_at = utcnow()
                 conflict.resolution = "gelijk"
                 self._adopt(
@@ -361,7 +257,7 @@ class SyncRepository:
         """The server holds ``change`` at ``revision``; the row is done unless edited since."""
         row = self._row(change.record_type, change.record_id)
         if row is not None:
-            sent = _plain(change.payload)
+            sent = plain(change.payload)
             self._take_revision(row, sent, change.deleted, revision)
         self._session.execute(
             delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
@@ -389,10 +285,10 @@ class SyncRepository:
         version, times and all, and is done; unless this desktop reads the server's version
         otherwise (a case of a withdrawn twin client), then that goes back to the server."""
         if not deleted:
-            _fill(row, version or {})
+            fill_row(row, version or {})
         row.deleted = bool(deleted)
         row.server_revision = revision
-        row.pending = _plain(version or {}) != _plain(raw or {})
+        row.pending = plain(version or {}) != plain(raw or {})
 
     def conflicted(
         self,
@@ -414,21 +310,21 @@ class SyncRepository:
             if row is not None:
                 row.server_revision = None
             return False
-        sent = _plain(change.payload)
-        if _withdrawn(row):
+        sent = plain(change.payload)
+        if is_withdrawn_twin(row):
             # a twin this desktop withdrew: the tombstone goes on top of the server's version
             row.server_revision = server_revision
             row.pending = not server_deleted
             return False
         raw = server_payload
         server_payload = self._with_kept_client(change.record_type, server_payload)
-        if _same_version(sent, change.deleted, server_payload, server_deleted):
+        if same_version(sent, change.deleted, server_payload, server_deleted):
             # Both sides say the same (a note added to the case on two desktops re-sends the
             # unchanged case): nothing to choose. The row takes the server's version, or,
             # edited since it was sent, goes on from the server's revision.
             if row is not None:
                 current = {} if row.deleted else payload_of(row)
-                if _same_version(current, row.deleted, server_payload, server_deleted):
+                if same_version(current, row.deleted, server_payload, server_deleted):
                     self._adopt(row, raw, server_payload, server_deleted, server_revision)
                 else:
                     row.server_revision = server_revision
@@ -441,7 +337,7 @@ class SyncRepository:
             change.case_id,
             sent,
             change.deleted,
-            _plain(server_payload) if server_payload is not None else None,
+            plain(server_payload) if server_payload is not None else None,
             bool(server_deleted),
             server_revision,
         )
@@ -465,7 +361,7 @@ class SyncRepository:
         if row is not None:
             row.pending = False
             if server_payload is not None and server_revision is not None:
-                _fill(row, _plain(server_payload))
+                fill_row(row, plain(server_payload))
                 row.deleted = False
                 row.server_revision = server_revision
         self._add_conflict(
@@ -474,7 +370,7 @@ class SyncRepository:
             change.record_type,
             change.record_id,
             change.case_id,
-            _plain(change.payload),
+            plain(change.payload),
             change.deleted,
             None,
             False,
@@ -553,8 +449,6 @@ class SyncRepository:
                 applied += self._apply_record(record)
             elif record.record_type == "withdrawal":
                 # last: a case given back in the same pull has a newer revision and stays
-                from wmo_desk.storage.repositories.withdrawal import apply_withdrawal
-
                 self._session.flush()
                 applied += apply_withdrawal(self._session, record.payload, record.revision)
         self._session.execute(delete(SyncInboxRow))
@@ -592,7 +486,7 @@ class SyncRepository:
         row = self._session.get(model, record.record_id)
         if row is not None and row.server_revision == record.revision:
             return 0
-        if _withdrawn(row):
+        if is_withdrawn_twin(row):
             # a twin this desktop withdrew: its tombstone goes on top of any newer version
             row.server_revision = record.revision
             row.pending = not record.deleted
@@ -601,7 +495,7 @@ class SyncRepository:
             if record.revision != row.server_revision:
                 current = {} if row.deleted else payload_of(row)
                 server = self._with_kept_client(record.record_type, record.payload)
-                if _same_version(current, row.deleted, server, record.deleted):
+                if same_version(current, row.deleted, server, record.deleted):
                     self._adopt(row, record.payload, server, record.deleted, record.revision)
                 else:
                     self._note_server_version(row, record)
@@ -612,7 +506,7 @@ class SyncRepository:
                 row.server_revision = record.revision
                 row.pending = False
             return 1
-        if record.record_type == "decision_document" and not _intact(record.payload):
+        if record.record_type == "decision_document" and not document_intact(record.payload):
             # checked here too: a document of a final decision must be exactly what was signed
             self._add_conflict(
                 "refused", "checksum", record.record_type,
@@ -650,7 +544,7 @@ class SyncRepository:
                 # client with the smaller id, and withdraws the other where it sees both
                 row = model(id=record.record_id)
                 self._session.add(row)
-                _fill(row, payload)
+                fill_row(row, payload)
                 row.server_revision = record.revision
                 row.pending = False
                 self._withdraw_twin(row, twin.id)
@@ -658,7 +552,7 @@ class SyncRepository:
         if row is None:
             row = model(id=record.record_id)
             self._session.add(row)
-        _fill(row, payload)
+        fill_row(row, payload)
         row.deleted = False
         row.pending = moved  # a case of a withdrawn twin goes back with the client kept
         row.server_revision = record.revision
@@ -676,7 +570,7 @@ class SyncRepository:
                 SyncConflictRow.resolved_at.is_(None),
             )
         )
-        server = _plain(record.payload)
+        server = plain(record.payload)
         if existing is not None:
             existing.server_payload = server
             existing.server_deleted = record.deleted
@@ -721,7 +615,7 @@ class SyncRepository:
             select(ClientRow).where(ClientRow.bsn == payload.get("bsn"), ClientRow.id != server_id)
         )
         if twin is not None and server_id < twin.id:
-            twin.bsn = _withdrawn_bsn(server_id, twin.id)
+            twin.bsn = withdrawn_bsn(server_id, twin.id)
             self._session.flush()
         return twin
 
@@ -740,15 +634,15 @@ class SyncRepository:
         while client_id and client_id not in seen:
             seen.add(client_id)
             row = self._session.get(ClientRow, client_id)
-            if row is None or not row.bsn.startswith(_WITHDRAWN):
+            if row is None or not row.bsn.startswith(WITHDRAWN_MARK):
                 break
-            client_id = row.bsn[len(_WITHDRAWN) :].split("/")[0]
+            client_id = row.bsn[len(WITHDRAWN_MARK) :].split("/")[0]
         return client_id
 
     def _withdraw_twin(self, twin: ClientRow, kept_id: str) -> None:
         """The twin of client ``kept_id`` gives way: its cases move to that client, and the
         server is told to withdraw it (when it has it)."""
-        twin.bsn = _withdrawn_bsn(kept_id, twin.id)
+        twin.bsn = withdrawn_bsn(kept_id, twin.id)
         twin.deleted = True
         twin.pending = twin.server_revision is not None
         twin.modified_at = utcnow()
@@ -878,7 +772,7 @@ class SyncRepository:
             row = model(id=conflict.record_id)
             self._session.add(row)
         if not deleted:
-            _fill(row, payload)
+            fill_row(row, payload)
         row.deleted = deleted
         row.server_revision = conflict.server_revision
         same_as_server = deleted == conflict.server_deleted and (conflict.server_payload or {}) == (

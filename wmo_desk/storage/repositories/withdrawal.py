@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from wmo_desk.domain.identifiers import utcnow
 from wmo_desk.storage.repositories.settings import SettingsRepository
-from wmo_desk.storage.repositories.sync import RECORD_TYPES, payload_of
+from wmo_desk.storage.repositories.sync_payloads import RECORD_TYPES, payload_of
 from wmo_desk.storage.tables import (
     AllocationRow,
     CaseEventRow,
