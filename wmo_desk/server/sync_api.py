@@ -9,8 +9,6 @@ and may only change records they own or create.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import threading
 import uuid
@@ -25,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from wmo_desk.domain.integrity import document_intact
 from wmo_desk.server import auth
 from wmo_desk.server.models import AppliedChange, Record, User
 from wmo_desk.server.records import (
@@ -228,11 +227,7 @@ def _checksum_ok(change: Change) -> bool:
     """A decision document's content must match the SHA-256 it came with."""
     if change.record_type != "decision_document" or change.deleted:
         return True
-    try:
-        content = base64.b64decode(str(change.payload.get("content", "")), validate=True)
-    except ValueError:
-        return False
-    return hashlib.sha256(content).hexdigest() == change.payload.get("sha256")
+    return document_intact(change.payload)
 
 
 def _restamp(session: Session, case: Record, revisions: Revisions) -> None:
