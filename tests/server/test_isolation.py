@@ -150,7 +150,7 @@ def test_a_final_decision_and_its_documents_never_change(api):
     assert api.push("sanne", [again])[0] == {
         "change_id": again["change_id"], "status": "duplicate",
         "revision": results[3]["revision"], "server_payload": None, "server_deleted": None,
-        "reason": None,
+        "reason": None, "detail": None,
     }  # fmt: skip
     [stored] = [r for r in api.pull_all("sanne") if r["record_type"] == "decision_document"]
     content = base64.b64decode(stored["payload"]["content"])

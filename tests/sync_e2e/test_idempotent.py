@@ -39,7 +39,7 @@ class LosingClient:
     def push(self, token, changes):
         self.pushes += 1
         results = self._client.push(token, changes)
-        self.batches.append([c["change_id"] for c in changes])
+        self.batches.append([str(c.change_id) for c in changes])
         if self.pushes in self._lose:
             raise AnswerLost()
         return results

@@ -12,8 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wmo_desk.server import sync_api
+from wmo_desk.server import auth_api, sync_api
 from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError
+from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
 
 access_log = logging.getLogger("wmo_desk.server.access")
@@ -62,6 +63,11 @@ async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _protocol_outdated(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProtocolOutdated)
+    return JSONResponse(status_code=426, content={"code": exc.code, "message": exc.message})
+
+
 def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> FastAPI:
     """The server app on ``database_url`` (URL or SQLite file path), migrated to head now."""
     db = ServerDatabase.open(database_url)
@@ -80,6 +86,8 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.state.db = db
     app.state.token_lifetime = timedelta(hours=token_hours)
     app.add_exception_handler(AuthError, _auth_error)
+    app.add_exception_handler(ProtocolOutdated, _protocol_outdated)
     app.add_middleware(RequestLogMiddleware)
+    app.include_router(auth_api.router)
     app.include_router(sync_api.router)
     return app

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     MetaData,
@@ -82,7 +84,7 @@ class Record(ServerBase):
     # A case record only: its client, so the consultant of the case also sees the client.
     client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # Server-wide sequence: pull cursors count on every change getting a higher, unique number.
-    revision: Mapped[int] = mapped_column(Integer, unique=True)
+    revision: Mapped[int] = mapped_column(BigInteger, unique=True)
     payload: Mapped[str] = mapped_column(Text)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -96,4 +98,38 @@ class AppliedChange(ServerBase):
     change_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
     applied_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    revision: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(BigInteger)
+
+
+class Approval(ServerBase):
+    """A decision approved under mandate: who approved it, when, and the kenmerk it got.
+
+    The only way a decision becomes final; kenmerken are unique per municipality and year."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("municipality_code", "year", "sequence"),)
+
+    decision_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    proposed_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    approved_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decision_date: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    kenmerk: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class AllocationNumber(ServerBase):
+    """A toewijzingnummer the server issued for a provision (iWmo TR332: unique per
+    municipality, at most nine digits, never reused)."""
+
+    __tablename__ = "allocation_numbers"
+
+    municipality_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    provision_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    decision_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    issued_to: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,4 +1,4 @@
-"""The HTTP API of the server: login, health, and the sync push/pull over the record store.
+"""The sync routes of the server: push and pull over the record store.
 
 Visibility rule (pull and push): a user only ever sees records of their own municipality.
 A teamleider sees all of them. A consulent or bw-consulent sees records they own
@@ -13,18 +13,14 @@ import json
 import threading
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import select, text
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
 
 from wmo_desk.domain.integrity import document_intact
-from wmo_desk.server import auth
+from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
 from wmo_desk.server.models import AppliedChange, Record, User
 from wmo_desk.server.records import (
     SERVER_OWNED_TYPES,
@@ -34,114 +30,24 @@ from wmo_desk.server.records import (
     visible_to,
     withdraw_case,
 )
+from wmo_desk.sync.protocol import (
+    MAX_PULL_LIMIT,
+    MAX_REVISION,
+    Change,
+    ChangeResult,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RecordOut,
+)
 
 router = APIRouter(prefix="/api/v1")
 
-MAX_CHANGES_PER_PUSH = 500
-MAX_PULL_LIMIT = 1000
 # Revisions are max+1 per change; one writer at a time keeps them unique and gap-free in order.
 _push_lock = threading.Lock()
 # Never changed once on the server: a final decision and the documents rendered for it.
 IMMUTABLE_TYPES = frozenset({"decision_document"})
 FINAL = "definitief"
-
-Status = Literal["applied", "duplicate", "conflict", "forbidden"]
-Reason = Literal[
-    "other_municipality",
-    "not_yours",
-    "unknown_case",
-    "unknown_consultant",
-    "final",
-    "checksum",
-    "server_owned",
-]
-
-
-class LoginRequest(BaseModel):
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=1000)
-
-
-class UserOut(BaseModel):
-    id: uuid.UUID
-    username: str
-    display_name: str
-    role: str
-    municipality_code: str
-
-
-class LoginResponse(BaseModel):
-    token: str
-    expires_at: datetime
-    user: UserOut
-
-
-class Change(BaseModel):
-    change_id: uuid.UUID
-    record_type: str = Field(pattern=r"^[a-z][a-z_]{0,39}$", examples=["case", "client"])
-    record_id: uuid.UUID
-    municipality_code: str = Field(pattern=r"^\d{4}$", examples=["0828"])
-    base_revision: int | None = Field(default=None, ge=0)
-    case_id: uuid.UUID | None = Field(
-        default=None, description="The case this record belongs to (not for a case or a client)."
-    )
-    deleted: bool = False
-    payload: dict[str, Any] = Field(default_factory=dict)
-
-
-class PushRequest(BaseModel):
-    changes: list[Change] = Field(max_length=MAX_CHANGES_PER_PUSH)
-
-
-class ChangeResult(BaseModel):
-    change_id: uuid.UUID
-    status: Status
-    revision: int | None = Field(
-        default=None,
-        description="applied/duplicate: its revision; conflict and refused as final: the server's.",
-    )
-    server_payload: dict[str, Any] | None = Field(
-        default=None,
-        description="conflict, and forbidden for reason final: the version the server kept.",
-    )
-    server_deleted: bool | None = None
-    reason: Reason | None = Field(default=None, description="forbidden only: why.")
-
-
-class PushResponse(BaseModel):
-    results: list[ChangeResult]
-
-
-class RecordOut(BaseModel):
-    record_type: str
-    record_id: uuid.UUID
-    municipality_code: str
-    owner_user_id: uuid.UUID | None
-    case_id: uuid.UUID | None = None
-    revision: int
-    deleted: bool
-    payload: dict[str, Any]
-    updated_at: datetime
-
-
-class PullResponse(BaseModel):
-    records: list[RecordOut]
-    next_since: int = Field(description="Pass as ?since= in the next pull.")
-    more: bool
-
-
-class Health(BaseModel):
-    status: Literal["ok"]
-
-
-def _user_out(user: User) -> UserOut:
-    return UserOut(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        municipality_code=user.municipality_code,
-    )
 
 
 def _is_teamleider(user: User) -> bool:
@@ -351,67 +257,12 @@ def pull_records(session: Session, user: User, since: int, limit: int) -> PullRe
     )
 
 
-CurrentUser = Annotated[User, Depends(auth.current_user)]
-
-_login_schema = LoginRequest.model_json_schema()
-
-
 @router.post(
-    "/login",
-    response_model=LoginResponse,
-    responses={401: {"description": "bad_credentials or user_inactive"}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": _login_schema},
-                "application/x-www-form-urlencoded": {"schema": _login_schema},
-            },
-        }
-    },
+    "/sync/push",
+    response_model=PushResponse,
+    dependencies=[CheckedProtocol],
+    responses=ERROR_RESPONSES,
 )
-async def login(request: Request) -> LoginResponse | JSONResponse:
-    """Log in with username and password (JSON or form); returns a bearer token."""
-    body = await request.body()
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-    else:
-        try:
-            fields = json.loads(body or b"{}")
-        except ValueError:
-            fields = None
-    try:
-        credentials = LoginRequest.model_validate(fields)
-    except ValidationError:
-        return JSONResponse(
-            status_code=422,
-            content={"code": "bad_request", "message": "Geef gebruikersnaam en wachtwoord."},
-        )
-
-    def _login() -> LoginResponse:
-        with request.app.state.db.session_scope() as session:
-            issued = auth.login(
-                session,
-                credentials.username,
-                credentials.password,
-                lifetime=request.app.state.token_lifetime,
-            )
-            return LoginResponse(
-                token=issued.token, expires_at=issued.expires_at, user=_user_out(issued.user)
-            )
-
-    return await run_in_threadpool(_login)
-
-
-@router.get("/health", response_model=Health)
-def health(request: Request) -> Health:
-    """Answers when the server runs and its database can be read."""
-    with request.app.state.db.session_scope() as session:
-        session.execute(text("SELECT 1"))
-    return Health(status="ok")
-
-
-@router.post("/sync/push", response_model=PushResponse)
 def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse:
     """Send local changes; each gets applied, duplicate, conflict or forbidden."""
     db = request.app.state.db
@@ -420,11 +271,16 @@ def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse
         return PushResponse(results=push_changes(session, user, body.changes))
 
 
-@router.get("/sync/pull", response_model=PullResponse)
+@router.get(
+    "/sync/pull",
+    response_model=PullResponse,
+    dependencies=[CheckedProtocol],
+    responses=ERROR_RESPONSES,
+)
 def pull(
     user: CurrentUser,
     request: Request,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=MAX_REVISION)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> PullResponse:
     """Records changed after revision ``since`` that this user may see; page with next_since."""

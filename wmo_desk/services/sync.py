@@ -25,6 +25,7 @@ from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync import Conflict, SyncRepository
 from wmo_desk.storage.repositories.sync_payloads import wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
+from wmo_desk.sync.protocol import Change, ChangeStatus, refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +37,6 @@ SERVER_USERNAME_KEY = "server_username"
 
 Progress = Callable[[str, int, int], None]
 
-REFUSAL_TEXT = {
-    "other_municipality": "De wijziging hoort bij een andere gemeente.",
-    "not_yours": "De casus is niet (meer) aan u toegewezen.",
-    "unknown_case": "De server kent de casus van deze wijziging niet.",
-    "unknown_consultant": "De consulent van deze casus is geen collega van deze gemeente.",
-    "final": "Een definitief besluit en zijn documenten worden nooit meer gewijzigd.",
-    "checksum": "Het document is onderweg beschadigd (controlegetal klopt niet).",
-    "server_owned": "Deze gegevens worden alleen door de server beheerd.",
-}
 
 RECORD_LABELS = {
     "client": "Cliëntgegevens",
@@ -226,40 +218,41 @@ class SyncService:
             results = client.push(
                 token,
                 [
-                    {
-                        "change_id": c.change_id,
-                        "record_type": c.record_type,
-                        "record_id": wire_id(c.record_id),
-                        "case_id": c.case_id,
-                        "municipality_code": municipality,
-                        "base_revision": c.base_revision,
-                        "deleted": c.deleted,
-                        "payload": c.payload,
-                    }
+                    Change(
+                        change_id=c.change_id,
+                        record_type=c.record_type,
+                        record_id=wire_id(c.record_id),
+                        case_id=c.case_id,
+                        municipality_code=municipality,
+                        base_revision=c.base_revision,
+                        deleted=c.deleted,
+                        payload=c.payload,
+                    )
                     for c in batch
                 ],
             )
-            by_id = {str(r["change_id"]): r for r in results}
+            by_id = {str(r.change_id): r for r in results}
             with self._db.session() as session:
                 repo = SyncRepository(session)
                 for change in batch:
                     result = by_id[change.change_id]
-                    if result["status"] in ("applied", "duplicate"):
-                        repo.confirmed(change, result["revision"])
+                    if result.status in (ChangeStatus.APPLIED, ChangeStatus.DUPLICATE):
+                        repo.confirmed(change, result.revision)
                         pushed += 1
-                    elif result["status"] == "conflict":
+                    elif result.status is ChangeStatus.CONFLICT:
                         conflicts += repo.conflicted(
                             change,
-                            server_revision=result.get("revision"),
-                            server_payload=result.get("server_payload"),
-                            server_deleted=bool(result.get("server_deleted")),
+                            server_revision=result.revision,
+                            server_payload=result.server_payload,
+                            server_deleted=bool(result.server_deleted),
                         )
                     else:
                         repo.refused(
                             change,
-                            result.get("reason") or "",
-                            server_revision=result.get("revision"),
-                            server_payload=result.get("server_payload"),
+                            result.reason.value if result.reason else "",
+                            server_revision=result.revision,
+                            server_payload=result.server_payload,
+                            detail=result.detail,
                         )
                         refused += 1
             done += len(batch)
@@ -277,11 +270,13 @@ class SyncService:
                 raise SyncCancelled
             page = client.pull(token, since, PULL_PAGE)
             with self._db.session() as session:
-                SyncRepository(session).stage(page["records"], page["next_since"])
-            since = page["next_since"]
-            fetched += len(page["records"])
-            progress("Ophalen", fetched, fetched + (PULL_PAGE if page["more"] else 0))
-            if not page["more"]:
+                SyncRepository(session).stage(
+                    [r.model_dump(mode="json") for r in page.records], page.next_since
+                )
+            since = page.next_since
+            fetched += len(page.records)
+            progress("Ophalen", fetched, fetched + (PULL_PAGE if page.more else 0))
+            if not page.more:
                 break
         return self._apply_inbox(progress)
 
@@ -365,4 +360,5 @@ class SyncService:
 
     @staticmethod
     def refusal_text(conflict: Conflict) -> str:
-        return REFUSAL_TEXT.get(conflict.reason, "De server heeft de wijziging geweigerd.")
+        text = refusal_text(conflict.reason)
+        return f"{text} {conflict.detail}" if conflict.detail else text

@@ -413,3 +413,5 @@ class SyncConflictRow(Base):
     detected_at: Mapped[datetime] = mapped_column(UtcDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolution: Mapped[str] = mapped_column(String(20), default="")
+    # a refusal as invalid: the server's Dutch words on which field and why
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")

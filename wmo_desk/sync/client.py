@@ -8,6 +8,21 @@ from datetime import datetime
 import httpx
 
 from wmo_desk.domain.errors import UserError
+from wmo_desk.sync.protocol import (
+    PROTOCOL_HEADER,
+    PROTOCOL_OUTDATED_TEXT,
+    PROTOCOL_VERSION,
+    ApprovalRequest,
+    ApprovalResponse,
+    Change,
+    ChangeResult,
+    NumberRequest,
+    NumberResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    refusal_text,
+)
 
 _MESSAGES = {
     "bad_credentials": ("Aanmelden mislukt", "Gebruikersnaam of wachtwoord klopt niet."),
@@ -60,7 +75,9 @@ class ServerClient:
             self._http.close()
 
     def _request(self, method: str, path: str, token: str | None = None, **kwargs) -> dict:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         try:
             response = self._http.request(method, f"{self._base}{path}", headers=headers, **kwargs)
         except httpx.TransportError:
@@ -70,12 +87,26 @@ class ServerClient:
                 "De regionale server is niet bereikbaar. U kunt offline doorwerken; alles wordt later gesynchroniseerd.",
             ) from None
         if response.status_code == 401:
-            code = response.json().get("code", "token_invalid")
+            code = _body(response).get("code", "token_invalid")
             title, message = _MESSAGES.get(code, _MESSAGES["token_invalid"])
             raise ServerError(code, title, message)
-        if response.status_code == 403:
+        if response.status_code == 426:
+            raise ServerError("protocol_outdated", "Werk wmo_desk bij", PROTOCOL_OUTDATED_TEXT)
+        if response.status_code == 429:
             raise ServerError(
-                "forbidden", "Geen toegang", "U heeft geen toegang tot deze gegevens."
+                "too_many_attempts",
+                "Even wachten",
+                _message(response, "Te veel mislukte pogingen. Probeer het later opnieuw."),
+            )
+        if response.status_code == 403:
+            reason = _body(response).get("code")
+            default = refusal_text(reason) if reason else "U heeft geen toegang tot deze gegevens."
+            raise ServerError(reason or "forbidden", "Geen toegang", _message(response, default))
+        if response.status_code == 409:
+            raise ServerError(
+                _body(response).get("code", "conflict"),
+                "Niet mogelijk",
+                _message(response, "De server kon dit nu niet uitvoeren."),
             )
         if response.status_code >= 400:
             raise ServerError(
@@ -103,12 +134,41 @@ class ServerClient:
         """Raise :class:`ServerError` when ``token`` is no longer accepted."""
         self._request("GET", "/api/v1/sync/pull", token=token, params={"since": 0, "limit": 1})
 
-    def push(self, token: str, changes: list[dict]) -> list[dict]:
-        return self._request("POST", "/api/v1/sync/push", token=token, json={"changes": changes})[
-            "results"
-        ]
+    def push(self, token: str, changes: list[Change]) -> list[ChangeResult]:
+        body = PushRequest(changes=changes).model_dump(mode="json")
+        data = self._request("POST", "/api/v1/sync/push", token=token, json=body)
+        return PushResponse.model_validate(data).results
 
-    def pull(self, token: str, since: int, limit: int = 500) -> dict:
-        return self._request(
+    def pull(self, token: str, since: int, limit: int = 500) -> PullResponse:
+        data = self._request(
             "GET", "/api/v1/sync/pull", token=token, params={"since": since, "limit": limit}
         )
+        return PullResponse.model_validate(data)
+
+    def approve(self, token: str, decision_id: str, allocate: list[str]) -> ApprovalResponse:
+        """Approve a submitted decision on the server: it records the approver and hands out
+        the kenmerk and the toewijzingnummers."""
+        body = ApprovalRequest.model_validate({"allocate": allocate}).model_dump(mode="json")
+        data = self._request(
+            "POST", f"/api/v1/decisions/{decision_id}/approve", token=token, json=body
+        )
+        return ApprovalResponse.model_validate(data)
+
+    def new_number(self, token: str, provision_id: str) -> NumberResponse:
+        """A new toewijzingnummer for a provision of a final decision."""
+        body = NumberRequest.model_validate({"provision_id": provision_id}).model_dump(mode="json")
+        data = self._request("POST", "/api/v1/allocation-numbers", token=token, json=body)
+        return NumberResponse.model_validate(data)
+
+
+def _body(response: httpx.Response) -> dict:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _message(response: httpx.Response, default: str) -> str:
+    message = _body(response).get("message")
+    return message if isinstance(message, str) and message else default

@@ -78,6 +78,7 @@ class Conflict:
     detected_at: datetime
     resolved_at: datetime | None
     resolution: str
+    detail: str = ""
 
 
 def _conflict(row: SyncConflictRow) -> Conflict:
@@ -96,6 +97,7 @@ def _conflict(row: SyncConflictRow) -> Conflict:
         detected_at=row.detected_at,
         resolved_at=row.resolved_at,
         resolution=row.resolution,
+        detail=row.detail or "",
     )
 
 
@@ -350,6 +352,7 @@ class SyncRepository:
         *,
         server_revision: int | None = None,
         server_payload: dict[str, Any] | None = None,
+        detail: str | None = None,
     ) -> None:
         """The server refused the change: kept for the user to read, no longer pushed.
 
@@ -375,10 +378,11 @@ class SyncRepository:
             None,
             False,
             None,
+            detail or "",
         )
 
     def _add_conflict(self, kind, reason, record_type, record_id, case_id, local, local_deleted,
-                      server, server_deleted, server_revision) -> None:  # fmt: skip
+                      server, server_deleted, server_revision, detail="") -> None:  # fmt: skip
         self._session.add(
             SyncConflictRow(
                 id=str(uuid.uuid4()),
@@ -394,6 +398,7 @@ class SyncRepository:
                 server_revision=server_revision,
                 detected_at=utcnow(),
                 resolution="",
+                detail=detail,
             )
         )
         self._session.flush()

@@ -1,0 +1,233 @@
+"""The sync protocol between desktop and server, defined once: messages, statuses, refusals.
+
+Both sides import this module: the server's API declares its bodies with these models, the
+desktop's :mod:`wmo_desk.sync.client` parses the answers into them. Every refusal a user can
+meet has its Dutch text here, in one place.
+
+Versions: a desktop sends :data:`PROTOCOL_HEADER` with :data:`PROTOCOL_VERSION` on every call.
+The server refuses a version below :data:`MIN_PROTOCOL_VERSION` with HTTP 426 and the code
+``protocol_outdated``, whose message asks the user to update wmo_desk. A call without the header
+(a script, the OpenAPI page) is taken as the current version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+PROTOCOL_VERSION = 2
+MIN_PROTOCOL_VERSION = 2
+PROTOCOL_HEADER = "Wmo-Desk-Protocol"
+
+MAX_CHANGES_PER_PUSH = 500
+MAX_PULL_LIMIT = 1000
+# Revisions are 64-bit on both databases.
+MAX_REVISION = 2**63 - 1
+
+
+class ChangeStatus(StrEnum):
+    """What became of one pushed change."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    FORBIDDEN = "forbidden"
+
+
+class Refusal(StrEnum):
+    """Why the server refused a change or a call; :func:`refusal_text` says it in Dutch."""
+
+    OTHER_MUNICIPALITY = "other_municipality"
+    NOT_YOURS = "not_yours"
+    UNKNOWN_CASE = "unknown_case"
+    UNKNOWN_CONSULTANT = "unknown_consultant"
+    UNKNOWN_CLIENT = "unknown_client"
+    FINAL = "final"
+    CHECKSUM = "checksum"
+    SERVER_OWNED = "server_owned"
+    NOT_APPROVED = "not_approved"
+    NOT_APPROVER = "not_approver"
+    NOT_TEAMLEIDER = "not_teamleider"
+    OWN_PROPOSAL = "own_proposal"
+    NOT_SUBMITTED = "not_submitted"
+    UNKNOWN_DECISION = "unknown_decision"
+    UNKNOWN_NUMBER = "unknown_number"
+    INVALID = "invalid"
+
+
+REFUSAL_TEXT: dict[Refusal, str] = {
+    Refusal.OTHER_MUNICIPALITY: "De wijziging hoort bij een andere gemeente.",
+    Refusal.NOT_YOURS: "De casus is niet (meer) aan u toegewezen.",
+    Refusal.UNKNOWN_CASE: "De server kent de casus van deze wijziging niet.",
+    Refusal.UNKNOWN_CONSULTANT: "De consulent van deze casus is geen collega van deze gemeente.",
+    Refusal.UNKNOWN_CLIENT: (
+        "De casus verwijst naar een cliënt die u niet mag zien of die de server niet kent."
+    ),
+    Refusal.FINAL: "Een definitief besluit en zijn documenten worden nooit meer gewijzigd.",
+    Refusal.CHECKSUM: "Het document is onderweg beschadigd (controlegetal klopt niet).",
+    Refusal.SERVER_OWNED: "Deze gegevens worden alleen door de server beheerd.",
+    Refusal.NOT_APPROVED: (
+        "Een besluit wordt alleen definitief na goedkeuring door een teamleider op de server."
+    ),
+    Refusal.NOT_APPROVER: (
+        "Alleen de teamleider die het besluit goedkeurde, legt de besluitdocumenten vast."
+    ),
+    Refusal.NOT_TEAMLEIDER: "Alleen een teamleider van deze gemeente keurt besluiten goed.",
+    Refusal.OWN_PROPOSAL: (
+        "U kunt uw eigen voorstel niet goedkeuren; een andere teamleider moet dat doen."
+    ),
+    Refusal.NOT_SUBMITTED: (
+        "Alleen een ingediend voorstel kan worden goedgekeurd. Synchroniseer en probeer opnieuw."
+    ),
+    Refusal.UNKNOWN_DECISION: (
+        "De server kent dit besluit (nog) niet. Synchroniseer eerst en probeer het opnieuw."
+    ),
+    Refusal.UNKNOWN_NUMBER: "Dit toewijzingnummer is niet door de server uitgegeven.",
+    Refusal.INVALID: "De gegevens zijn ongeldig.",
+}
+
+
+def refusal_text(reason: str | None) -> str:
+    """The Dutch text of a refusal ``reason``; a reason this desktop does not know gets a
+    general text (a newer server may know more reasons)."""
+    try:
+        return REFUSAL_TEXT[Refusal(reason)]
+    except ValueError:
+        return "De server heeft de wijziging geweigerd."
+
+
+PROTOCOL_OUTDATED_TEXT = (
+    "Deze versie van wmo_desk is te oud voor de regionale server. Werk wmo_desk bij en "
+    "synchroniseer daarna opnieuw; wat u offline heeft vastgelegd blijft bewaard."
+)
+
+
+# --- account ---------------------------------------------------------------------------------
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: str
+    municipality_code: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class ErrorBody(BaseModel):
+    """Every refusal of a call (4xx): a code for programs, a Dutch message for people."""
+
+    code: str
+    message: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+# --- push and pull ---------------------------------------------------------------------------
+
+
+class Change(BaseModel):
+    change_id: uuid.UUID
+    record_type: str = Field(pattern=r"^[a-z][a-z_]{0,39}$", examples=["case", "client"])
+    record_id: uuid.UUID
+    municipality_code: str = Field(pattern=r"^\d{4}$", examples=["0828"])
+    base_revision: int | None = Field(default=None, ge=0, le=MAX_REVISION)
+    case_id: uuid.UUID | None = Field(
+        default=None, description="The case this record belongs to (not for a case or a client)."
+    )
+    deleted: bool = False
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(BaseModel):
+    changes: list[Change] = Field(max_length=MAX_CHANGES_PER_PUSH)
+
+
+class ChangeResult(BaseModel):
+    change_id: uuid.UUID
+    status: ChangeStatus
+    revision: int | None = Field(
+        default=None,
+        description="applied/duplicate: its revision; conflict and refused as final: the server's.",
+    )
+    server_payload: dict[str, Any] | None = Field(
+        default=None,
+        description="conflict, and forbidden for reason final: the version the server kept.",
+    )
+    server_deleted: bool | None = None
+    reason: Refusal | None = Field(default=None, description="forbidden only: why.")
+    detail: str | None = Field(
+        default=None, description="invalid only: which field, in Dutch, to show at the record."
+    )
+
+
+class PushResponse(BaseModel):
+    results: list[ChangeResult]
+
+
+class RecordOut(BaseModel):
+    record_type: str
+    record_id: uuid.UUID
+    municipality_code: str
+    owner_user_id: uuid.UUID | None
+    case_id: uuid.UUID | None = None
+    revision: int
+    deleted: bool
+    payload: dict[str, Any]
+    updated_at: datetime
+
+
+class PullResponse(BaseModel):
+    records: list[RecordOut]
+    next_since: int = Field(description="Pass as ?since= in the next pull.")
+    more: bool
+
+
+# --- approval under mandate ------------------------------------------------------------------
+
+
+class ApprovalRequest(BaseModel):
+    """A team lead approves a submitted decision the server holds.
+
+    ``allocate`` names the decision's provisions that get a toewijzing (natura with a
+    provider); the server gives each a toewijzingnummer."""
+
+    allocate: list[uuid.UUID] = Field(default_factory=list, max_length=200)
+
+
+class ApprovalResponse(BaseModel):
+    decision_id: uuid.UUID
+    kenmerk: str
+    decision_date: date
+    approved_by: uuid.UUID
+    approved_at: datetime
+    numbers: dict[uuid.UUID, int] = Field(
+        description="provision id -> toewijzingnummer (unique per municipality, never reused)"
+    )
+
+
+class NumberRequest(BaseModel):
+    """A new toewijzingnummer for a provision of a final decision (a change of provider)."""
+
+    provision_id: uuid.UUID
+
+
+class NumberResponse(BaseModel):
+    provision_id: uuid.UUID
+    number: int
