@@ -31,6 +31,8 @@ KNOWN_ROUTES = {
     ("GET", "/api/v1/health"),
     ("POST", "/api/v1/sync/push"),
     ("GET", "/api/v1/sync/pull"),
+    ("POST", "/api/v1/decisions/{decision_id}/approve"),
+    ("POST", "/api/v1/allocation-numbers"),
 }
 
 
@@ -52,9 +54,12 @@ def api(server_db_url):
 
 
 def _sanne_case(api):
-    """A case of Sanne with its client, a conversation and a final decision with its PDF."""
+    """A case of Sanne with its client, a conversation and a decision the team lead approved
+    on the server, made final with its PDF."""
     client_id, case_id, decision_id = (str(uuid.uuid4()) for _ in range(3))
     pdf = b"%PDF-1.4 beschikking"
+    proposal = {"case_id": case_id, "status": "ingediend", "proposed_by": api.ids["sanne"],
+                "kenmerk": "", "approved_by": None, "decision_date": None}  # fmt: skip
     changes = [
         change(record_id=client_id, surname="Jansen", bsn="999990019"),
         change(
@@ -62,21 +67,26 @@ def _sanne_case(api):
             request_text="Hulp bij het huishouden",
         ),
         dict(change("conversation", answers={"mobiliteit": "rollator"}), case_id=case_id),
-        dict(
-            change("decision", record_id=decision_id, case_id=case_id, status="definitief"),
-            case_id=case_id,
-        ),
-        dict(
-            change(
-                "decision_document", decision_id=decision_id, kind="beschikking",
-                content=base64.b64encode(pdf).decode(), sha256=hashlib.sha256(pdf).hexdigest(),
-            ),
-            case_id=case_id,
-        ),
+        dict(change("decision", record_id=decision_id, **proposal), case_id=case_id),
     ]  # fmt: skip
     results = api.push("sanne", changes)
-    assert [r["status"] for r in results] == ["applied"] * 5
-    return changes, results
+    assert [r["status"] for r in results] == ["applied"] * 4
+    grant = api.approve("tl", decision_id)
+    final = dict(
+        changes[3], change_id=str(uuid.uuid4()), base_revision=results[3]["revision"],
+        payload={**proposal, "status": "definitief", "kenmerk": grant["kenmerk"],
+                 "approved_by": grant["approved_by"], "decision_date": grant["decision_date"]},
+    )  # fmt: skip
+    document = dict(
+        change(
+            "decision_document", decision_id=decision_id, kind="beschikking",
+            content=base64.b64encode(pdf).decode(), sha256=hashlib.sha256(pdf).hexdigest(),
+        ),
+        case_id=case_id,
+    )  # fmt: skip
+    approved = api.push("tl", [final, document])
+    assert [r["status"] for r in approved] == ["applied"] * 2
+    return [*changes[:3], final, document], results[:3] + approved
 
 
 def _leaks(records, changes):
@@ -114,6 +124,13 @@ def test_another_municipality_and_a_colleague_see_and_change_nothing(api, outsid
     tombstones = [dict(a, change_id=str(uuid.uuid4()), deleted=True) for a in attempts]
     assert {r["status"] for r in api.push(outsider, tombstones)} == {"forbidden"}
     assert api.pull_all("tl") == before
+    # nor can they approve Sanne's decision or draw numbers for its provisions
+    decision_id = changes[3]["record_id"]
+    response = api.client.post(
+        f"/api/v1/decisions/{decision_id}/approve", json={"allocate": []},
+        headers={"Authorization": f"Bearer {api.tokens[outsider]}"},
+    )  # fmt: skip
+    assert response.status_code in (403, 404)
     # health and login say nothing about records
     health = api.client.get(
         "/api/v1/health", headers={"Authorization": f"Bearer {api.tokens[outsider]}"}
@@ -127,6 +144,14 @@ def test_without_a_valid_token_every_data_endpoint_refuses(api):
         assert api.client.get("/api/v1/sync/pull", headers=headers).status_code == 401
         pushed = api.client.post("/api/v1/sync/push", json={"changes": []}, headers=headers)
         assert pushed.status_code == 401
+        approved = api.client.post(
+            f"/api/v1/decisions/{uuid.uuid4()}/approve", json={"allocate": []}, headers=headers
+        )
+        assert approved.status_code == 401
+        numbered = api.client.post(
+            "/api/v1/allocation-numbers", json={"provision_id": str(uuid.uuid4())}, headers=headers
+        )
+        assert numbered.status_code == 401
 
 
 def test_a_final_decision_and_its_documents_never_change(api):
@@ -165,8 +190,13 @@ def test_a_document_whose_content_does_not_match_its_checksum_is_refused(api):
                content=base64.b64encode(b"gewijzigd").decode(), sha256="0" * 64),
         case_id=changes[1]["record_id"],
     )  # fmt: skip
-    result = api.push("sanne", [forged])[0]
+    result = api.push("tl", [forged])[0]
     assert (result["status"], result["reason"]) == ("forbidden", "checksum")
+    # and from anyone but the approving team lead, even intact, it is refused as well
+    intact = dict(forged, change_id=str(uuid.uuid4()),
+                  payload={**forged["payload"], "sha256": hashlib.sha256(b"gewijzigd").hexdigest()})  # fmt: skip
+    result = api.push("sanne", [intact])[0]
+    assert (result["status"], result["reason"]) == ("forbidden", "not_approver")
 
 
 def test_only_the_server_publishes_accounts_and_catalogues(api):

@@ -56,6 +56,16 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def approve(self, user, decision_id, allocate=()):
+        """The team lead ``user`` approves on the server; returns the grant."""
+        response = self.client.post(
+            f"/api/v1/decisions/{decision_id}/approve",
+            json={"allocate": [str(p) for p in allocate]},
+            headers={"Authorization": f"Bearer {self.tokens[user]}"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def pull_all(self, user, limit=500, *, accounts=False):
         """Every record ``user`` pulls; the published accounts only with ``accounts``."""
         records, since = [], 0

@@ -100,7 +100,7 @@ def test_demo_user_menu_switches_to_the_team_lead(qtbot, demo_ctx):
     qtbot.addWidget(window)
     assert window.user_menu.title() == "&Gebruiker"
     [action] = window.user_menu.actions()
-    assert action.text() == "Werken als Ruud Verhoeven (Teamleider)"
+    assert action.text() == "Werken als Ruud Verhoeven (Teamleider, demo)"
     with qtbot.waitSignal(window.switch_user) as blocker:
         action.trigger()
     lead = next(u for u in demo_ctx.profiles.users() if u.role is Role.TEAMLEIDER)

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wmo_desk.server import auth_api, sync_api
+from wmo_desk.server import approvals, auth_api, sync_api
 from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError
 from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
@@ -90,4 +90,5 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.add_middleware(RequestLogMiddleware)
     app.include_router(auth_api.router)
     app.include_router(sync_api.router)
+    app.include_router(approvals.router)
     return app

@@ -8,6 +8,7 @@ in one process, :meth:`ServerDatabase.writer_lock` across processes on PostgreSQ
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,9 @@ SERVER_OWNED_TYPES = frozenset({"user", "catalogue", "withdrawal"})
 # Beschermd-wonen capacity in a catalogue is for this role only.
 BW_ROLE = "bw-consulent"
 _BW_FIELDS = ("bw_places", "bw_clients")
+# Revisions and issued numbers are max + 1: one writer at a time within a server process (across
+# processes on PostgreSQL: ServerDatabase.writer_lock).
+WRITE_LOCK = threading.Lock()
 CATALOGUE_NAMESPACE = uuid.UUID("5d3c7e1e-2f7a-4b0e-9a55-6b7e0c2d9f10")
 
 

@@ -10,7 +10,6 @@ and may only change records they own or create.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
@@ -20,10 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.integrity import document_intact
+from wmo_desk.server import approvals
 from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
 from wmo_desk.server.models import AppliedChange, Record, User
 from wmo_desk.server.records import (
     SERVER_OWNED_TYPES,
+    WRITE_LOCK,
     Revisions,
     canonical_json,
     payload_for,
@@ -39,12 +40,11 @@ from wmo_desk.sync.protocol import (
     PushRequest,
     PushResponse,
     RecordOut,
+    Refusal,
 )
 
 router = APIRouter(prefix="/api/v1")
 
-# Revisions are max+1 per change; one writer at a time keeps them unique and gap-free in order.
-_push_lock = threading.Lock()
 # Never changed once on the server: a final decision and the documents rendered for it.
 IMMUTABLE_TYPES = frozenset({"decision_document"})
 FINAL = "definitief"
@@ -121,6 +121,51 @@ def _placement(
     return user.id, None, None
 
 
+def _require_visible_client(session: Session, user: User, client_id: uuid.UUID) -> None:
+    """A case links only to a client its writer already sees: never to another municipality's
+    client, and a consultant never to a colleague's (that would hand them its data on pull)."""
+    client = _find(session, "client", client_id)
+    if client is None or client.municipality_code != user.municipality_code:
+        raise _Refusal(Refusal.UNKNOWN_CLIENT)
+    if _is_teamleider(user) or client.owner_user_id == user.id:
+        return
+    linked = session.scalar(
+        select(Record.id).where(
+            Record.record_type == "case",
+            Record.owner_user_id == user.id,
+            Record.client_id == client_id,
+            Record.municipality_code == user.municipality_code,
+        )
+    )
+    if linked is None:
+        raise _Refusal(Refusal.UNKNOWN_CLIENT)
+
+
+def _approval_problem(
+    session: Session, user: User, change: Change, existing: Record | None
+) -> Refusal | None:
+    """What the server's approval decides: a decision becomes final only as approved there,
+    documents come only from its approver, toewijzingen carry only numbers it issued."""
+    kind = change.record_type
+    if kind == "decision":
+        if not change.deleted and change.payload.get("status") == FINAL:
+            return approvals.final_decision_problem(
+                session, user, change.record_id, change.payload, existing
+            )
+        if approvals.decision_locked(session, change.record_id):
+            return Refusal.FINAL
+        return None
+    if kind == "decision_document":
+        if change.deleted:
+            return Refusal.FINAL
+        return approvals.document_problem(session, user, change.payload)
+    if kind == "allocation" and not change.deleted:
+        return approvals.allocation_problem(session, user.municipality_code, change.payload)
+    if kind == "provision":
+        return approvals.provision_problem(session, change.payload, existing, change.deleted)
+    return None
+
+
 def _is_final(record: Record) -> bool:
     if record.deleted:
         return False
@@ -176,6 +221,17 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
             server_payload=json.loads(existing.payload),
             server_deleted=False,
         )
+    problem = _approval_problem(session, user, change, existing)
+    if problem is not None:
+        # the server's version goes back, so the desktop shows what holds
+        return ChangeResult(
+            change_id=change.change_id,
+            status="forbidden",
+            reason=problem,
+            revision=existing.revision if existing is not None else None,
+            server_payload=json.loads(existing.payload) if existing is not None else None,
+            server_deleted=existing.deleted if existing is not None else None,
+        )
     if not _checksum_ok(change):
         return ChangeResult(change_id=change.change_id, status="forbidden", reason="checksum")
     current = existing.revision if existing is not None else None
@@ -187,6 +243,18 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
             server_payload=json.loads(existing.payload) if existing is not None else None,
             server_deleted=existing.deleted if existing is not None else None,
         )
+    if (
+        change.record_type == "case"
+        and not change.deleted
+        and client_id is not None
+        and (existing is None or existing.client_id != client_id)
+    ):
+        try:
+            _require_visible_client(session, user, client_id)
+        except _Refusal as refusal:
+            return ChangeResult(
+                change_id=change.change_id, status="forbidden", reason=refusal.reason
+            )
     now = datetime.now(UTC)
     former_owner = existing.owner_user_id if existing is not None else None
     reassigned = existing is not None and change.record_type == "case" and former_owner != owner
@@ -266,7 +334,7 @@ def pull_records(session: Session, user: User, since: int, limit: int) -> PullRe
 def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse:
     """Send local changes; each gets applied, duplicate, conflict or forbidden."""
     db = request.app.state.db
-    with _push_lock, db.session_scope() as session:
+    with WRITE_LOCK, db.session_scope() as session:
         db.writer_lock(session)
         return PushResponse(results=push_changes(session, user, body.changes))
 

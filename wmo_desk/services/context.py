@@ -16,6 +16,7 @@ from wmo_desk.services.conversation import ConversationService
 from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.intake import IntakeService
+from wmo_desk.services.mandate import DemoMandate, Mandate, NoMandate, ServerMandate
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
@@ -91,7 +92,13 @@ class AppContext:
         self.verslag = VerslagService(self, self.folder / "documents")
         documents = DecisionDocuments(self)
         self.decisions = DecisionService(
-            self.db, self.clock, profile, self.catalogues, documents, documents.allocation_documents
+            self.db,
+            self.clock,
+            profile,
+            self.catalogues,
+            documents,
+            documents.allocation_documents,
+            mandate=self.mandate,
         )
         self.suggestions = SuggestionService(
             self.db,
@@ -100,6 +107,18 @@ class AppContext:
             self.catalogues,
             resources_dir() / "geodata" / "nl_pc4.csv",
         )
+
+    def mandate(self) -> Mandate:
+        """Who approves and numbers now: the server once signed in; the demo profile locally."""
+        assert self.profile is not None
+        token = self._current_token()
+        if token:
+            return ServerMandate(self._sync_client(), token)
+        if self.profile.demo:
+            return DemoMandate(
+                self.db, self.clock, self.profile.municipality_code, self.profile.user.id
+            )
+        return NoMandate()
 
     def sign_in_service(self, server_url: str | None = None) -> SignInService:
         """The sign-in service for ``server_url`` (default: the one used last, kept in the profile)."""

@@ -11,15 +11,15 @@ from wmo_desk.domain.allocation_rules import (
     allocate,
     change_period_or_volume,
     change_provider,
-    next_number,
 )
 from wmo_desk.domain.cases import CaseEvent, EventKind
-from wmo_desk.domain.decision_rules import approve, edit, kenmerk_for, return_for_changes, submit
+from wmo_desk.domain.decision_rules import approve, edit, return_for_changes, submit
 from wmo_desk.domain.decisions import Allocation, Decision, DecisionOutcome, DeliveryForm
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
+from wmo_desk.services.mandate import DemoMandate, MandateSource
 from wmo_desk.services.profile import Profile
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
@@ -45,6 +45,7 @@ class DecisionService:
         catalogues: CatalogueService,
         renderer: Renderer | None = None,
         allocation_renderer: AllocationRenderer | None = None,
+        mandate: MandateSource | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -52,6 +53,10 @@ class DecisionService:
         self._catalogues = catalogues
         self._renderer = renderer
         self._allocation_renderer = allocation_renderer
+        # without a source (tests of this service alone) the demo's local numbering
+        self._mandate = mandate or (
+            lambda: DemoMandate(db, clock, profile.municipality_code, profile.user.id)
+        )
 
     def _note(self, session, case_id: str, text: str) -> None:
         user = self._profile.user
@@ -116,30 +121,25 @@ class DecisionService:
         return returned
 
     def approve(self, decision: Decision) -> Decision:
-        """Make final: kenmerk, date, toewijzingnummers; documents rendered once and stored
-        with their SHA-256 in the same transaction as the final decision (all or nothing)."""
+        """Make final: the server (the mandate) checks the approver and gives the kenmerk, the
+        date and the toewijzingnummers; the documents are then rendered once and stored with
+        their SHA-256 in the same transaction as the final decision (all or nothing)."""
         self._require_teamlead()
-        today = self._clock.today()
-        with self._db.session() as session:
-            repo = DecisionRepository(session)
-            sequence = repo.count_final(self._profile.municipality_code, today.year) + 1
-            used = repo.used_allocation_numbers()
-        final = approve(
-            decision,
-            self._profile.user.id,
-            kenmerk_for(self._profile.municipality_code, today.year, sequence),
-            today,
-        )
-        allocations = []
+        # the desktop checks the same rules first, for a good message before any call
+        approve(decision, self._profile.user.id, "", self._clock.today())
         catalogue = self._catalogues.current()
-        for provision in final.provisions:
+        natura = []
+        for provision in decision.provisions:
             product = catalogue.product(provision.product_code)
             if provision.delivery_form is DeliveryForm.NATURA and provision.provider_id and product:
-                allocation = allocate(
-                    provision, provision.provider_id, product.category, next_number(used)
-                )
-                used.add(allocation.number)
-                allocations.append(allocation)
+                natura.append((provision, product.category))
+        grant = self._mandate().approve(decision, [p.id for p, _c in natura])
+        final = approve(decision, grant.approved_by, grant.kenmerk, grant.decision_date)
+        allocations = [
+            allocate(provision, provision.provider_id, category, grant.numbers[provision.id])
+            for provision, category in natura
+            if provision.provider_id
+        ]
         # rendered before the write transaction: rendering reads the case (and logs that read)
         documents = self._renderer(final, allocations) if self._renderer else []
         with self._db.session() as session:
@@ -188,9 +188,9 @@ class DecisionService:
         self, decision: Decision, current: Allocation, provider_id: str, switch_on: date
     ) -> tuple[Allocation, Allocation]:
         """The old toewijzing ends (RedenWijziging 09); the new provider gets a new number."""
-        with self._db.session() as session:
-            used = DecisionRepository(session).used_allocation_numbers()
-        ended, successor = change_provider(current, provider_id, switch_on, next_number(used))
+        change_provider(current, provider_id, switch_on, 0)  # wrong input costs no number
+        number = self._mandate().new_number(current.provision_id)
+        ended, successor = change_provider(current, provider_id, switch_on, number)
         self._store_allocations(
             decision,
             [ended, successor],

@@ -168,6 +168,8 @@ def fill_demo(ctx: AppContext, case_count: int = 30, seed: int = 2015) -> None:
     """Set up ``ctx`` as the demo profile and add ``case_count`` cases over every stage."""
     choice = next(c for c in ctx.region_choices() if c.code == DEMO_REGION)
     profile = ctx.profiles.set_up(choice, DEMO_MUNICIPALITY, CONSULTANT_NAME, Role.CONSULENT)
+    ctx.profiles.mark_demo()
+    profile = replace(profile, demo=True)
     teamlead = User(name=TEAMLEAD_NAME, role=Role.TEAMLEIDER, municipality_code=DEMO_MUNICIPALITY)
     ctx.activate(profile)
     rng = random.Random(seed)

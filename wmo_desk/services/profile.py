@@ -13,6 +13,8 @@ from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.users import UserRepository
 
+DEMO_KEY = "demo_profile"
+
 
 @dataclass(frozen=True)
 class RegionChoice:
@@ -32,6 +34,8 @@ class Profile:
     region_code: str
     municipality_code: str
     user: User
+    #: the throwaway demo profile: invented data, no server, a local switch of user
+    demo: bool = False
 
 
 def region_choices(catalogue_dir: Path) -> list[RegionChoice]:
@@ -68,10 +72,21 @@ class ProfileService:
             user_id = settings.get("user_id")
             region = settings.get("region_code")
             municipality = settings.get("municipality_code")
+            settings_demo = settings.get(DEMO_KEY)
             user = UserRepository(session).get(user_id) if user_id else None
         if not (user and region and municipality):
             return None
-        return Profile(region_code=region, municipality_code=municipality, user=user)
+        return Profile(
+            region_code=region,
+            municipality_code=municipality,
+            user=user,
+            demo=settings_demo == "1",
+        )
+
+    def mark_demo(self) -> None:
+        """This profile holds the invented demo data (set by the demo set-up only)."""
+        with self._db.session() as session:
+            SettingsRepository(session).set(DEMO_KEY, "1")
 
     def set_up(
         self, choice: RegionChoice, municipality_code: str, name: str, role: Role

@@ -141,12 +141,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("Bee&ld"))
         view_menu.addActions([self.find_action, self.refresh_action])
+        # switching user locally is for the demo only: elsewhere the role is the server's
         others = [u for u in self._ctx.profiles.users() if u.id != self._ctx.profile.user.id]
-        if others:
+        if others and self._ctx.profile.demo:
             self.user_menu = user_menu = self.menuBar().addMenu(self.tr("&Gebruiker"))
             for user in others:
                 act = user_menu.addAction(
-                    self.tr("Werken als %s (%s)") % (user.name, user.role.label)
+                    self.tr("Werken als %s (%s, demo)") % (user.name, user.role.label)
                 )
                 act.triggered.connect(lambda _c=False, uid=user.id: self.switch_user.emit(uid))
         self.menuBar().addMenu(self.tr("&Help")).addAction(about)
