@@ -190,3 +190,97 @@ def test_a_desktop_whose_copy_was_altered_is_told_why_its_change_was_refused(app
         local_records(sanne, "decision")[final.id] == server_records(server, "decision")[final.id]
     )
     assert pending(sanne) == 0
+
+
+def _submitted(ctx, nth: int, volume: int):
+    case_id = case_in(ctx, Stage.AANVRAAG, nth)
+    catalogue = ctx.catalogues.current()
+    product = next(p for p in catalogue.products if p.care_form == "dagbesteding")
+    provider = next(p for p in catalogue.providers if product.code in p.product_codes)
+    decision = ctx.decisions.propose(case_id, DecisionOutcome.TOEGEKEND, "Zie verslag.")
+    provision = Provision(
+        decision_id=decision.id, product_code=product.code, result="Structuur",
+        start=date(2026, 12, 1), end=date(2027, 11, 30), delivery_form=DeliveryForm.NATURA,
+        volume=volume, unit="82", frequency="4", provider_id=provider.id,
+    )  # fmt: skip
+    return ctx.decisions.submit(ctx.decisions.save(decision, provisions=(provision,)))
+
+
+def test_decisions_prepared_offline_on_two_laptops_get_different_numbers(
+    approved, desktops, server
+):
+    sanne, ruud, first = approved
+    # Sanne's two laptops each prepare a decision offline, then sync
+    laptop = desktops.open("sanne-2", demo=True)
+    desktops.sign_in(laptop, "sanne")
+    laptop.sync.sync()
+    _submitted(sanne, 1, 3)
+    _submitted(laptop, 2, 4)
+    for ctx in (sanne, laptop, sanne, ruud):
+        ctx.sync.sync()
+    queued = ruud.decisions.queue()
+    assert len(queued) == 2
+    finals = [ruud.decisions.approve(d) for d in queued]
+    ruud.sync.sync()
+    kenmerken = {first.kenmerk, *(f.kenmerk for f in finals)}
+    assert len(kenmerken) == 3
+    numbers = [a.number for d in (first, *finals) for a in ruud.decisions.allocations(d.id)]
+    assert len(numbers) == 3 == len(set(numbers))
+    # the server issued exactly these, and holds the final decisions as approved
+    assert sorted(r["number"] for r in server_records(server, "allocation").values()) == sorted(
+        numbers
+    )
+    for final in finals:
+        assert server_records(server, "decision")[final.id]["kenmerk"] == final.kenmerk
+    sanne.sync.sync()
+    assert {d.kenmerk for c in case_ids_of(finals) for d in sanne.decisions.for_case(c)} >= {
+        f.kenmerk for f in finals
+    }
+
+
+def case_ids_of(decisions):
+    return {d.case_id for d in decisions}
+
+
+def test_a_team_lead_not_signed_in_cannot_approve(approved, desktops):
+    sanne, ruud, _final = approved
+    _submitted(sanne, 1, 3)
+    sanne.sync.sync()
+    ruud.sync.sync()
+    [queued] = ruud.decisions.queue()
+    ruud.sign_out()
+    from wmo_desk.domain.errors import UserError
+
+    with pytest.raises(UserError) as refused:
+        ruud.decisions.approve(queued)
+    assert refused.value.title == "Aanmelden nodig"
+    assert "Meld u aan" in refused.value.message
+    [still] = ruud.decisions.queue()
+    assert still.status is DecisionStatus.INGEDIEND and still.kenmerk == ""
+
+
+def test_a_consultants_desktop_that_makes_a_decision_final_is_refused(approved, server):
+    from dataclasses import replace
+
+    from wmo_desk.services.sync import SyncService
+    from wmo_desk.storage.repositories.decisions import DecisionRepository
+
+    sanne, _ruud, _final = approved
+    submitted = _submitted(sanne, 1, 3)
+    sanne.sync.sync()
+    # a tampered desktop writes a final decision of its own
+    forged = replace(
+        submitted, status=DecisionStatus.DEFINITIEF, approved_by=sanne.profile.user.id,
+        kenmerk="WMO-0828-2026-999999", decision_date=date(2026, 12, 1),
+    )  # fmt: skip
+    with sanne.db.session() as session:
+        DecisionRepository(session).save(forged)
+    report = sanne.sync.sync()
+    assert report.refused == 1
+    [refusal] = sanne.sync.conflicts()
+    assert refusal.reason == "not_approved"
+    assert "goedkeuring door een teamleider" in SyncService.refusal_text(refusal)
+    assert server_records(server, "decision")[submitted.id]["status"] == "ingediend"
+    # the desktop shows the decision as the server holds it: still submitted
+    [shown] = [d for d in sanne.decisions.for_case(submitted.case_id) if d.id == submitted.id]
+    assert shown.status is DecisionStatus.INGEDIEND
