@@ -20,6 +20,7 @@ Usage: .venv/bin/python scripts/generate_catalogues.py [--check]
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import hashlib
 import json
@@ -35,6 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "resources" / "geodata" / "nl_pc4.csv"
 OUT_DIR = ROOT / "resources" / "catalogues"
+# The copy with beschermd-wonen capacity: confidential, so never bundled with the desktop; the
+# region imports it into its server, which gives it to BW consultants only. Here: demo values
+# for the tests.
+CAPACITY_DIR = ROOT / "tests" / "fixtures"
+CAPACITY = ("bw_places", "bw_clients")
 
 VERSION = "2026.1"
 PUBLISHED = "2026-11-02"
@@ -1334,6 +1340,20 @@ def build(geodata: list[Pc4]) -> dict[str, dict]:
     }
 
 
+def has_capacity(catalogue: dict) -> bool:
+    return any(k in loc for p in catalogue["providers"] for loc in p["locations"] for k in CAPACITY)
+
+
+def without_capacity(catalogue: dict) -> dict:
+    """The catalogue as bundled with every desktop: no beschermd-wonen capacity."""
+    stripped = copy.deepcopy(catalogue)
+    for provider in stripped["providers"]:
+        for location in provider["locations"]:
+            for key in CAPACITY:
+                location.pop(key, None)
+    return stripped
+
+
 def render(catalogue: dict) -> str:
     return json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n"
 
@@ -1344,14 +1364,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     catalogues = build(read_geodata())
     differs = []
+    outputs = []
     for file_name, catalogue in catalogues.items():
-        path = OUT_DIR / file_name
-        text = render(catalogue)
+        outputs.append((OUT_DIR / file_name, without_capacity(catalogue), catalogue))
+        if has_capacity(catalogue):
+            name = file_name.replace(".json", "-with-capacity.json")
+            outputs.append((CAPACITY_DIR / name, catalogue, catalogue))
+    for path, content, catalogue in outputs:
+        text = render(content)
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
-                differs.append(file_name)
+                differs.append(path.name)
             continue
-        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         locations = sum(len(p["locations"]) for p in catalogue["providers"])
         print(

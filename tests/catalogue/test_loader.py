@@ -185,17 +185,28 @@ def test_every_reference_in_a_bundled_catalogue_exists(file_name: str) -> None:
         assert provider.agb_code.startswith("98")
         assert provider.is_demo_data
         assert 1 <= len(provider.locations) <= 3
-        offers_bw = any(products[code].category == "15" for code in provider.product_codes)
         for location in provider.locations:
             assert location.municipality_code in provider.municipality_codes
             assert location.id.startswith(provider.id)
+            # beschermd-wonen capacity is confidential: never in a file every desktop has
+            assert location.bw_places is None and location.bw_clients is None
+    offered = {code for provider in catalogue.providers for code in provider.product_codes}
+    assert offered == set(products)
+
+
+@pytest.mark.parametrize("file_name", ["bno-o", "hart-van-brabant"])
+def test_the_servers_copy_has_capacity_at_every_bw_location(file_name: str) -> None:
+    """The region imports the copy with capacity into its server only (tests/fixtures: demo)."""
+    catalogue = load_catalogue(ROOT / "tests" / "fixtures" / f"{file_name}-with-capacity.json")
+    products = {product.code: product for product in catalogue.products}
+    for provider in catalogue.providers:
+        offers_bw = any(products[code].category == "15" for code in provider.product_codes)
+        for location in provider.locations:
             if offers_bw:
                 assert 4 <= location.bw_places <= 40
                 assert 0 <= location.bw_clients <= location.bw_places
             else:
                 assert location.bw_places is None and location.bw_clients is None
-    offered = {code for provider in catalogue.providers for code in provider.product_codes}
-    assert offered == set(products)
 
 
 def test_agb_codes_and_ids_are_unique_across_the_bundled_files() -> None:

@@ -17,7 +17,8 @@ from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
 from wmo_desk.server.records import publish_catalogue
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "catalogues" / "bno-o.json"
+# the region's copy with beschermd-wonen capacity, imported into the server only
+CATALOGUE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "bno-o-with-capacity.json"
 USERS = {
     "sanne": ("consulent", "0828"),
     "ahmed": ("consulent", "0828"),

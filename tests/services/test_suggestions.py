@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,9 @@ def test_unknown_postcode_falls_back_to_the_municipality_centre_with_a_warning(d
     assert result.ranked
 
 
+CAPACITY_COPY = Path(__file__).resolve().parents[1] / "fixtures" / "bno-o-with-capacity.json"
+
+
 def test_bw_capacity_only_for_the_bw_consultant(demo_ctx):
     case_id = a_case(demo_ctx)
     assert not demo_ctx.suggestions.suggestions(case_id, "beschermd-wonen").show_bw_capacity
@@ -39,6 +43,10 @@ def test_bw_capacity_only_for_the_bw_consultant(demo_ctx):
     demo_ctx.activate(replace(profile, user=replace(profile.user, role=Role.BW_CONSULENT)))
     result = demo_ctx.suggestions.suggestions(case_id, "beschermd-wonen")
     assert result.show_bw_capacity
+    # the bundled catalogue has no capacity: it comes from the region (its server) only
+    assert not any(s.location.bw_places for s in result.ranked)
+    demo_ctx.catalogues.import_file(CAPACITY_COPY, expected_region="BNO-O")
+    result = demo_ctx.suggestions.suggestions(case_id, "beschermd-wonen")
     assert any(s.location.bw_places for s in result.ranked)
 
 

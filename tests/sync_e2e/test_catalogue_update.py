@@ -10,10 +10,11 @@ import pytest
 
 from tests.sync_e2e.helpers import register
 from tests.synckit import PASSWORD
-from wmo_desk.paths import resources_dir
 from wmo_desk.server import auth
 from wmo_desk.server.cli import main as server_cli
 
+# the region's own copy, with beschermd-wonen capacity: on the server only, never bundled
+CAPACITY_COPY = Path(__file__).resolve().parents[1] / "fixtures" / "bno-o-with-capacity.json"
 NEW_VERSION = "2027.1"
 NEW_PROVIDER = "Zorgboerderij De Maasdijk"
 BW_LOCATION = "bnoo-acuut-zorggroep-helmond-bv-L1"
@@ -21,7 +22,7 @@ BW_LOCATION = "bnoo-acuut-zorggroep-helmond-bv-L1"
 
 def new_catalogue(tmp_path) -> str:
     """bno-o.json with a new version, one provider more and other BW capacity at one location."""
-    data = json.loads((resources_dir() / "catalogues" / "bno-o.json").read_text("utf-8"))
+    data = json.loads((CAPACITY_COPY).read_text("utf-8"))
     data["version"] = NEW_VERSION
     data["published"] = "2026-11-20"
     for provider in data["providers"]:
