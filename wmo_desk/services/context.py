@@ -165,6 +165,12 @@ class AppContext:
         if loaded:
             self.activate(loaded)
 
+    def role_confirmed(self) -> bool:
+        """Whether the user's role is the server's (after a sign-in) or the demo's; a role
+        chosen at the first start is only a claim until then."""
+        assert self.profile is not None
+        return self.profile.demo or bool(self.settings_value(SERVER_USERNAME_KEY, ""))
+
     def remember_server(self, server_url: str) -> None:
         with self.db.session() as session:
             SettingsRepository(session).set("server_url", server_url)

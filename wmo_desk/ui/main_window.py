@@ -74,8 +74,12 @@ class MainWindow(QMainWindow):
         assert profile is not None
         catalogue = self._ctx.catalogues.current()
         municipality = catalogue.municipality(profile.municipality_code)
+        role = profile.user.role.label
+        if not self._ctx.role_confirmed():
+            # set locally at the first start; the server's account decides at sign-in
+            role = self.tr("%s, nog niet bevestigd door de server") % role
         self.statusBar().showMessage(
-            f"{profile.user.name} ({profile.user.role.label}) · gemeente "
+            f"{profile.user.name} ({role}) · gemeente "
             f"{municipality.name if municipality else profile.municipality_code} · "
             f"{catalogue.region_name}, catalogus {catalogue.version}"
         )
