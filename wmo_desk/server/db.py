@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from wmo_desk.storage.engine import alembic_config as engine_config
+from wmo_desk.storage.engine import make_engine
+
+__all__ = ["ServerDatabase", "alembic_config", "database_url", "make_engine", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -32,30 +36,9 @@ def database_url(value: str) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
-def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` (SQLite file or ``postgresql+psycopg://``); SQLite gets WAL + FKs."""
-    # pre-ping: a pooled PostgreSQL connection may have been closed by a restart of the database.
-    engine = create_engine(url, pool_pre_ping=url.startswith("postgresql"))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
 def alembic_config(url: str) -> Config:
-    """An alembic configuration for the server schema that needs no alembic.ini on disk."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
+    """An alembic configuration of the server schema for ``url``."""
+    return engine_config(MIGRATIONS_DIR, url)
 
 
 def upgrade(engine: Engine) -> None:

@@ -11,8 +11,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from wmo_desk.storage.engine import alembic_config as engine_config
+from wmo_desk.storage.engine import make_engine
+
+__all__ = ["Database", "alembic_config", "make_engine", "upgrade"]
 
 log = logging.getLogger(__name__)
 
@@ -20,30 +25,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BACKUPS_KEPT = 5
 
 
-def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # WAL + NORMAL never corrupts; a power cut loses at most the last commit or so.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
 def alembic_config(url: str) -> Config:
-    """An alembic configuration for ``url`` that needs no alembic.ini on disk."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
+    """An alembic configuration of the desktop schema for ``url``."""
+    return engine_config(MIGRATIONS_DIR, url)
 
 
 def upgrade(engine: Engine) -> None:

@@ -1,0 +1,70 @@
+"""Engines and alembic set-up written once, for the desktop's database and the server's."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import context
+from alembic.config import Config
+from sqlalchemy import Engine, MetaData, create_engine, engine_from_config, event, pool
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL + NORMAL never corrupts; a power cut loses at most the last commit or so.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL
+    checks a pooled connection first (the database may have restarted)."""
+    engine = create_engine(url, pool_pre_ping=url.startswith("postgresql"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    """An alembic configuration for ``url`` that needs no alembic.ini on disk."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def run_migrations(metadata: MetaData) -> None:
+    """The body of a migrations ``env.py``: on the connection the caller passed in
+    ``config.attributes["connection"]`` (or one made from the URL), batch mode on SQLite."""
+    config = context.config
+
+    def _run(connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    if context.is_offline_mode():
+        context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    with engine.connect() as conn:
+        _run(conn)
