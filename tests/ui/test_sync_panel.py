@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from tests.fakes import GatedHttp
 from tests.synckit import PASSWORD, SERVER_URL
+from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
 from wmo_desk.server import auth
 from wmo_desk.ui import sync_panel
@@ -308,3 +309,41 @@ def test_a_role_chosen_at_the_first_start_is_unconfirmed_until_sign_in(qtbot, de
     confirmed = open_window(qtbot, ctx)
     message = confirmed.statusBar().currentMessage()
     assert "Ruud Verhoeven (Teamleider)" in message and "niet bevestigd" not in message
+
+
+def test_a_team_lead_approves_through_the_server_and_the_final_decision_is_sent(
+    qtbot, desktops, server
+):
+    from datetime import date
+
+    from wmo_desk.domain.decisions import DecisionOutcome, DeliveryForm, Provision
+
+    sanne = signed_in(desktops, desktops.open("sanne", demo=True), "sanne")
+    case_id = sanne.caseload.case_ids(CaseloadFilter("0828", stage=Stage.AANVRAAG))[0]
+    catalogue = sanne.catalogues.current()
+    product = next(p for p in catalogue.products if p.care_form == "dagbesteding")
+    provider = next(p for p in catalogue.providers if product.code in p.product_codes)
+    d = sanne.decisions.propose(case_id, DecisionOutcome.TOEGEKEND, "Zie verslag.")
+    provision = Provision(
+        decision_id=d.id, product_code=product.code, result="Structuur",
+        start=date(2026, 12, 1), end=date(2027, 5, 31), delivery_form=DeliveryForm.NATURA,
+        volume=2, unit="82", frequency="4", provider_id=provider.id,
+    )  # fmt: skip
+    sanne.decisions.submit(sanne.decisions.save(d, provisions=(provision,)))
+    sanne.sync.sync()
+
+    ruud = signed_in(desktops, desktops.open("ruud", role="teamleider", user="Ruud"), "ruud")
+    ruud.sync.sync()
+    window = open_window(qtbot, ruud)
+    queue = window.approvals
+    assert queue.table.model().rowCount() == 1
+    with qtbot.waitSignal(
+        window.sync_panel.running_changed, timeout=60_000, check_params_cb=lambda r: r is False
+    ):
+        queue.approve()
+    assert queue.table.model().rowCount() == 0
+    [(_t, _id, _rev, stored)] = [r for r in server.records("decision") if r[1] == d.id]
+    assert stored["status"] == "definitief" and stored["kenmerk"].startswith("WMO-0828-2026-")
+    assert stored["approved_by"] == ruud.profile.user.id
+    assert {r[3]["kind"] for r in server.records("decision_document")} >= {"beschikking"}
+    assert window.sync_panel.pending.text() == "0 wijzigingen te versturen"

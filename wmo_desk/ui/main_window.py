@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.approvals: ApprovalPanel | None = None
         if ctx.profile.user.role is Role.TEAMLEIDER:
             self.approvals = ApprovalPanel(ctx)
-            self.approvals.decided.connect(lambda _case: self.refresh())
+            self.approvals.decided.connect(lambda _case: self._approved())
             self.tabs.addTab(self.approvals, self.tr("Goedkeuren"))
             self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
@@ -234,6 +234,11 @@ class MainWindow(QMainWindow):
 
     def _show_connection(self) -> None:
         self.sync_panel.refresh_status()
+
+    def _approved(self) -> None:
+        self.refresh()
+        # the final decision, its toewijzingen and documents go to the server right away
+        self.sync_panel.sync_if_signed_in()
 
     def sync_now(self) -> None:
         """Synchroniseren: push and pull in the background (Ctrl+Shift+S)."""

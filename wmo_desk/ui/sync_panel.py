@@ -203,6 +203,10 @@ class SyncPanel(QWidget):
 
     @Slot()
     def _automatic(self) -> None:
+        self.sync_if_signed_in()
+
+    def sync_if_signed_in(self) -> None:
+        """Start a background sync now when someone is signed in (and none runs yet)."""
         if not self.running and not self._closing and self._ctx.sync.status().signed_in:
             self.start(manual=False)
 
