@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.catalogue import CatalogueService
@@ -25,6 +24,7 @@ from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync import Conflict, SyncRepository
 from wmo_desk.storage.repositories.sync_payloads import wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
+from wmo_desk.sync.engine import FieldDifference, differences, merge
 from wmo_desk.sync.protocol import Change, ChangeStatus, refusal_text
 
 log = logging.getLogger(__name__)
@@ -74,13 +74,6 @@ class SyncReport:
     new_conflicts: int
     refused: int
     catalogue_version: str | None
-
-
-@dataclass(frozen=True)
-class FieldDifference:
-    field: str
-    mine: Any
-    server: Any
 
 
 class SyncService:
@@ -317,14 +310,7 @@ class SyncService:
     @staticmethod
     def differences(conflict: Conflict) -> list[FieldDifference]:
         """The fields in which the two versions differ (bookkeeping times left out)."""
-        mine = conflict.local_payload
-        server = conflict.server_payload or {}
-        fields = sorted((set(mine) | set(server)) - {"created_at", "modified_at"})
-        return [
-            FieldDifference(f, mine.get(f), server.get(f))
-            for f in fields
-            if mine.get(f) != server.get(f)
-        ]
+        return differences(conflict.local_payload, conflict.server_payload)
 
     def resolve(self, conflict_id: str, take_server: set[str] | None = None) -> None:
         """Settle a conflict: the fields in ``take_server`` come from the server's version,
@@ -345,10 +331,7 @@ class SyncService:
             if take_server is None:
                 repo.resolve(conflict_id, server, conflict.server_deleted, "server")
                 return
-            merged = dict(server)
-            for key, value in conflict.local_payload.items():
-                if key not in take_server:
-                    merged[key] = value
+            merged = merge(conflict.local_payload, server, take_server)
             how = "eigen" if not take_server else "samengevoegd"
             repo.resolve(conflict_id, merged, conflict.local_deleted and not take_server, how)
             if conflict.record_type == "case":

@@ -19,7 +19,6 @@ from wmo_desk.storage.repositories.sync_payloads import (
     FORM_SNAPSHOT_KEY,
     LOCAL_ID_KEY,
     RECORD_TYPES,
-    WITHDRAWN_MARK,
     fill_row,
     is_withdrawn_twin,
     payload_of,
@@ -43,6 +42,7 @@ from wmo_desk.storage.tables import (
     UserRow,
     ZrmAssessmentRow,
 )
+from wmo_desk.sync.engine import kept_of_withdrawn, twin_gives_way
 
 _ORDER = {name: i for i, name in enumerate(["user", "catalogue", *RECORD_TYPES])}
 CURSOR_KEY = "sync.cursor"
@@ -619,7 +619,7 @@ class SyncRepository:
         twin = self._session.scalar(
             select(ClientRow).where(ClientRow.bsn == payload.get("bsn"), ClientRow.id != server_id)
         )
-        if twin is not None and server_id < twin.id:
+        if twin is not None and twin_gives_way(server_id, twin.id):
             twin.bsn = withdrawn_bsn(server_id, twin.id)
             self._session.flush()
         return twin
@@ -639,9 +639,10 @@ class SyncRepository:
         while client_id and client_id not in seen:
             seen.add(client_id)
             row = self._session.get(ClientRow, client_id)
-            if row is None or not row.bsn.startswith(WITHDRAWN_MARK):
+            kept = kept_of_withdrawn(row.bsn) if row is not None else None
+            if kept is None:
                 break
-            client_id = row.bsn[len(WITHDRAWN_MARK) :].split("/")[0]
+            client_id = kept
         return client_id
 
     def _withdraw_twin(self, twin: ClientRow, kept_id: str) -> None:
