@@ -26,6 +26,7 @@ from wmo_desk.domain.decision_rules import kenmerk_for
 from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
 from wmo_desk.server.models import AllocationNumber, Approval, Record, User
 from wmo_desk.server.records import WRITE_LOCK
+from wmo_desk.sync.engine import TIMES
 from wmo_desk.sync.protocol import (
     ApprovalRequest,
     ApprovalResponse,
@@ -42,7 +43,6 @@ FINAL = "definitief"
 TEAMLEIDER = "teamleider"
 # What approval changes in a decision; everything else must stay as it was approved.
 APPROVAL_FIELDS = frozenset({"status", "approved_by", "kenmerk", "decision_date", "modified_at"})
-TIMES = frozenset({"created_at", "modified_at"})
 # The legal date of a decision is the date in the Netherlands.
 _DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -313,7 +313,7 @@ def provision_problem(
         return None
     if stored is None or deleted or stored.deleted:
         return Refusal.FINAL
-    if _without(payload, TIMES) != _without(_payload(stored), TIMES):
+    if _without(payload, frozenset(TIMES)) != _without(_payload(stored), frozenset(TIMES)):
         return Refusal.FINAL
     return None
 
