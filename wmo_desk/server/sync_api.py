@@ -31,6 +31,7 @@ from wmo_desk.server.records import (
     visible_to,
     withdraw_case,
 )
+from wmo_desk.sync import records
 from wmo_desk.sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_REVISION,
@@ -166,6 +167,17 @@ def _approval_problem(
     return None
 
 
+def _record_problem(change: Change) -> str | None:
+    """What is wrong with the record, in Dutch, by the domain's rules (the same the desktop
+    checks); a record refers to the case it travels with."""
+    problem = records.validate(change.record_type, change.payload)
+    if problem is not None:
+        return problem.message
+    if "case_id" in change.payload and str(change.payload["case_id"]) != str(change.case_id):
+        return "Casus: het record hoort bij een andere casus dan waarmee het is verstuurd."
+    return None
+
+
 def _is_final(record: Record) -> bool:
     if record.deleted:
         return False
@@ -205,6 +217,13 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
         owner, case_id, client_id = _placement(session, change, user, existing)
     except _Refusal as refusal:
         return ChangeResult(change_id=change.change_id, status="forbidden", reason=refusal.reason)
+    if not _checksum_ok(change):
+        return ChangeResult(change_id=change.change_id, status="forbidden", reason="checksum")
+    problem = None if change.deleted else _record_problem(change)
+    if problem is not None:
+        return ChangeResult(
+            change_id=change.change_id, status="forbidden", reason=Refusal.INVALID, detail=problem
+        )
     # A tombstone keeps no client data.
     payload = canonical_json({} if change.deleted else change.payload)
     if existing is not None and _is_final(existing):
@@ -232,8 +251,6 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
             server_payload=json.loads(existing.payload) if existing is not None else None,
             server_deleted=existing.deleted if existing is not None else None,
         )
-    if not _checksum_ok(change):
-        return ChangeResult(change_id=change.change_id, status="forbidden", reason="checksum")
     current = existing.revision if existing is not None else None
     if change.base_revision != current:
         return ChangeResult(

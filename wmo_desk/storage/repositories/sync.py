@@ -42,7 +42,9 @@ from wmo_desk.storage.tables import (
     UserRow,
     ZrmAssessmentRow,
 )
+from wmo_desk.sync import records
 from wmo_desk.sync.engine import kept_of_withdrawn, twin_gives_way
+from wmo_desk.sync.protocol import Refusal
 
 _ORDER = {name: i for i, name in enumerate(["user", "catalogue", *RECORD_TYPES])}
 CURSOR_KEY = "sync.cursor"
@@ -210,9 +212,15 @@ class SyncRepository:
         queued = set(self._session.scalars(select(SyncOutboxRow.record_id)))
         blocked = self._blocked_ids()
         added = 0
+        # a client or case the protocol refuses holds back the records that depend on it
+        waiting: set[str] = set()
         for record_type, model in RECORD_TYPES.items():
             for row in self._session.scalars(select(model).where(model.pending)):
                 if row.id in queued or row.id in blocked:
+                    continue
+                depends_on = row.client_id if record_type == "case" else None
+                if depends_on in waiting or self.case_of(record_type, row) in waiting:
+                    waiting.add(row.id)
                     continue
                 payload = {} if row.deleted else payload_of(row)
                 if wire_id(row.id) != row.id and not row.deleted:
@@ -224,6 +232,15 @@ class SyncRepository:
                             "definition": snapshot.definition,
                             "sha256": snapshot.sha256,
                         }
+                if not row.deleted:
+                    # the storage edge: the row leaves as the protocol's record, checked by the
+                    # same rules the server applies (a row that breaks them is not sent)
+                    try:
+                        payload = records.dump(records.parse(record_type, payload))
+                    except records.RecordError as exc:
+                        self._refuse_locally(record_type, row, payload, exc.problem.message)
+                        waiting.add(row.id)
+                        continue
                 self._session.add(
                     SyncOutboxRow(
                         change_id=str(uuid.uuid4()),
@@ -238,6 +255,27 @@ class SyncRepository:
                 added += 1
         self._session.flush()
         return added
+
+    def _refuse_locally(
+        self, record_type: str, row: Any, payload: dict[str, Any], message: str
+    ) -> None:
+        """A row the protocol does not accept stays here, pending, shown once as refused with
+        the reason; it goes when it is corrected."""
+        already = self._session.scalar(
+            select(SyncConflictRow.id).where(
+                SyncConflictRow.record_id == row.id,
+                SyncConflictRow.kind == "refused",
+                SyncConflictRow.reason == Refusal.INVALID.value,
+                SyncConflictRow.resolved_at.is_(None),
+                SyncConflictRow.detail == message,
+            )
+        )
+        if already is not None:
+            return
+        self._add_conflict(
+            "refused", Refusal.INVALID.value, record_type, row.id,
+            self.case_of(record_type, row), plain(payload), False, None, False, None, message,
+        )  # fmt: skip
 
     def outbox(self, limit: int) -> list[OutgoingChange]:
         rows = self._session.scalars(select(SyncOutboxRow).order_by(SyncOutboxRow.seq).limit(limit))
