@@ -17,7 +17,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from wmo_desk.domain.text import json_text_problem, text_problem, unencodable_problem
 
 PROTOCOL_VERSION = 2
 MIN_PROTOCOL_VERSION = 2
@@ -113,6 +115,23 @@ class LoginRequest(BaseModel):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1000)
 
+    @field_validator("username")
+    @classmethod
+    def _fit_username(cls, value: str) -> str:
+        problem = text_problem(value, "De gebruikersnaam")
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("password")
+    @classmethod
+    def _hashable_password(cls, value: str) -> str:
+        # Only what cannot be hashed (no UTF-8) is refused: an odd character an administrator
+        # once chose must still log in.
+        if unencodable_problem(value):
+            raise ValueError("Het wachtwoord bevat een ongeldig teken.")
+        return value
+
 
 class UserOut(BaseModel):
     id: uuid.UUID
@@ -153,6 +172,17 @@ class Change(BaseModel):
     )
     deleted: bool = False
     payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("payload")
+    @classmethod
+    def _fit_payload(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # What no record can hold and no server can store or send back (a lone surrogate, NaN,
+        # nesting hundreds deep) refuses the whole push; the rest of the domain's text rules
+        # (control and bidi characters) refuse just the change, per record type (sync/records.py).
+        problem = json_text_problem(value, check=unencodable_problem)
+        if problem:
+            raise ValueError(f"Veld {problem.where}: {problem.message}")
+        return value
 
 
 class PushRequest(BaseModel):
