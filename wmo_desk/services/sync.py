@@ -9,6 +9,7 @@ resends what was not confirmed and continues the pull where the cursor stands.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
-from wmo_desk.storage.repositories.sync import Conflict, SyncRepository
+from wmo_desk.storage.repositories.sync import Conflict, OutgoingChange, SyncRepository
 from wmo_desk.storage.repositories.sync_payloads import wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
 from wmo_desk.sync.engine import FieldDifference, differences, merge
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 # Refusals after which only signing in again helps.
 SIGN_IN_AGAIN = frozenset({"token_expired", "token_revoked", "token_invalid", "user_inactive"})
 PUSH_BATCH = 200
+# The server takes push bodies up to 16 MiB; decision documents (PDFs in base64) are large.
+PUSH_BYTES = 6 * 1024 * 1024
 PULL_PAGE = 500
 SERVER_USERNAME_KEY = "server_username"
 
@@ -51,6 +54,17 @@ RECORD_LABELS = {
     "allocation": "Toewijzing",
     "decision_document": "Besluitdocument",
 }
+
+
+def _within_size(batch: list[OutgoingChange]) -> list[OutgoingChange]:
+    """The first changes of ``batch`` that fit one push body (always at least one); the rest
+    stay in the outbox for the next push."""
+    size = 0
+    for n, change in enumerate(batch):
+        size += len(json.dumps(change.payload, ensure_ascii=False).encode("utf-8")) + 400
+        if size > PUSH_BYTES and n > 0:
+            return batch[:n]
+    return batch
 
 
 class SyncCancelled(Exception):
@@ -208,6 +222,7 @@ class SyncService:
                     batch = repo.outbox(PUSH_BATCH)
             if not batch:
                 break
+            batch = _within_size(batch)
             results = client.push(
                 token,
                 [
