@@ -302,7 +302,7 @@ def test_the_conflict_count_opens_the_conflicts(qtbot, desktops):
 def test_a_role_chosen_at_the_first_start_is_unconfirmed_until_sign_in(qtbot, desktops):
     ctx = desktops.open("ruud", role="teamleider", user="Ruud Verhoeven")
     window = open_window(qtbot, ctx)
-    assert "(Teamleider, nog niet bevestigd door de server)" in window.statusBar().currentMessage()
+    assert "(Teamleider, niet bevestigd)" in window.statusBar().currentMessage()
     # a real profile has no local switch of user: that is for the demo only
     assert not hasattr(window, "user_menu")
     signed_in(desktops, ctx, "ruud")

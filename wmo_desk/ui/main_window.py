@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         role = profile.user.role.label
         if not self._ctx.role_confirmed():
             # set locally at the first start; the server's account decides at sign-in
-            role = self.tr("%s, nog niet bevestigd door de server") % role
+            role = self.tr("%s, niet bevestigd") % role
         self.statusBar().showMessage(
             f"{profile.user.name} ({role}) · gemeente "
             f"{municipality.name if municipality else profile.municipality_code} · "
