@@ -16,10 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wmo_desk.server import approvals, auth_api, sync_api
-from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError
+from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError, utc_now
 from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
 from wmo_desk.server.limits import BodyLimitMiddleware
+from wmo_desk.server.throttle import TooManyAttempts
 
 access_log = logging.getLogger("wmo_desk.server.access")
 error_log = logging.getLogger("wmo_desk.server.errors")
@@ -65,6 +66,15 @@ async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
         status_code=401,
         content={"code": exc.code, "message": exc.message},
         headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+async def _too_many_attempts(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyAttempts)
+    return JSONResponse(
+        status_code=429,
+        content={"code": exc.code, "message": exc.message, "retry_after": exc.retry_after},
+        headers={"Retry-After": str(exc.retry_after)},
     )
 
 
@@ -163,7 +173,9 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     )
     app.state.db = db
     app.state.token_lifetime = timedelta(hours=token_hours)
+    app.state.clock = utc_now  # sign-in and its back-off; tests set another
     app.add_exception_handler(AuthError, _auth_error)
+    app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     app.add_exception_handler(ProtocolOutdated, _protocol_outdated)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)

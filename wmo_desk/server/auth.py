@@ -14,14 +14,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from wmo_desk.server import throttle
 from wmo_desk.server.models import ROLES, AuthSession, User
 from wmo_desk.server.records import publish_user
 
 DEFAULT_TOKEN_HOURS = 12
 MIN_PASSWORD_LENGTH = 10
+# Sessions expired or revoked longer ago than this are deleted (at login, purge-sessions).
+SESSION_KEEP = timedelta(days=7)
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take as long.
@@ -81,8 +84,25 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def utc_now() -> datetime:
+    """The server clock (``app.state.clock``; tests give the app another)."""
+    return datetime.now(UTC)
+
+
 def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now(UTC)
+    return now if now is not None else utc_now()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Wachtwoord: minstens {MIN_PASSWORD_LENGTH} tekens.")
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise AccountError(f"Gebruiker {username!r} bestaat niet.")
+    return user
 
 
 def create_user(
@@ -102,8 +122,7 @@ def create_user(
         raise AccountError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.")
     if not re.fullmatch(r"\d{4}", municipality_code):
         raise AccountError("Gemeentecode: vier cijfers (CBS-code), bijvoorbeeld 0828.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Wachtwoord: minstens {MIN_PASSWORD_LENGTH} tekens.")
+    _check_password(password)
     if not display_name.strip():
         raise AccountError("Naam mag niet leeg zijn.")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -128,22 +147,34 @@ def login(
     username: str,
     password: str,
     *,
+    address: str | None = None,
     lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
     now: datetime | None = None,
 ) -> IssuedToken:
-    """Check the password and open a session; raises :class:`BadCredentials` or ``UserInactive``."""
+    """Check the password and open a session; raises :class:`BadCredentials` or ``UserInactive``.
+
+    While the username or the client ``address`` is locked out after failed sign-ins the
+    password is not even checked: :class:`~wmo_desk.server.throttle.TooManyAttempts`. A failure
+    is committed at once (the refusal rolls the rest back); a good sign-in resets the username's
+    count and deletes sessions long expired or revoked."""
+    created = _now(now)
+    throttle.check(session, username, address, now=created)
     user = session.scalar(select(User).where(User.username == username.strip()))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        verified = user is not None
     except (VerificationError, InvalidHashError):
-        raise BadCredentials() from None
-    if user is None:
+        verified = False
+    if not verified or user is None:
+        throttle.record_failure(session, username, address, now=created)
+        session.commit()
         raise BadCredentials()
     if not user.active:
         raise UserInactive()
+    throttle.reset(session, username)
+    purge_sessions(session, now=created)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    created = _now(now)
     token = secrets.token_urlsafe(32)
     expires_at = created + lifetime
     session.add(
@@ -160,13 +191,50 @@ def login(
 
 def revoke_sessions(session: Session, username: str, *, now: datetime | None = None) -> int:
     """Revoke every open session of ``username``; returns how many. Unknown user: AccountError."""
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
-        raise AccountError(f"Gebruiker {username!r} bestaat niet.")
+    user = _user(session, username)
     result = session.execute(
         update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=_now(now))
+    )
+    return result.rowcount
+
+
+def set_active(
+    session: Session, username: str, active: bool, *, now: datetime | None = None
+) -> int:
+    """Switch an account on or off and publish it, so desktops learn it; switching off also
+    revokes its sessions (returns how many). Unknown user: AccountError."""
+    user = _user(session, username)
+    revoked = 0 if active else revoke_sessions(session, username, now=now)
+    user.active = active
+    session.flush()
+    publish_user(session, user)
+    return revoked
+
+
+def set_password(
+    session: Session, username: str, password: str, *, now: datetime | None = None
+) -> int:
+    """Give an account a new password and revoke its open sessions (returns how many); the
+    username's failed sign-ins are forgotten. Unknown user or too short: AccountError."""
+    user = _user(session, username)
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    throttle.reset(session, user.username)
+    return revoke_sessions(session, username, now=now)
+
+
+def purge_sessions(
+    session: Session, *, keep: timedelta = SESSION_KEEP, now: datetime | None = None
+) -> int:
+    """Delete sessions that expired, or were revoked, more than ``keep`` ago; returns how many."""
+    before = _now(now) - keep
+    result = session.execute(
+        delete(AuthSession).where(
+            or_(AuthSession.expires_at < before, AuthSession.revoked_at < before)
+        ),
+        execution_options={"synchronize_session": False},
     )
     return result.rowcount
 

@@ -122,13 +122,18 @@ async def login(request: Request) -> LoginResponse | JSONResponse:
     except ValidationError:
         return _bad_login_request()
 
+    # Behind a TLS proxy this is the address the proxy forwards (uvicorn's proxy headers).
+    address = request.client.host if request.client else None
+
     def _login() -> LoginResponse:
         with request.app.state.db.session_scope() as session:
             issued = auth.login(
                 session,
                 credentials.username,
                 credentials.password,
+                address=address,
                 lifetime=request.app.state.token_lifetime,
+                now=request.app.state.clock(),
             )
             return LoginResponse(
                 token=issued.token, expires_at=issued.expires_at, user=user_out(issued.user)

@@ -7,11 +7,19 @@ import getpass
 import json
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from wmo_desk.catalogue.loader import parse_catalogue
 from wmo_desk.domain.errors import UserError
-from wmo_desk.server.auth import AccountError, create_user, revoke_sessions
+from wmo_desk.server.auth import (
+    AccountError,
+    create_user,
+    purge_sessions,
+    revoke_sessions,
+    set_active,
+    set_password,
+)
 from wmo_desk.server.db import ServerDatabase, database_url
 from wmo_desk.server.models import ROLES
 from wmo_desk.server.records import publish_catalogue
@@ -83,6 +91,43 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_active(args: argparse.Namespace) -> int:
+    db = ServerDatabase.open(args.db)
+    try:
+        with db.session_scope() as session:
+            revoked = set_active(session, args.username, args.active)
+    finally:
+        db.close()
+    if args.active:
+        print(f"Account {args.username} ingeschakeld.")
+    else:
+        print(f"Account {args.username} uitgeschakeld; {revoked} sessie(s) ingetrokken.")
+    return 0
+
+
+def _set_password(args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    db = ServerDatabase.open(args.db)
+    try:
+        with db.session_scope() as session:
+            revoked = set_password(session, args.username, password)
+    finally:
+        db.close()
+    print(f"Wachtwoord van {args.username} gewijzigd; {revoked} sessie(s) ingetrokken.")
+    return 0
+
+
+def _purge_sessions(args: argparse.Namespace) -> int:
+    db = ServerDatabase.open(args.db)
+    try:
+        with db.session_scope() as session:
+            count = purge_sessions(session, keep=timedelta(days=args.days))
+    finally:
+        db.close()
+    print(f"{count} oude sessie(s) verwijderd.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -123,6 +168,25 @@ def _parser() -> argparse.ArgumentParser:
     revoke = command("revoke", "log out every session of a user")
     revoke.add_argument("--username", required=True)
     revoke.set_defaults(func=_revoke)
+
+    deactivate = command("deactivate", "switch an account off: no login, its sessions revoked")
+    deactivate.add_argument("--username", required=True)
+    deactivate.set_defaults(func=_set_active, active=False)
+
+    activate = command("activate", "switch a deactivated account on again")
+    activate.add_argument("--username", required=True)
+    activate.set_defaults(func=_set_active, active=True)
+
+    password = command("set-password", "give an account a new password; its sessions revoked")
+    password.add_argument("--username", required=True)
+    password.add_argument("--password-file", help="file holding the password (else prompted)")
+    password.set_defaults(func=_set_password)
+
+    purge = command("purge-sessions", "delete sessions expired or revoked long ago")
+    purge.add_argument(
+        "--days", type=float, default=7, help="older than this many days (default 7)"
+    )
+    purge.set_defaults(func=_purge_sessions)
 
     serve = command("serve", "run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")

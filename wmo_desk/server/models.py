@@ -133,3 +133,17 @@ class AllocationNumber(ServerBase):
     decision_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     issued_to: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(ServerBase):
+    """A failed sign-in, counted per ``scope`` (``user`` or ``address``) for the back-off.
+
+    Only the SHA-256 of the lowercased username typed, or of the client address, is stored;
+    a row is forgotten once it is out of the back-off window (wmo_desk/server/throttle.py)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(7))
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
