@@ -59,35 +59,38 @@ def _sanne_case(api):
     on the server, made final with its PDF."""
     client_id, case_id, decision_id = (str(uuid.uuid4()) for _ in range(3))
     pdf = b"%PDF-1.4 beschikking"
-    proposal = {"case_id": case_id, "status": "ingediend", "proposed_by": api.ids["sanne"],
-                "kenmerk": "", "approved_by": None, "decision_date": None}  # fmt: skip
+    proposal = {"case_id": case_id, "status": "ingediend", "proposed_by": api.ids["sanne"]}
     changes = [
         change(record_id=client_id, surname="Jansen", bsn="999990019"),
         change(
             "case", record_id=case_id, consultant_id=api.ids["sanne"], client_id=client_id,
             request_text="Hulp bij het huishouden",
         ),
-        dict(change("conversation", answers={"mobiliteit": "rollator"}), case_id=case_id),
-        dict(change("decision", record_id=decision_id, **proposal), case_id=case_id),
+        change("conversation", case_id=case_id, answers={"mobiliteit": "rollator"}),
+        change("decision", record_id=decision_id, **proposal),
     ]  # fmt: skip
     results = api.push("sanne", changes)
     assert [r["status"] for r in results] == ["applied"] * 4
     grant = api.approve("tl", decision_id)
     final = dict(
         changes[3], change_id=str(uuid.uuid4()), base_revision=results[3]["revision"],
-        payload={**proposal, "status": "definitief", "kenmerk": grant["kenmerk"],
+        payload={**changes[3]["payload"], "status": "definitief", "kenmerk": grant["kenmerk"],
                  "approved_by": grant["approved_by"], "decision_date": grant["decision_date"]},
     )  # fmt: skip
-    document = dict(
-        change(
-            "decision_document", decision_id=decision_id, kind="beschikking",
-            content=base64.b64encode(pdf).decode(), sha256=hashlib.sha256(pdf).hexdigest(),
-        ),
-        case_id=case_id,
+    document = change(
+        "decision_document", case_id=case_id, decision_id=decision_id, kind="beschikking",
+        content=base64.b64encode(pdf).decode(), sha256=hashlib.sha256(pdf).hexdigest(),
     )  # fmt: skip
     approved = api.push("tl", [final, document])
     assert [r["status"] for r in approved] == ["applied"] * 2
     return [*changes[:3], final, document], results[:3] + approved
+
+
+def _taken_over(change):
+    """The payload of ``change`` as an outsider rewrites it: still a valid record."""
+    field = {"client": "surname", "case": "request_text", "conversation": "place",
+             "decision": "motivation", "decision_document": "filename"}[change["record_type"]]  # fmt: skip
+    return {**change["payload"], field: "overgenomen"}
 
 
 def _leaks(records, changes):
@@ -114,12 +117,12 @@ def test_another_municipality_and_a_colleague_see_and_change_nothing(api, outsid
     code = USERS[outsider][1]
     attempts = [
         dict(c, change_id=str(uuid.uuid4()), base_revision=r["revision"], municipality_code=code,
-             payload={**c["payload"], "request_text": "overgenomen"})
+             payload=_taken_over(c))
         for c, r in zip(changes, results, strict=True)
     ]  # fmt: skip
     assert {r["status"] for r in api.push(outsider, attempts)} == {"forbidden"}
     # a new record hung on Sanne's case is refused too
-    intruder = dict(change("case_event", code=code, text="x"), case_id=changes[1]["record_id"])
+    intruder = change("case_event", code=code, case_id=changes[1]["record_id"], text="x")
     assert api.push(outsider, [intruder])[0]["status"] == "forbidden"
     # a colleague cannot delete it either
     tombstones = [dict(a, change_id=str(uuid.uuid4()), deleted=True) for a in attempts]
@@ -186,10 +189,10 @@ def test_a_final_decision_and_its_documents_never_change(api):
 
 def test_a_document_whose_content_does_not_match_its_checksum_is_refused(api):
     changes, _results = _sanne_case(api)
-    forged = dict(
-        change("decision_document", kind="toewijzing", decision_id=changes[3]["record_id"],
-               content=base64.b64encode(b"gewijzigd").decode(), sha256="0" * 64),
-        case_id=changes[1]["record_id"],
+    forged = change(
+        "decision_document", case_id=changes[1]["record_id"], kind="beschikking",
+        decision_id=changes[3]["record_id"], content=base64.b64encode(b"gewijzigd").decode(),
+        sha256="0" * 64,
     )  # fmt: skip
     result = api.push("tl", [forged])[0]
     assert (result["status"], result["reason"]) == ("forbidden", "checksum")

@@ -72,10 +72,10 @@ def proposal(api, consultant="sanne", provisions=1):
     client_id, case_id, decision_id = (str(uuid.uuid4()) for _ in range(3))
     payload = {"case_id": case_id, "status": "ingediend", "proposed_by": api.ids[consultant],
                "kenmerk": "", "approved_by": None, "decision_date": None}  # fmt: skip
-    decision = dict(change("decision", record_id=decision_id, **payload), case_id=case_id)
+    decision = change("decision", record_id=decision_id, **payload)
     provs = [
-        dict(change("provision", decision_id=decision_id, product_code="07A09",
-                    delivery_form="natura", provider_id="p1"), case_id=case_id)
+        change("provision", case_id=case_id, decision_id=decision_id, product_code="07A09",
+               delivery_form="natura", provider_id="p1")
         for _ in range(provisions)
     ]  # fmt: skip
     results = api.push(
@@ -101,10 +101,10 @@ def final_of(decision, grant, base):
 
 
 def document_for(decision, pdf=b"%PDF-1.4 beschikking"):
-    return dict(
-        change("decision_document", decision_id=decision["record_id"], kind="beschikking",
-               content=base64.b64encode(pdf).decode(), sha256=hashlib.sha256(pdf).hexdigest()),
-        case_id=decision["case_id"],
+    return change(
+        "decision_document", case_id=decision["case_id"], decision_id=decision["record_id"],
+        kind="beschikking", content=base64.b64encode(pdf).decode(),
+        sha256=hashlib.sha256(pdf).hexdigest(),
     )  # fmt: skip
 
 
@@ -150,10 +150,9 @@ def test_a_consultant_or_the_proposer_cannot_approve(live):
 
 def proposal_by_teamlead(api):
     client_id, case_id, decision_id = (str(uuid.uuid4()) for _ in range(3))
-    decision = dict(
-        change("decision", record_id=decision_id, case_id=case_id, status="ingediend",
-               proposed_by=api.ids["tl"]),
-        case_id=case_id,
+    decision = change(
+        "decision", record_id=decision_id, case_id=case_id, status="ingediend",
+        proposed_by=api.ids["tl"],
     )  # fmt: skip
     results = api.push(
         "tl",
@@ -193,9 +192,12 @@ def test_approval_gives_each_decision_its_own_kenmerk_and_numbers(live):
     # the approving team lead's desktop pushes the final decision, its toewijzing and PDF
     base = first_results[2]["revision"]
     number = grants[0]["numbers"][first_provs[0]["record_id"]]
-    allocation = dict(
-        change("allocation", provision_id=first_provs[0]["record_id"], number=number, version=1),
+    allocation = change(
+        "allocation",
         case_id=first["case_id"],
+        provision_id=first_provs[0]["record_id"],
+        number=number,
+        version=1,
     )
     done = api.push("tl", [final_of(first, grants[0], base), allocation, document_for(first)])
     assert [r["status"] for r in done] == ["applied"] * 3

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 import warnings
+from pathlib import Path
 
 import pytest
 
+from tests.server.payloads import valid
 from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
+from wmo_desk.server.records import publish_catalogue
 
 with warnings.catch_warnings():
     # Starlette asks for httpx2; the project's dev dependencies install httpx.
@@ -17,6 +21,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
+# the region's product and provider catalogue, as the server publishes it
+CATALOGUE = Path(__file__).resolve().parents[1] / "fixtures" / "bno-o-with-capacity.json"
 USERS = {
     "sanne": ("consulent", "0828"),
     "ahmed": ("consulent", "0828"),
@@ -100,24 +106,38 @@ def api(server_db_url):
         yield Api(app, client)
 
 
-def change(record_type="client", *, code="0828", base=None, record_id=None, **payload):
+def change(
+    record_type="client", *, code="0828", base=None, record_id=None, case_id=None, **payload
+):
+    """A new change of a valid ``record_type`` record (tests/server/payloads.py) with ``payload``
+    in it; ``case_id`` is the case it travels with, and in its payload if the type has one."""
+    body = valid(record_type, **payload)
+    if "municipality_code" in body and "municipality_code" not in payload:
+        body["municipality_code"] = code
+    if case_id is not None and "case_id" in body:
+        body["case_id"] = case_id
     return {
         "change_id": str(uuid.uuid4()),
         "record_type": record_type,
         "record_id": record_id or str(uuid.uuid4()),
         "municipality_code": code,
         "base_revision": base,
+        "case_id": case_id,
         "deleted": False,
-        "payload": payload,
+        "payload": body,
     }
 
 
-def case(api, user, **kwargs):
+def case(api, user, client=None, **kwargs):
+    """A case assigned to ``user``, of ``client`` (a client change) when given."""
+    if client is not None:
+        kwargs["client_id"] = client["record_id"]
     return change("case", consultant_id=api.ids[user], **kwargs)
 
 
 def test_the_same_batch_three_times_is_applied_once(api):
-    batch = [case(api, "sanne", status="melding"), change(name="Jansen")]
+    client = change(surname="Jansen")
+    batch = [client, case(api, "sanne", client, stage="melding")]
     first = api.push("sanne", batch)
     assert [r["status"] for r in first] == ["applied", "applied"]
     assert first[0]["revision"] < first[1]["revision"]
@@ -130,33 +150,37 @@ def test_the_same_batch_three_times_is_applied_once(api):
 
 
 def test_a_duplicate_inside_one_batch_is_applied_once(api):
-    one = change(name="Jansen")
+    one = change(surname="Jansen")
     results = api.push("sanne", [one, one])
     assert [r["status"] for r in results] == ["applied", "duplicate"]
     assert api.count_records() == 1
 
 
 def test_a_stale_base_revision_is_a_conflict_and_the_server_keeps_its_version(api):
-    created = case(api, "sanne", status="melding")
-    rev1 = api.push("sanne", [created])[0]["revision"]
-    edit = case(api, "sanne", record_id=created["record_id"], base=rev1, status="onderzoek")
+    client = change(surname="Jansen")
+    created = case(api, "sanne", client, stage="melding")
+    rev1 = api.push("sanne", [client, created])[1]["revision"]
+    edit = case(api, "sanne", client, record_id=created["record_id"], base=rev1, stage="onderzoek")
     rev2 = api.push("sanne", [edit])[0]["revision"]
     assert rev2 > rev1
-    stale = case(api, "sanne", record_id=created["record_id"], base=rev1, status="gesloten")
+    stale = case(
+        api, "sanne", client, record_id=created["record_id"], base=rev1, stage="afgesloten"
+    )
     result = api.push("sanne", [stale])[0]
     assert result["status"] == "conflict"
     assert result["revision"] == rev2
-    assert result["server_payload"] == {"consultant_id": api.ids["sanne"], "status": "onderzoek"}
-    [record] = api.pull_all("sanne")
-    assert record["payload"]["status"] == "onderzoek" and record["revision"] == rev2
+    assert result["server_payload"] == edit["payload"]
+    assert result["server_payload"]["stage"] == "onderzoek"
+    [record] = [r for r in api.pull_all("sanne") if r["record_type"] == "case"]
+    assert record["payload"]["stage"] == "onderzoek" and record["revision"] == rev2
     # a new record sent as if it existed is a conflict too, with nothing kept on the server
     phantom = api.push("sanne", [change(base=5)])[0]
     assert phantom["status"] == "conflict" and phantom["server_payload"] is None
-    assert api.count_records() == 1
+    assert api.count_records() == 2
 
 
 def test_a_tombstone_keeps_no_data_and_reaches_the_others(api):
-    created = change(name="Jansen")
+    created = change(surname="Jansen")
     rev = api.push("sanne", [created])[0]["revision"]
     gone = dict(change(record_id=created["record_id"], base=rev), deleted=True)
     assert api.push("sanne", [gone])[0]["status"] == "applied"
@@ -165,62 +189,78 @@ def test_a_tombstone_keeps_no_data_and_reaches_the_others(api):
 
 
 def test_a_consultant_cannot_push_for_another_municipality(api):
-    results = api.push(
-        "sanne", [change(code="1721", name="Jansen"), case(api, "sanne", code="1721")]
-    )
-    assert [r["status"] for r in results] == ["forbidden", "forbidden"]
+    client = change(code="1721", surname="Jansen")
+    results = api.push("sanne", [client, case(api, "sanne", client, code="1721")])
+    assert [(r["status"], r["reason"]) for r in results] == [
+        ("forbidden", "other_municipality")
+    ] * 2
     assert api.count_records() == 0
 
 
 def test_a_consultant_cannot_write_a_case_of_a_colleague(api):
-    colleague_case = case(api, "ahmed", status="melding")
+    client = change(surname="Pietersen")
+    colleague_case = case(api, "ahmed", client, stage="melding")
     assert api.push("sanne", [colleague_case])[0]["status"] == "forbidden"
-    rev = api.push("ahmed", [colleague_case])[0]["revision"]
-    takeover = case(api, "sanne", record_id=colleague_case["record_id"], base=rev)
+    rev = api.push("ahmed", [client, colleague_case])[1]["revision"]
+    takeover = case(api, "sanne", client, record_id=colleague_case["record_id"], base=rev)
     assert api.push("sanne", [takeover])[0]["status"] == "forbidden"
 
 
 def test_pull_never_crosses_municipalities_or_colleagues(api):
-    sanne = api.push("sanne", [case(api, "sanne"), change(name="Jansen")])
-    ahmed = api.push("ahmed", [case(api, "ahmed"), change(name="Pietersen")])
-    reference = api.push("tl", [change("provider", name="Thuiszorg Oss")])
-    api.push("kees", [case(api, "kees"), change(name="Bakker", code="1721")])
+    jansen, pietersen = change(surname="Jansen"), change(surname="Pietersen")
+    sanne = api.push("sanne", [jansen, case(api, "sanne", jansen)])
+    ahmed = api.push("ahmed", [pietersen, case(api, "ahmed", pietersen)])
+    # a client is personal data, never reference data: the team lead's own stays the team lead's
+    lead = api.push("tl", [change(surname="Verhoeven")])
+    kees_client = change(surname="Bakker", code="1721")
+    api.push("kees", [kees_client, case(api, "kees", kees_client, code="1721")])
+    # reference data: the region's catalogue, one copy per municipality, published by the server
+    data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    with api.app.state.db.session_scope() as session:
+        published = publish_catalogue(session, data)
+    codes = [m["cbs_code"] for m in data["municipalities"]]
 
     def revisions(user):
         return {r["revision"] for r in api.pull_all(user)}
 
     own = {r["revision"] for r in sanne}
     colleague = {r["revision"] for r in ahmed}
-    shared = {r["revision"] for r in reference}
+    shared = {published[codes.index("0828")]}
     assert revisions("sanne") == own | shared
     assert revisions("ahmed") == colleague | shared
-    assert revisions("tl") == own | colleague | shared
+    assert revisions("tl") == own | colleague | {lead[0]["revision"]} | shared
     assert {r["municipality_code"] for r in api.pull_all("kees")} == {"1721"}
     for user in ("sanne", "ahmed", "tl"):
         assert {r["municipality_code"] for r in api.pull_all(user)} == {"0828"}
 
 
 def test_a_teamleider_reassigns_a_case_and_its_visibility_follows(api):
-    created = case(api, "sanne")
-    rev = api.push("sanne", [created])[0]["revision"]
-    moved = case(api, "ahmed", record_id=created["record_id"], base=rev)
+    client = change(surname="Jansen")
+    created = case(api, "sanne", client)
+    rev = api.push("sanne", [client, created])[1]["revision"]
+    moved = case(api, "ahmed", client, record_id=created["record_id"], base=rev)
     assert api.push("tl", [moved])[0]["status"] == "applied"
-    assert [r["record_id"] for r in api.pull_all("ahmed")] == [created["record_id"]]
+    # Ahmed gets the case and its client
+    assert {(r["record_type"], r["record_id"]) for r in api.pull_all("ahmed")} == {
+        ("case", created["record_id"]),
+        ("client", client["record_id"]),
+    }
     # Sanne no longer gets the case, only word that it was withdrawn from her
-    [withdrawal] = api.pull_all("sanne")
-    assert withdrawal["record_type"] == "withdrawal"
+    sannes = api.pull_all("sanne")
+    assert "case" not in {r["record_type"] for r in sannes}
+    [withdrawal] = [r for r in sannes if r["record_type"] == "withdrawal"]
     assert withdrawal["payload"]["case_id"] == created["record_id"]
     assert withdrawal["payload"]["user_id"] == api.ids["sanne"]
-    assert [r["record_type"] for r in api.pull_all("ahmed")] == ["case"]
 
 
 def test_pull_pages_resume_without_gaps_or_duplicates(api):
     # the accounts of the municipality come first; page through what follows them
     accounts = api.pull_all("sanne", accounts=True)
     assert {r["payload"]["name"] for r in accounts} == {"Sanne", "Ahmed", "Tl"}
-    pushed = api.push("sanne", [change(n=i) for i in range(23)])
-    api.push("ahmed", [change(n=i) for i in range(5)])  # interleaved, not visible to sanne
-    api.push("sanne", [change(n=i) for i in range(23, 30)])
+    pushed = api.push("sanne", [change(house_number=n) for n in range(1, 24)])
+    # interleaved, not visible to sanne
+    api.push("ahmed", [change(house_number=n) for n in range(1, 6)])
+    api.push("sanne", [change(house_number=n) for n in range(24, 31)])
     pages, since = [], max(r["revision"] for r in accounts)
     while True:
         page = api.pull("sanne", since, limit=7)
@@ -229,8 +269,8 @@ def test_pull_pages_resume_without_gaps_or_duplicates(api):
         since = page["next_since"]
         if not page["more"]:
             break
-    seen = [r["payload"]["n"] for page in pages for r in page["records"]]
-    assert seen == list(range(30))
+    seen = [r["payload"]["house_number"] for page in pages for r in page["records"]]
+    assert seen == list(range(1, 31))
     assert [len(p["records"]) for p in pages] == [7, 7, 7, 7, 2]
     assert pushed[0]["revision"] == pages[0]["records"][0]["revision"]
     # nothing new: the cursor stays where it is
@@ -250,7 +290,7 @@ def test_the_openapi_document_lists_the_endpoints(api):
 
 def test_requests_are_logged_without_query_or_payload(api, caplog):
     with caplog.at_level(logging.INFO, logger="wmo_desk.server.access"):
-        api.push("sanne", [change(name="Jansen", bsn="999993653")])
+        api.push("sanne", [change(surname="Jansen", bsn="999993653")])
         api.pull("sanne", since=0)
         api.client.get("/nergens/999993653")
     lines = [r.getMessage() for r in caplog.records if r.name == "wmo_desk.server.access"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.server.payloads import valid
+
 
 def _cli(*args):
     script = Path(sys.executable).with_name("wmo-desk-server")
@@ -67,31 +69,32 @@ def test_serve_answers_login_push_and_pull_over_http(tmp_path):
         assert login.status_code == 200
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
         user_id = login.json()["user"]["id"]
-        record_id = str(uuid.uuid4())
-        push = httpx.post(
-            f"{base}/sync/push",
-            headers=headers,
-            json={
-                "changes": [
-                    {
-                        "change_id": str(uuid.uuid4()),
-                        "record_type": "case",
-                        "record_id": record_id,
-                        "municipality_code": "0828",
-                        "base_revision": None,
-                        "deleted": False,
-                        "payload": {"consultant_id": user_id, "status": "melding"},
-                    }
-                ]
-            },
-        )
+        client_id, record_id = str(uuid.uuid4()), str(uuid.uuid4())
+        payloads = {
+            client_id: ("client", valid("client", surname="Jansen")),
+            record_id: ("case", valid("case", consultant_id=user_id, client_id=client_id)),
+        }
+        changes = [
+            {
+                "change_id": str(uuid.uuid4()),
+                "record_type": record_type,
+                "record_id": key,
+                "municipality_code": "0828",
+                "base_revision": None,
+                "deleted": False,
+                "payload": payload,
+            }
+            for key, (record_type, payload) in payloads.items()
+        ]
+        push = httpx.post(f"{base}/sync/push", headers=headers, json={"changes": changes})
         assert push.status_code == 200
-        assert push.json()["results"][0]["status"] == "applied"
+        assert [r["status"] for r in push.json()["results"]] == ["applied", "applied"]
         pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
         assert pull.status_code == 200
         records = pull.json()["records"]
         assert [(r["record_type"], r["record_id"]) for r in records] == [
             ("user", user_id),
+            ("client", client_id),
             ("case", record_id),
         ]
         assert httpx.get(f"{base}/sync/pull").json()["code"] == "token_invalid"
@@ -104,4 +107,9 @@ def test_serve_answers_login_push_and_pull_over_http(tmp_path):
             output, _ = server.communicate()
     log = output.decode("utf-8", "replace")
     assert "POST /api/v1/sync/push 200" in log
-    assert "melding" not in log and "since=" not in log and "correct horse" not in log
+    assert (
+        "melding" not in log
+        and "Jansen" not in log
+        and "since=" not in log
+        and "correct horse" not in log
+    )
