@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
@@ -18,6 +19,7 @@ from tests.serverproc import serving
 from wmo_desk.server import auth
 from wmo_desk.server.db import ServerDatabase
 from wmo_desk.server.models import AllocationNumber, Approval, Record
+from wmo_desk.server.records import publish_catalogue
 from wmo_desk.sync.protocol import PROTOCOL_HEADER
 
 USERS = {
@@ -26,12 +28,13 @@ USERS = {
     "tl": ("teamleider", "0828"),
     "tl2": ("teamleider", "0828"),
     "kees": ("consulent", "1721"),
+    "bram": ("bw-consulent", "0828"),
 }
 
 
 @pytest.fixture
 def live(server_db_url, tmp_path):
-    """The real ``wmo-desk-server serve`` with five accounts; yields (api, database)."""
+    """The real ``wmo-desk-server serve`` with six accounts; yields (api, database)."""
     db = ServerDatabase.open(server_db_url)
     with db.session_scope() as session:
         for name, (role, code) in USERS.items():
@@ -254,3 +257,27 @@ def test_an_older_desktop_is_told_in_dutch_to_update(live):
     assert answer.status_code == 426
     assert answer.json()["code"] == "protocol_outdated"
     assert "Werk wmo_desk bij" in answer.json()["message"]
+
+
+def test_bw_capacity_reaches_bw_consultants_only(live):
+    """Published from the region's own copy; a plain consultant's pull carries none of it."""
+    api, db = live
+    region_copy = Path(__file__).resolve().parents[1] / "fixtures" / "bno-o-with-capacity.json"
+    with db.session_scope() as session:
+        publish_catalogue(session, json.loads(region_copy.read_text(encoding="utf-8")))
+
+    def capacity(user):
+        [record] = [r for r in api.pull_all(user) if r["record_type"] == "catalogue"]
+        return [
+            (loc["bw_places"], loc["bw_clients"])
+            for p in record["payload"]["providers"]
+            for loc in p["locations"]
+            if "bw_places" in loc or "bw_clients" in loc
+        ]
+
+    assert len(capacity("bram")) > 10
+    for user in ("sanne", "tl"):
+        assert capacity(user) == []
+    # the server still holds it, for the BW consultants
+    stored_payload = next(iter(stored(db, "catalogue").values()))[1]
+    assert any("bw_places" in loc for p in stored_payload["providers"] for loc in p["locations"])
