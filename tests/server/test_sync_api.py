@@ -248,6 +248,9 @@ def test_a_teamleider_reassigns_a_case_and_its_visibility_follows(api):
     # Sanne no longer gets the case, only word that it was withdrawn from her
     sannes = api.pull_all("sanne")
     assert "case" not in {r["record_type"] for r in sannes}
+    # nor the client she registered for it: the client went with the case
+    assert "client" not in {r["record_type"] for r in sannes}
+    assert "Jansen" not in str(sannes)
     [withdrawal] = [r for r in sannes if r["record_type"] == "withdrawal"]
     assert withdrawal["payload"]["case_id"] == created["record_id"]
     assert withdrawal["payload"]["user_id"] == api.ids["sanne"]

@@ -193,9 +193,12 @@ def _checksum_ok(change: Change) -> bool:
     return document_intact(change.payload)
 
 
-def _restamp(session: Session, case: Record, revisions: Revisions) -> None:
+def _restamp(
+    session: Session, case: Record, revisions: Revisions, former_owner: uuid.UUID | None
+) -> None:
     """After a reassignment, the case's records and client get new revisions so the new
-    consultant's next pull brings them."""
+    consultant's next pull brings them. A client the former consultant registered goes with
+    the case: they see it from now on only through a case of their own."""
     belonging = session.scalars(
         select(Record).where(Record.case_id == case.record_id, Record.record_type != "case")
     )
@@ -205,6 +208,8 @@ def _restamp(session: Session, case: Record, revisions: Revisions) -> None:
         client = _find(session, "client", case.client_id)
         if client is not None:
             client.revision = revisions.next()
+            if former_owner is not None and client.owner_user_id == former_owner:
+                client.owner_user_id = case.owner_user_id
     session.flush()
 
 
@@ -299,7 +304,7 @@ def _apply(session: Session, user: User, change: Change, revisions: Revisions) -
     )
     session.flush()
     if reassigned:
-        _restamp(session, existing, revisions)
+        _restamp(session, existing, revisions, former_owner)
         if former_owner is not None:
             withdraw_case(session, existing, former_owner, revisions)
     elif client_moved and client_id is not None:
