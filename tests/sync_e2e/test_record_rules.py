@@ -39,3 +39,24 @@ def test_a_client_with_a_broken_postcode_is_refused_on_the_desktop(desktops, ser
     assert sanne.sync.sync().refused == 0
     assert server_records(server, "client")[client_id]["postcode"] == good
     assert pending(sanne) == 0
+
+
+def test_a_server_record_that_does_not_match_the_protocol_is_not_applied(desktops, server, caplog):
+    import uuid
+
+    from wmo_desk.server.records import publish
+
+    sanne = desktops.open("sanne", demo=True)
+    desktops.sign_in(sanne, "sanne")
+    odd, fine = str(uuid.uuid4()), str(uuid.uuid4())
+    with server.app.state.db.session_scope() as session:
+        publish(session, record_type="user", record_id=uuid.UUID(odd), municipality_code="0828",
+                payload={"name": "Zonder rol", "password_hash": "x"})  # fmt: skip
+        publish(session, record_type="user", record_id=uuid.UUID(fine), municipality_code="0828",
+                payload={"name": "Nieuwe collega", "role": "consulent", "active": True})  # fmt: skip
+    with caplog.at_level("WARNING"):
+        sanne.sync.sync()
+    names = {u.id: u.name for u in sanne.profiles.users()}
+    assert names.get(fine) == "Nieuwe collega"
+    assert odd not in names
+    assert any("does not match the protocol" in r.getMessage() for r in caplog.records)

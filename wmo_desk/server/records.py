@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from wmo_desk.server.db import lock_revision_writers
 from wmo_desk.server.models import Record, User
+from wmo_desk.sync.protocol import UserPayload, WithdrawalPayload
 
 # Records only the server writes: accounts (so desktops know colleagues' names) and catalogues.
 SERVER_OWNED_TYPES = frozenset({"user", "catalogue", "withdrawal"})
@@ -83,7 +84,9 @@ def publish_user(session: Session, user: User) -> int:
         record_type="user",
         record_id=user.id,
         municipality_code=user.municipality_code,
-        payload={"name": user.display_name, "role": user.role, "active": user.active},
+        payload=UserPayload(name=user.display_name, role=user.role, active=user.active).model_dump(
+            mode="json"
+        ),
     )
 
 
@@ -97,11 +100,9 @@ def withdraw_case(
         record_type="withdrawal",
         record_id=uuid.uuid5(CATALOGUE_NAMESPACE, f"withdrawal:{case.record_id}:{former_owner}"),
         municipality_code=case.municipality_code,
-        payload={
-            "case_id": str(case.record_id),
-            "client_id": str(case.client_id) if case.client_id else None,
-            "user_id": str(former_owner),
-        },
+        payload=WithdrawalPayload(
+            case_id=case.record_id, client_id=case.client_id, user_id=former_owner
+        ).model_dump(mode="json"),
         revisions=revisions,
         owner=former_owner,
     )

@@ -261,3 +261,26 @@ class NumberRequest(BaseModel):
 class NumberResponse(BaseModel):
     provision_id: uuid.UUID
     number: int
+
+
+# --- records only the server writes ----------------------------------------------------------
+
+
+class UserPayload(BaseModel):
+    """A colleague as desktops learn them (``user`` records): never the password hash."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["consulent", "teamleider", "bw-consulent"]
+    active: bool
+
+
+class WithdrawalPayload(BaseModel):
+    """A case taken from the consultant ``user_id`` (``withdrawal`` records)."""
+
+    model_config = {"extra": "forbid"}
+
+    case_id: uuid.UUID
+    client_id: uuid.UUID | None
+    user_id: uuid.UUID

@@ -4,11 +4,13 @@ How a row travels (the payload) is in :mod:`sync_payloads`."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
@@ -44,7 +46,7 @@ from wmo_desk.storage.tables import (
 )
 from wmo_desk.sync import records
 from wmo_desk.sync.engine import kept_of_withdrawn, twin_gives_way
-from wmo_desk.sync.protocol import Refusal
+from wmo_desk.sync.protocol import Refusal, UserPayload, WithdrawalPayload
 
 _ORDER = {name: i for i, name in enumerate(["user", "catalogue", *RECORD_TYPES])}
 CURSOR_KEY = "sync.cursor"
@@ -101,6 +103,24 @@ def _conflict(row: SyncConflictRow) -> Conflict:
         resolution=row.resolution,
         detail=row.detail or "",
     )
+
+
+log = logging.getLogger(__name__)
+_SERVER_PAYLOADS = {"user": UserPayload, "withdrawal": WithdrawalPayload}
+
+
+def _server_record_intact(record: SyncInboxRow) -> bool:
+    """A record only the server writes is applied only as the protocol defines it."""
+    model = _SERVER_PAYLOADS.get(record.record_type)
+    if model is None or record.deleted:
+        return True
+    try:
+        model.model_validate(record.payload)
+    except ValidationError:
+        log.warning("pulled %s record %s does not match the protocol", record.record_type,
+                    record.record_id)  # fmt: skip
+        return False
+    return True
 
 
 class SyncRepository:
@@ -486,6 +506,8 @@ class SyncRepository:
         ordered = sorted(newest.values(), key=lambda r: (_ORDER.get(r.record_type, 99), r.revision))
         applied = 0
         for record in ordered:
+            if not _server_record_intact(record):
+                continue
             if record.record_type == "user":
                 self._apply_user(record)
             elif record.record_type in RECORD_TYPES:
