@@ -131,20 +131,24 @@ def _floor_pull(owner: str, since: int = 0, limit: int = 500) -> dict[str, Any]:
 
 
 def case_payload_template() -> dict[str, Any]:
-    """A real case payload: what the desktop sends for a demo case (about 640 bytes)."""
+    """A real case payload: what the desktop sends for a demo case (about 640 bytes), with the
+    payload of its client under ``"_client"`` (the server takes a case only with a client the
+    pusher sees, so each simulated desktop registers one first)."""
     from sqlalchemy import select
 
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.demo import fill_demo
     from wmo_desk.storage.repositories.sync_payloads import payload_of
-    from wmo_desk.storage.tables import CaseRow
+    from wmo_desk.storage.tables import CaseRow, ClientRow
 
     with tempfile.TemporaryDirectory(prefix="wmo-bench-load-") as folder:
         ctx = AppContext.open(Path(folder), backup=False)
         try:
             fill_demo(ctx, case_count=1)
             with ctx.db.session() as session:
-                return payload_of(session.scalars(select(CaseRow)).first())
+                case = payload_of(session.scalars(select(CaseRow)).first())
+                case["_client"] = payload_of(session.scalars(select(ClientRow)).first())
+                return case
         finally:
             ctx.close()
 
@@ -177,7 +181,9 @@ class Desktop:
         self.target = target
         self.username = username
         self.user_id = user_id
-        self.template = template
+        self.client_payload = template["_client"]
+        self.template = {k: v for k, v in template.items() if k != "_client"}
+        self.client_id = str(uuid.uuid4())
         self.cases = [str(uuid.uuid4()) for _ in range(CASES_PER_CLIENT)]
         self.revisions: dict[str, int] = {}
         self.since = 0
@@ -199,12 +205,25 @@ class Desktop:
             )
         samples.add("login", time.perf_counter() - started, answer.status_code == 200)
         self.headers = {"Authorization": f"Bearer {answer.json()['token']}"}
+        client = {
+            "change_id": str(uuid.uuid4()),
+            "record_type": "client",
+            "record_id": self.client_id,
+            "municipality_code": MUNICIPALITY,
+            "base_revision": None,
+            "deleted": False,
+            "payload": self.client_payload,
+        }
+        registered = await self.http.post(
+            "/api/v1/sync/push", json={"changes": [client]}, headers=self.headers
+        )
+        assert registered.json()["results"][0]["status"] == "applied", registered.text
 
     def _changes(self) -> list[dict[str, Any]]:
         start = (self.loops * BATCH) % len(self.cases)
         changes = []
         for case_id in self.cases[start : start + BATCH]:
-            payload = dict(self.template, consultant_id=self.user_id)
+            payload = dict(self.template, consultant_id=self.user_id, client_id=self.client_id)
             payload["request_text"] = f"{self.template['request_text']} ({self.loops})"
             changes.append(
                 {
