@@ -25,7 +25,7 @@ def test_a_client_with_a_broken_postcode_is_refused_on_the_desktop(desktops, ser
     waiting = pending(sanne)
     assert waiting >= 2  # the client and its case (with its timeline) wait
     [refusal] = sanne.sync.conflicts()
-    assert (refusal.kind, refusal.reason, refusal.record_id) == ("refused", "invalid", client_id)
+    assert (refusal.kind, refusal.reason, refusal.record_id) == ("held", "invalid", client_id)
     text = SyncService.refusal_text(refusal)
     assert text.startswith("De gegevens zijn ongeldig.") and "Postcode" in text
     # a second sync neither sends it nor repeats the message

@@ -222,3 +222,24 @@ def test_a_refused_change_is_explained_and_only_read(qtbot, desktops):
     assert dialog.outcome.text().startswith("Gelezen.")
     assert len(rows(dialog.list)) == len(listed) - 1
     dialog.reject()
+
+
+def test_a_row_held_back_by_the_record_rules_says_what_to_correct(qtbot, demo_ctx):
+    from sqlalchemy import update
+
+    from wmo_desk.storage.repositories.sync import SyncRepository
+    from wmo_desk.storage.tables import ClientRow
+
+    with demo_ctx.db.session() as session:
+        client = session.query(ClientRow).order_by(ClientRow.id).first()
+        session.execute(update(ClientRow).where(ClientRow.id == client.id).values(postcode="53 41"))
+    with demo_ctx.db.session() as session:
+        SyncRepository(session).prepare_outbox()
+    dialog = ConflictDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.list.selectRow(0)
+    assert dialog.list.model().index(0, 3).data() == "Niet verstuurd"
+    text = dialog.explanation.text()
+    assert "nog niet verstuurd" in text and "Postcode:" in text and "Verbeter de gegevens" in text
+    assert "De server heeft" not in text
+    assert dialog.read_button.isVisibleTo(dialog) and not dialog.keep_button.isVisibleTo(dialog)

@@ -45,7 +45,9 @@ class ConflictsModel(RowsModel):
 
     def text(self, row, column: int) -> str:
         conflict, client = row
-        kind = "Twee versies" if conflict.kind == "conflict" else "Geweigerd door de server"
+        kind = {"conflict": "Twee versies", "held": "Niet verstuurd"}.get(
+            conflict.kind, "Geweigerd door de server"
+        )
         label = RECORD_LABELS.get(conflict.record_type, conflict.record_type)
         return (label, client, moment(conflict.detected_at, self._today), kind)[column]
 
@@ -241,6 +243,15 @@ class ConflictDialog(QDialog):
             self.detail.setTitle(self.tr("Beide versies"))
             self.explanation.setText(self.tr("Er zijn geen open conflicten."))
             self.fields.setModel(FieldsModel([], False, self))
+            return
+        if refused and conflict.kind == "held":
+            self.explanation.setText(
+                self.tr(
+                    "<b>Deze wijziging is nog niet verstuurd.</b> %s<br>Verbeter de gegevens; "
+                    "bij de volgende synchronisatie gaan ze dan mee."
+                )
+                % SyncService.refusal_text(conflict)
+            )
             return
         if refused:
             self.explanation.setText(

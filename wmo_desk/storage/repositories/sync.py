@@ -43,6 +43,8 @@ from wmo_desk.sync import records
 from wmo_desk.sync.protocol import Refusal
 
 CURSOR_KEY = "sync.cursor"
+# a conflict record of this kind: a row this desktop holds back (it breaks the record rules)
+HELD = "held"
 LAST_SYNC_KEY = "sync.last_at"
 
 
@@ -259,7 +261,7 @@ class SyncRepository(PullSide):
         already = self._session.scalar(
             select(SyncConflictRow.id).where(
                 SyncConflictRow.record_id == row.id,
-                SyncConflictRow.kind == "refused",
+                SyncConflictRow.kind == HELD,
                 SyncConflictRow.reason == Refusal.INVALID.value,
                 SyncConflictRow.resolved_at.is_(None),
                 SyncConflictRow.detail == message,
@@ -268,7 +270,7 @@ class SyncRepository(PullSide):
         if already is not None:
             return
         self._add_conflict(
-            "refused", Refusal.INVALID.value, record_type, row.id,
+            HELD, Refusal.INVALID.value, record_type, row.id,
             self.case_of(record_type, row), plain(payload), False, None, False, None, message,
         )  # fmt: skip
 
