@@ -1,4 +1,4 @@
-"""The integrity of a final decision's documents as they travel: content against its SHA-256."""
+"""The integrity of documents as they travel and before they are shown: content against its SHA-256."""
 
 from __future__ import annotations
 
@@ -15,4 +15,9 @@ def document_intact(payload: Mapping[str, Any]) -> bool:
         content = base64.b64decode(str(payload.get("content", "")), validate=True)
     except (ValueError, binascii.Error):
         return False
-    return hashlib.sha256(content).hexdigest() == payload.get("sha256")
+    return content_intact(content, payload.get("sha256"))
+
+
+def content_intact(content: bytes, sha256: object) -> bool:
+    """Whether ``content`` has the SHA-256 (hex) ``sha256``."""
+    return hashlib.sha256(content).hexdigest() == sha256
