@@ -81,8 +81,10 @@ def test_verslag_pdf_contains_the_conversation_zrm_results_and_deadline(demo_ctx
         )
     )
 
-    path = ctx.verslag.render(case_id)
-    assert path.exists() and path.parent == ctx.folder / "documents"
+    ref = ctx.verslag.render(case_id)
+    assert ref.kind == "verslag" and ref.case_id == case_id
+    assert not (ctx.folder / "documents").exists()  # kept in the database, not as a file
+    path = ctx.documents.open_copy(ref)
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     flat = " ".join(text.split())
     assert "Mevrouw wil weer zelf boodschappen doen & koken <zonder hulp>." in flat
@@ -114,6 +116,6 @@ def test_same_case_same_day_gives_the_same_pdf_bytes(demo_ctx):
     flt = CaseloadFilter(municipality_code="0828", stage=Stage.ONDERZOEK)
     case_id = next(s.case_id for s in ctx.caseload.summaries(flt) if not s.on_hold)
     ctx.conversation.start(case_id)
-    first = ctx.verslag.render(case_id).read_bytes()
-    second = ctx.verslag.render(case_id).read_bytes()
+    first = ctx.documents.open_copy(ctx.verslag.render(case_id)).read_bytes()
+    second = ctx.documents.open_copy(ctx.verslag.render(case_id)).read_bytes()
     assert first == second

@@ -15,6 +15,7 @@ from wmo_desk.services.clock import Clock
 from wmo_desk.services.conversation import ConversationService
 from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
+from wmo_desk.services.documents import DocumentService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.mandate import DemoMandate, Mandate, NoMandate, ServerMandate
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
@@ -45,6 +46,8 @@ class AppContext:
         self.catalogues = CatalogueService(db, None)
         self.profiles = ProfileService(db, self.catalogues)
         self.profile: Profile | None = None
+        self.documents = DocumentService(db, clock, folder, self._user_id)
+        self.documents.clean_open_copies()  # a crashed session leaves its copies behind
         self.tokens = TokenStore()
         self.signin: SignInService | None = None
         self.sync = SyncService(
@@ -89,7 +92,8 @@ class AppContext:
         self.caseload = CaseloadService(self.db, self.clock)
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
-        self.verslag = VerslagService(self, self.folder / "documents")
+        self.documents.import_old_documents()
+        self.verslag = VerslagService(self, self.documents)
         documents = DecisionDocuments(self)
         self.decisions = DecisionService(
             self.db,
@@ -107,6 +111,10 @@ class AppContext:
             self.catalogues,
             resources_dir() / "geodata" / "nl_pc4.csv",
         )
+
+    def _user_id(self) -> str:
+        assert self.profile is not None
+        return self.profile.user.id
 
     def mandate(self) -> Mandate:
         """Who approves and numbers now: the server once signed in; the demo profile locally."""
@@ -181,6 +189,7 @@ class AppContext:
             return SettingsRepository(session).get(key, default) or default
 
     def close(self) -> None:
+        self.documents.clean_open_copies()
         if self.signin is not None:
             self.signin.client.close()
         if self._fallback_client is not None:

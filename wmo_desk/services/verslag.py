@@ -1,10 +1,9 @@
-"""The verslag of the onderzoek: gather what was recorded, render the PDF, keep it with the profile."""
+"""The verslag of the onderzoek: gather what was recorded, render the PDF, keep it in the database."""
 
 from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wmo_desk.documents.verslag import (
@@ -19,6 +18,7 @@ from wmo_desk.documents.verslag import (
 )
 from wmo_desk.domain.dates import nl_date
 from wmo_desk.domain.deadlines import case_deadlines, term_end
+from wmo_desk.domain.documents import DocumentRef
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.forms import (
     PERSON_FIELDS,
@@ -32,6 +32,7 @@ from wmo_desk.domain.zrm import ZRM_DOMAINS
 
 if TYPE_CHECKING:
     from wmo_desk.services.context import AppContext
+    from wmo_desk.services.documents import DocumentService
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +126,9 @@ def _place(form: FormDefinition, answers: dict) -> str:
 class VerslagService:
     """Builds and stores the verslag PDF of a case."""
 
-    def __init__(self, services: AppContext, documents_dir: Path) -> None:
+    def __init__(self, services: AppContext, documents: DocumentService) -> None:
         self._s = services
-        self._documents_dir = documents_dir
+        self._documents = documents
 
     def data(self, case_id: str) -> VerslagData:
         s = self._s
@@ -230,14 +231,11 @@ class VerslagService:
             previous_zrm_date=previous.assessed_on if previous else None,
         )
 
-    def render(self, case_id: str) -> Path:
-        """Render the verslag and store it in the profile's documents folder; returns the file."""
+    def render(self, case_id: str) -> DocumentRef:
+        """Render the verslag and keep it in the database (logged as made); returns its reference."""
         data = self.data(case_id)
         pdf = render_verslag(data)
-        self._documents_dir.mkdir(parents=True, exist_ok=True)
-        path = self._documents_dir / f"verslag-{case_id[:8]}-{data.document_date.isoformat()}.pdf"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(path)
+        filename = f"verslag-{case_id[:8]}-{data.document_date.isoformat()}.pdf"
+        ref = self._documents.store(case_id, "verslag", filename, pdf)
         log.info("verslag rendered for case %s (%d bytes)", case_id, len(pdf))
-        return path
+        return ref
