@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -31,10 +30,17 @@ from wmo_desk.domain.decisions import (
     DeliveryForm,
     Provision,
 )
+from wmo_desk.domain.documents import DocumentRef
 from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.allocation_dialogs import PeriodDialog, ProviderDialog
 from wmo_desk.ui.display import long_date, money, parse_money
+from wmo_desk.ui.document_actions import (
+    document_label,
+    open_document,
+    save_document_as,
+    system_opener,
+)
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
 from wmo_desk.ui.table_model import RowsModel
 
@@ -93,9 +99,7 @@ class DecisionPanel(QWidget):
         self._ctx = ctx
         self.case_id = case_id
         # how a stored document is shown: the system's viewer, or what a test passes in
-        self._open = opener or (
-            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        )
+        self._open = opener or system_opener
         catalogue = ctx.catalogues.current()
         self._names = {p.code: p.name for p in catalogue.products}
         self.decision: Decision | None = None
@@ -176,10 +180,22 @@ class DecisionPanel(QWidget):
         el.addLayout(top)
         el.addWidget(new)
         el.addLayout(buttons)
-        self.documents_button = QPushButton(
-            self.tr("&Documenten openen (beschikking en toewijzingen)")
-        )
+        # the final documents live in the database: pick one, open a copy or save one
+        self.document_choice = QComboBox()
+        self.document_choice.setObjectName("decision_documents")
+        self.document_choice.setAccessibleName(self.tr("Document van het besluit"))
+        self.document_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.documents_label = QLabel(self.tr("Doc&ument"))
+        self.documents_label.setBuddy(self.document_choice)
+        self.documents_button = QPushButton(self.tr("Document ope&nen"))
+        self.documents_button.setAccessibleName(self.tr("Gekozen document openen"))
         self.documents_button.clicked.connect(self.open_documents)
+        self.save_as_button = QPushButton(self.tr("Op&slaan als…"))
+        self.save_as_button.setAccessibleName(self.tr("Gekozen document opslaan als bestand"))
+        self.save_as_button.clicked.connect(lambda: self.save_as())
+        self.feedback = QLabel()
+        self.feedback.setObjectName("decision_feedback")
+        self.feedback.setWordWrap(True)
         self.allocations_label = QLabel()
         self.allocations_label.setObjectName("allocations")
         self.allocations_label.setWordWrap(True)
@@ -190,10 +206,18 @@ class DecisionPanel(QWidget):
         self.provider_button.clicked.connect(lambda: self.change_provider())
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        self.documents_box = QWidget()
+        db = QVBoxLayout(self.documents_box)
+        db.setContentsMargins(0, 0, 0, 0)
         doc_row = QHBoxLayout()
+        doc_row.addWidget(self.documents_label)
+        doc_row.addWidget(self.document_choice)
         doc_row.addWidget(self.documents_button)
+        doc_row.addWidget(self.save_as_button)
         doc_row.addStretch(1)
-        layout.addLayout(doc_row)
+        db.addLayout(doc_row)
+        db.addWidget(self.feedback)
+        layout.addWidget(self.documents_box)
         self.issued = QGroupBox(self.tr("Toewijzingen"))
         il = QVBoxLayout(self.issued)
         il.addWidget(self.allocations_label)
@@ -235,9 +259,10 @@ class DecisionPanel(QWidget):
         self.table.setModel(ProvisionsModel(d.provisions if d else (), self._names, self))
         self.editor.setEnabled(editable)
         final = d is not None and d.status is DecisionStatus.DEFINITIEF
-        self.documents_button.setVisible(final)
+        self.documents_box.setVisible(final)
         self.issued.setVisible(False)
         if final:
+            self._show_documents()
             self._show_allocations()
 
     def _conclusion(self) -> str:
@@ -335,25 +360,38 @@ class DecisionPanel(QWidget):
             self.refresh()
             self.changed.emit()
 
-    def open_documents(self) -> list[Path]:
-        """Write the stored documents (checked against their SHA-256) to the profile and open the letter."""
-        if self.decision is None:
-            return []
-        try:
-            documents = self._ctx.decisions.documents(self.decision.id)
-        except UserError as exc:
-            QMessageBox.critical(self, exc.title, exc.message)
-            return []
-        folder = self._ctx.folder / "documents"
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for _kind, filename, content in documents:
-            path = folder / filename
-            path.write_bytes(content)
-            paths.append(path)
-        if paths:
-            self._open(paths[0])
-        return paths
+    def _show_documents(self) -> None:
+        assert self.decision is not None
+        chosen = self.document_choice.currentData()
+        self.document_choice.clear()
+        for ref in self._ctx.documents.for_decision(self.decision.id):
+            self.document_choice.addItem(document_label(ref), ref)
+        index = self.document_choice.findData(chosen) if chosen is not None else -1
+        self.document_choice.setCurrentIndex(max(index, 0))
+        has = self.document_choice.count() > 0
+        self.documents_button.setEnabled(has)
+        self.save_as_button.setEnabled(has)
+
+    def _chosen(self) -> DocumentRef | None:
+        ref = self.document_choice.currentData()
+        return ref if isinstance(ref, DocumentRef) else None
+
+    def open_documents(self) -> Path | None:
+        """Open a temporary copy (checked against its SHA-256) of the chosen document."""
+        ref = self._chosen()
+        if ref is None:
+            return None
+        return open_document(self, self._ctx.documents, ref, self._open, self.save_as)
+
+    def save_as(self, ref: DocumentRef | None = None) -> Path | None:
+        """Save a copy of the chosen document where the user chooses."""
+        ref = ref or self._chosen()
+        if ref is None:
+            return None
+        saved = save_document_as(self, self._ctx.documents, ref)
+        if saved is not None:
+            self.feedback.setText(self.tr("Opgeslagen als %s") % saved)
+        return saved
 
     def add_provision(self) -> None:
         decision = self._current()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -17,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wmo_desk.domain.documents import DocumentRef
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.display import long_date
+from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
 from wmo_desk.ui.fields import date_edit, date_value
 
 
@@ -38,16 +39,25 @@ class VerslagPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         # how a made PDF is shown: the system's PDF viewer, or what a test passes in
-        self._open = opener or (
-            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        )
+        self._open = opener or system_opener
         self.case_id = case_id
+        # the verslag lives in the database; the viewer gets a temporary copy
+        self.document: DocumentRef | None = None
         self.last_pdf: Path | None = None
         self.status = QLabel()
         self.status.setObjectName("verslag_status")
         self.status.setWordWrap(True)
         self.make_button = QPushButton(self.tr("Verslag &maken en openen (PDF)"))
         self.make_button.clicked.connect(self.make)
+        self.open_button = QPushButton(self.tr("Laatste verslag o&penen"))
+        self.open_button.setAccessibleName(self.tr("Laatst gemaakte verslag openen"))
+        self.open_button.clicked.connect(self.open_last)
+        self.save_as_button = QPushButton(self.tr("Op&slaan als…"))
+        self.save_as_button.setAccessibleName(self.tr("Verslag opslaan als bestand"))
+        self.save_as_button.clicked.connect(lambda: self.save_as())
+        self.feedback = QLabel()
+        self.feedback.setObjectName("verslag_feedback")
+        self.feedback.setWordWrap(True)
         self.signed_on = date_edit(ctx.clock.today(), allow_blank=False)
         self.signed_on.setMaximumDate(self.signed_on.date())
         self.sign_button = QPushButton(self.tr("Ondertekening &vastleggen"))
@@ -65,8 +75,11 @@ class VerslagPanel(QWidget):
         )
         row = QHBoxLayout()
         row.addWidget(self.make_button)
+        row.addWidget(self.open_button)
+        row.addWidget(self.save_as_button)
         row.addStretch(1)
         ml.addLayout(row)
+        ml.addWidget(self.feedback)
         sign_box = QGroupBox(self.tr("Ondertekend verslag = aanvraag"))
         sl = QFormLayout(sign_box)
         sl.addRow(
@@ -88,6 +101,9 @@ class VerslagPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.document = self._ctx.documents.latest(self.case_id, "verslag")
+        self.open_button.setEnabled(self.document is not None)
+        self.save_as_button.setEnabled(self.document is not None)
         found = self._ctx.conversation.for_case(self.case_id)
         if found is None:
             self.status.setText(self.tr("Er is nog geen gesprek gevoerd."))
@@ -115,12 +131,32 @@ class VerslagPanel(QWidget):
 
     def make(self) -> None:
         try:
-            self.last_pdf = self._ctx.verslag.render(self.case_id)
+            self.document = self._ctx.verslag.render(self.case_id)
         except UserError as exc:
             QMessageBox.warning(self, exc.title, exc.message)
             return
-        self._open(self.last_pdf)
+        self.open_button.setEnabled(True)
+        self.save_as_button.setEnabled(True)
+        self.feedback.setText(self.tr("Verslag gemaakt en bewaard in wmo_desk."))
+        self.open_last()
         self.changed.emit()
+
+    def open_last(self) -> None:
+        """Show the newest verslag in the system's PDF viewer (a temporary copy)."""
+        if self.document is not None:
+            self.last_pdf = open_document(
+                self, self._ctx.documents, self.document, self._open, self.save_as
+            )
+
+    def save_as(self, document: DocumentRef | None = None) -> Path | None:
+        """Save a copy of the verslag where the user chooses (it then leaves wmo_desk's care)."""
+        document = document or self.document
+        if document is None:
+            return None
+        saved = save_document_as(self, self._ctx.documents, document)
+        if saved is not None:
+            self.feedback.setText(self.tr("Opgeslagen als %s") % saved)
+        return saved
 
     def record_signed(self) -> None:
         found = self._ctx.conversation.for_case(self.case_id)
