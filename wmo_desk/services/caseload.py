@@ -5,6 +5,7 @@ from __future__ import annotations
 from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.caseload import CaseloadRepository
 from wmo_desk.storage.repositories.cases import CaseRepository
 
@@ -12,10 +13,24 @@ from wmo_desk.storage.repositories.cases import CaseRepository
 class CaseloadService:
     """Reads caseload rows; keeps stored deadlines fresh once a day."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, user_id: str) -> None:
         self._db = db
         self._clock = clock
+        self._user_id = user_id
         self._refreshed_on = None
+
+    def _log(self, session, flt: CaseloadFilter, count: int) -> None:
+        """Every list and search goes into the access log, with the number of results (the
+        search text itself may be a name, so it is not kept)."""
+        if flt.text.strip():
+            action = "caseload.search"
+        elif flt.consultant_id is None:
+            action = "team.list"
+        else:
+            action = "caseload.list"
+        AuditRepository(session).record(
+            self._user_id, action, None, None, detail=f"{count} resultaten"
+        )
 
     def _refresh(self, session) -> None:
         today = self._clock.today()
@@ -27,7 +42,9 @@ class CaseloadService:
         """The ids of the cases ``flt`` selects, in its order."""
         with self._db.session() as session:
             self._refresh(session)
-            return CaseloadRepository(session).case_ids(flt)
+            ids = CaseloadRepository(session).case_ids(flt)
+            self._log(session, flt, len(ids))
+            return ids
 
     def summaries_for(self, case_ids: list[str]) -> dict[str, CaseSummary]:
         """The caseload rows of ``case_ids``, keyed by id."""
@@ -37,4 +54,6 @@ class CaseloadService:
     def summaries(self, flt: CaseloadFilter) -> list[CaseSummary]:
         with self._db.session() as session:
             self._refresh(session)
-            return CaseloadRepository(session).summaries(flt)
+            rows = CaseloadRepository(session).summaries(flt)
+            self._log(session, flt, len(rows))
+            return rows

@@ -37,10 +37,14 @@ class IntakeService:
             return None
         with self._db.session() as session:
             client = ClientRepository(session).by_bsn(bsn)
-            if client is not None:
-                AuditRepository(session).record(
-                    self._profile.user.id, "client.lookup", client.id, None
-                )
+            # a look-up is logged whether or not it found someone (the BSN itself is not kept)
+            AuditRepository(session).record(
+                self._profile.user.id,
+                "bsn.lookup",
+                client.id if client else None,
+                None,
+                detail="cliënt gevonden" if client else "geen cliënt gevonden",
+            )
             return client
 
     def register(self, form: MeldingForm) -> str:

@@ -107,16 +107,41 @@ class CaseEventRow(SyncMixin, Base):
 
 
 class AuditRow(Base):
-    """Access log in NEN 7513 style: who did what, when, to which client (never synced away)."""
+    """Access log in NEN 7513 style: who did what, when, to which client, on which device.
+
+    Append-only (database triggers refuse UPDATE and DELETE) and hash-chained per device
+    (``domain/audit.py``); pushed to the server with the sync.
+    """
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     user_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36), default="")
     action: Mapped[str] = mapped_column(String(40))
     client_id: Mapped[str | None] = mapped_column(String(36), index=True)
     case_id: Mapped[str | None] = mapped_column(String(36))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class StoredDocumentRow(Base):
+    """A document made on this laptop (the verslag), kept only inside the encrypted database."""
+
+    __tablename__ = "stored_documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(36))
 
 
 class ConversationRow(SyncMixin, Base):

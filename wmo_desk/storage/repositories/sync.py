@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.identifiers import utcnow
+from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync_payloads import (
     FORM_SNAPSHOT_KEY,
@@ -28,7 +29,6 @@ from wmo_desk.storage.repositories.sync_payloads import (
 )
 from wmo_desk.storage.repositories.sync_pull import PullSide
 from wmo_desk.storage.tables import (
-    AuditRow,
     CaseEventRow,
     CaseRow,
     DecisionRow,
@@ -478,8 +478,9 @@ class SyncRepository(PullSide):
                 .where(column == old_id)
                 .values({column.key: new_id, "pending": True, "modified_at": now})
             )
-        self._session.execute(
-            update(AuditRow).where(AuditRow.user_id == old_id).values(user_id=new_id)
+        # the access log is append-only: its entries keep the local id, and say it became new_id
+        AuditRepository(self._session).record(
+            old_id, "account.linked", None, None, object_id=new_id
         )
         settings = SettingsRepository(self._session)
         if settings.get("user_id") == old_id:
