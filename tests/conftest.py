@@ -12,6 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from tests.fakes import FakeClock
 
 TODAY = date(2026, 11, 23)
+#: the database key of test databases opened without a profile (the app's come from the keyring)
+TEST_KEY = bytes(range(32))
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def clock() -> FakeClock:
 def db(tmp_path):
     from wmo_desk.storage.database import Database
 
-    database = Database.open_file(tmp_path / "wmo_desk.sqlite")
+    database = Database.open_file(tmp_path / "wmo_desk.sqlite", TEST_KEY)
     yield database
     database.close()
 
@@ -71,16 +73,17 @@ def postgres_url(postgres_cluster):
     postgres_cluster.drop_database(name)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def memory_keyring():
-    """Sign-in tokens in memory (the OS keyring is never touched by tests)."""
+    """Profile keys and sign-in tokens in memory: the OS keyring is never touched by tests."""
     import keyring
 
     from tests.fakes import memory_keyring_backend
 
     previous = keyring.get_keyring()
-    keyring.set_keyring(memory_keyring_backend())
-    yield
+    backend = memory_keyring_backend()
+    keyring.set_keyring(backend)
+    yield backend
     keyring.set_keyring(previous)
 
 

@@ -83,3 +83,31 @@ class GatedHttp:
             if not self.gate.wait(timeout=60):
                 raise TimeoutError("the test never opened the gate")
         return self._http.request(*args, **kwargs)
+
+
+#: profiles shared between test processes take this passphrase (no keyring crosses a process)
+TEST_PASSPHRASE = "testwachtwoordzin, niet echt"
+
+
+def passphrase_keys(folder):
+    """The key source of a profile that several processes open: a passphrase, no keyring."""
+    from wmo_desk.services.profile_key import ProfileKeys
+
+    return ProfileKeys(folder, ask_passphrase=lambda request: TEST_PASSPHRASE, use_keyring=False)
+
+
+class FixedKeys:
+    """A key source that always gives ``key``: for profiles that tests copy or share between
+    fixtures of different scopes (the database is still really encrypted with it)."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        from tests.conftest import TEST_KEY
+
+        self.key = key or TEST_KEY
+        self.lock = None
+
+    def open_with(self, database, opener):
+        return opener(self.key)
+
+    def delete(self) -> None:
+        pass

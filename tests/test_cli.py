@@ -1,16 +1,38 @@
 """The command line: import-catalog replaces the catalogue, or changes nothing and says why."""
 
 import json
+import os
 import subprocess
 import sys
 
 from wmo_desk.paths import resources_dir
 
+#: the commands run without a keyring (as on a bare server), so the profile takes a passphrase
+PASSPHRASE = "correct paard batterij niet"
+NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
 
-def run(*args):
+
+def run(*args, passphrase=PASSPHRASE):
+    env = {**os.environ, **NO_KEYRING}
+    env.pop("WMO_DESK_PASSPHRASE", None)
+    if passphrase is not None:
+        env["WMO_DESK_PASSPHRASE"] = passphrase
     return subprocess.run(
-        [sys.executable, "-m", "wmo_desk", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "wmo_desk", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
+
+
+def open_profile(profile):
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.profile_key import ProfileKeys
+
+    keys = ProfileKeys(profile, ask_passphrase=lambda request: PASSPHRASE, use_keyring=False)
+    return AppContext.open(profile, backup=False, keys=keys)
 
 
 def test_import_catalog_reads_a_new_version_and_refuses_a_broken_one(tmp_path):
@@ -30,13 +52,12 @@ def test_import_catalog_reads_a_new_version_and_refuses_a_broken_one(tmp_path):
     assert result.returncode == 1
     assert "kapot.json, veld 'providers[0].agb_code'" in result.stderr
 
-    from wmo_desk.storage.database import Database
     from wmo_desk.storage.repositories.catalogue import CatalogueRepository
 
-    db = Database.open_file(profile / "wmo_desk.sqlite", backup=False)
-    with db.session() as s:
+    ctx = open_profile(profile)
+    with ctx.db.session() as s:
         assert CatalogueRepository(s).load("MEIERIJ").version == "2027.1"
-    db.close()
+    ctx.close()
 
 
 def test_set_eigen_bijdrage(tmp_path):
@@ -44,3 +65,15 @@ def test_set_eigen_bijdrage(tmp_path):
     result = run("set-eigen-bijdrage", "2240", "--profile", str(profile))
     assert result.returncode == 0 and "22,40 euro per maand" in result.stdout
     assert run("set-eigen-bijdrage", "-5", "--profile", str(profile)).returncode == 1
+
+
+def test_a_command_without_keyring_or_passphrase_changes_nothing_and_says_why(tmp_path):
+    profile = tmp_path / "profiel"
+    assert run("set-eigen-bijdrage", "2240", "--profile", str(profile)).returncode == 0
+    before = (profile / "wmo_desk.sqlite").read_bytes()
+    result = run("set-eigen-bijdrage", "2500", "--profile", str(profile), passphrase=None)
+    assert result.returncode == 1
+    assert "Geen wachtwoordzin" in result.stderr
+    wrong = run("set-eigen-bijdrage", "2500", "--profile", str(profile), passphrase="iets anders!!")
+    assert wrong.returncode == 1 and "Wachtwoordzin onjuist" in wrong.stderr
+    assert (profile / "wmo_desk.sqlite").read_bytes() == before

@@ -31,6 +31,38 @@ def _setup_logging(folder: Path, verbose: bool) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
+PASSPHRASE_ENV = "WMO_DESK_PASSPHRASE"
+
+
+def terminal_passphrase(request) -> str | None:
+    """The passphrase for a command: ``$WMO_DESK_PASSPHRASE`` (scripts), or typed at the terminal."""
+    import getpass
+    import os
+
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV] if request.attempt == 1 else None
+    if not sys.stdin.isatty():
+        return None
+    prompt = "Nieuwe wachtwoordzin: " if request.new else "Wachtwoordzin van het profiel: "
+    value = getpass.getpass(prompt)
+    if request.new and getpass.getpass("Herhaal de wachtwoordzin: ") != value:
+        print("De twee wachtwoordzinnen zijn niet gelijk.", file=sys.stderr)
+        return None
+    return value
+
+
+def open_context(folder: Path):
+    """The profile in ``folder`` for a command; a key problem is printed in Dutch (None then)."""
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.profile_key import KeyProblem, ProfileKeys
+
+    try:
+        return AppContext.open(folder, keys=ProfileKeys(folder, ask_passphrase=terminal_passphrase))
+    except KeyProblem as exc:
+        print(f"{exc.title}: {exc.message}", file=sys.stderr)
+        return None
+
+
 def import_catalog(argv: list[str]) -> int:
     """``wmo-desk import-catalog FILE [--profile DIR]``: replace the region catalogue, all or nothing."""
     parser = argparse.ArgumentParser(
@@ -40,10 +72,10 @@ def import_catalog(argv: list[str]) -> int:
     parser.add_argument("--profile", type=Path, help="de gegevensmap (standaard: uw eigen profiel)")
     args = parser.parse_args(argv)
     from wmo_desk.domain.errors import UserError
-    from wmo_desk.services.context import AppContext
 
-    folder = args.profile or default_profile_dir()
-    ctx = AppContext.open(folder)
+    ctx = open_context(args.profile or default_profile_dir())
+    if ctx is None:
+        return 1
     try:
         region = ctx.profile.region_code if ctx.profile else None
         catalogue = ctx.catalogues.import_file(args.file, expected_region=region)
@@ -72,10 +104,11 @@ def set_contribution(argv: list[str]) -> int:
     if not 0 <= args.cents <= 100_000:
         print("Het abonnementstarief ligt tussen 0 en 100000 cent.", file=sys.stderr)
         return 1
-    from wmo_desk.services.context import AppContext
     from wmo_desk.storage.repositories.settings import SettingsRepository
 
-    ctx = AppContext.open(args.profile or default_profile_dir())
+    ctx = open_context(args.profile or default_profile_dir())
+    if ctx is None:
+        return 1
     with ctx.db.session() as session:
         SettingsRepository(session).set("eigen_bijdrage_cents", str(args.cents))
     ctx.close()
@@ -104,15 +137,35 @@ def main(argv: list[str] | None = None) -> int:
         return set_contribution(argv[1:])
     args = parse_args(argv)
     from wmo_desk.services.context import AppContext
+    from wmo_desk.services.profile_key import KeyProblem, ProfileKeys
 
+    fresh_demo = args.demo and args.profile is None
     if args.demo:
         folder = args.profile or Path(tempfile.mkdtemp(prefix="wmo_desk-demo-"))
     else:
         folder = args.profile or default_profile_dir()
     folder.mkdir(parents=True, exist_ok=True)
     _setup_logging(folder, args.verbose)
-    log.info("starting wmo_desk with profile %s (demo: %s)", folder, args.demo)
-    ctx = AppContext.open(folder)
+    log.info("starting wmo_desk (demo: %s)", args.demo)
+    log.debug("profile folder %s", folder)
+
+    def ask(request):
+        import os
+
+        if os.environ.get(PASSPHRASE_ENV):
+            return terminal_passphrase(request)
+        from wmo_desk.ui.passphrase_dialog import ask_passphrase
+
+        return ask_passphrase(request)
+
+    keys = ProfileKeys(folder, ask_passphrase=ask, temporary=fresh_demo)
+    try:
+        ctx = AppContext.open(folder, keys=keys)
+    except KeyProblem as exc:
+        from wmo_desk.ui.app import show_start_problem
+
+        show_start_problem(exc)
+        return 1
     if args.demo and ctx.profile is None:
         from wmo_desk.services.demo import fill_demo
 

@@ -4,6 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from tests.conftest import TEST_KEY
 from wmo_desk.storage.database import Database, alembic_config
 from wmo_desk.storage.tables import Base
 
@@ -14,7 +15,7 @@ def test_one_head():
 
 
 def test_upgraded_empty_database_matches_the_models(tmp_path):
-    db = Database.open_file(tmp_path / "x.sqlite")
+    db = Database.open_file(tmp_path / "x.sqlite", TEST_KEY)
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
@@ -31,14 +32,21 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_reopening_backs_up_first_and_keeps_five(tmp_path):
+def test_backups_are_made_once_a_day_and_the_newest_five_kept(tmp_path):
+    from wmo_desk.storage.database import backup_file
+
     path = tmp_path / "wmo_desk.sqlite"
-    for _ in range(7):
-        Database.open_file(path).close()
+    for _ in range(4):
+        Database.open_file(path, TEST_KEY).close()
+    backups = sorted((tmp_path / "backups").glob("wmo_desk-*.sqlite"))
+    assert len(backups) == 1, "the first start makes the database, the second backs it up"
+    for _ in range(6):
+        backup_file(path, TEST_KEY, tmp_path / "backups")
     backups = sorted((tmp_path / "backups").glob("wmo_desk-*.sqlite"))
     assert len(backups) == 5
-    # a backup is itself a complete, migrated database
-    restored = Database.open_file(backups[-1], backup=False)
+    # a backup is itself a complete, migrated database, encrypted with the same key
+    assert backups[-1].read_bytes()[:16] != b"SQLite format 3\x00"
+    restored = Database.open_file(backups[-1], TEST_KEY, backup=False)
     with restored.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
@@ -64,11 +72,16 @@ def test_a_database_from_the_first_release_upgrades_with_its_data(tmp_path):
             )
         )
     engine.dispose()
-    db = Database.open_file(path)
+    db = Database.open_file(path, TEST_KEY)
     with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT value FROM settings")).scalar() == "BNO-O"
+        assert (
+            conn.execute(text("SELECT value FROM settings WHERE key = 'region_code'")).scalar()
+            == "BNO-O"
+        )
         assert conn.execute(text("SELECT name FROM users")).scalar() == "Sanne de Wit"
         columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(conversations)")]
         assert "current_section" in columns and "verslag_signed_on" in columns
     db.close()
-    assert list((tmp_path / "backups").glob("old-*.sqlite")), "the old file was backed up first"
+    backups = list((tmp_path / "backups").glob("old-*.sqlite"))
+    assert len(backups) == 1, "the old file was backed up (encrypted) before the migration"
+    assert backups[0].read_bytes()[:16] != b"SQLite format 3\x00"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Date, String, select
 
 from tests.conftest import TODAY
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, FixedKeys
 from tests.services.test_verslag import fill_required
 from tests.sync_e2e.helpers import add_result, add_zrm
 from wmo_desk.domain.caseload import CaseloadFilter
@@ -57,7 +57,9 @@ def desktop(tmp_path_factory):
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.demo import fill_demo
 
-    ctx = AppContext.open(tmp_path_factory.mktemp("records") / "profile", FakeClock(TODAY))
+    ctx = AppContext.open(
+        tmp_path_factory.mktemp("records") / "profile", FakeClock(TODAY), keys=FixedKeys()
+    )
     fill_demo(ctx)
     case_id = _case(ctx, Stage.ONDERZOEK)
     conversation, form = ctx.conversation.start(case_id)

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     import keyring
 
     from tests.conftest import TODAY
-    from tests.fakes import FakeClock, memory_keyring_backend
+    from tests.fakes import FakeClock, memory_keyring_backend, passphrase_keys
     from tests.synckit import PASSWORD
     from wmo_desk.services import sync as sync_module
     from wmo_desk.services.context import AppContext
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
         SyncRepository.apply_staged = apply_then_die
 
-    ctx = AppContext.open(args.profile, FakeClock(TODAY))
+    ctx = AppContext.open(args.profile, FakeClock(TODAY), keys=passphrase_keys(args.profile))
     try:
         ctx.remember_server(args.server)
         ctx.sign_in_service(args.server).sign_in(args.username, PASSWORD)

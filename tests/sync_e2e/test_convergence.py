@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import TODAY
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, FixedKeys
 from tests.sync_e2e.helpers import add_note, case_ids, edit_request, local_records, register
 from tests.synckit import PASSWORD, SERVER_URL, Server, TestClient, make_server
 from wmo_desk.server.app import create_app
@@ -61,7 +61,9 @@ def template(tmp_path_factory):
     try:
         with TestClient(app, base_url=SERVER_URL) as http:
             for folder, username in DESKTOPS:
-                ctx = AppContext.open(root / folder, FakeClock(TODAY), backup=False)
+                ctx = AppContext.open(
+                    root / folder, FakeClock(TODAY), backup=False, keys=FixedKeys()
+                )
                 opened.append(ctx)
                 ctx.http = http
                 if folder == "laptop-1":
@@ -248,7 +250,9 @@ def test_desktops_converge_and_no_edit_is_lost(template, steps, how):
         try:
             with TestClient(app, base_url=SERVER_URL) as http:
                 for name, _username in DESKTOPS:
-                    ctx = AppContext.open(root / name, FakeClock(TODAY), backup=False)
+                    ctx = AppContext.open(
+                        root / name, FakeClock(TODAY), backup=False, keys=FixedKeys()
+                    )
                     desktops.append(ctx)
                     ctx.http = http
                     assert ctx.sync.status().signed_in  # the token in the keyring

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TODAY
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, passphrase_keys
 from tests.serverproc import serving
 from tests.synckit import ACCOUNTS, PASSWORD
 from wmo_desk.domain.users import Role
@@ -93,7 +93,7 @@ def run_desktop(profile: Path, base: str, username: str, die_at: str = "") -> No
 
 @contextlib.contextmanager
 def opened(profile: Path):
-    ctx = AppContext.open(profile, FakeClock(TODAY))
+    ctx = AppContext.open(profile, FakeClock(TODAY), keys=passphrase_keys(profile))
     try:
         yield ctx
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -86,10 +85,11 @@ def test_completing_lists_the_missing_required_answers(qtbot, demo_ctx, answer_m
 
 
 def test_a_killed_process_loses_at_most_two_seconds_of_typing(tmp_path, clock):
+    from tests.fakes import passphrase_keys
     from wmo_desk.services.demo import fill_demo
 
     folder = tmp_path / "profiel"
-    ctx = AppContext.open(folder, clock)
+    ctx = AppContext.open(folder, clock, keys=passphrase_keys(folder))
     fill_demo(ctx)
     case_id = first_case_in(ctx, Stage.ONDERZOEK)
     conversation, form = ctx.conversation.start(case_id)
@@ -124,11 +124,9 @@ def test_a_killed_process_loses_at_most_two_seconds_of_typing(tmp_path, clock):
     child.stdout.close()
     assert len(typed_at) >= 100, "the typist did not get going"
 
-    db = folder / "wmo_desk.sqlite"
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
-    ctx = AppContext.open(folder, clock, backup=False)
+    ctx = AppContext.open(folder, clock, backup=False, keys=passphrase_keys(folder))
+    with ctx.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     saved, _form = ctx.conversation.for_case(case_id)
     ctx.close()
     kept = len(str(saved.answers.get(question.id, "")))

@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+from tests.fakes import passphrase_keys
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.conversation_view import ConversationWizard
 
@@ -24,7 +25,7 @@ from wmo_desk.ui.conversation_view import ConversationWizard
 def main() -> None:
     folder, case_id = Path(sys.argv[1]), sys.argv[2]
     app = QApplication([])
-    ctx = AppContext.open(folder, backup=False)
+    ctx = AppContext.open(folder, backup=False, keys=passphrase_keys(folder))
     conversation, form = ctx.conversation.for_case(case_id)
     wizard = ConversationWizard(ctx, conversation, form)
     wizard.show()

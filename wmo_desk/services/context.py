@@ -19,6 +19,7 @@ from wmo_desk.services.documents import DocumentService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.mandate import DemoMandate, Mandate, NoMandate, ServerMandate
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
+from wmo_desk.services.profile_key import ProfileKeys
 from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.sync import SERVER_USERNAME_KEY, SyncService
@@ -48,6 +49,7 @@ class AppContext:
         self.profile: Profile | None = None
         self.documents = DocumentService(db, clock, folder, self._user_id)
         self.documents.clean_open_copies()  # a crashed session leaves its copies behind
+        self.keys: ProfileKeys | None = None
         self.tokens = TokenStore()
         self.signin: SignInService | None = None
         self.sync = SyncService(
@@ -75,10 +77,26 @@ class AppContext:
             self.activate(loaded)
 
     @classmethod
-    def open(cls, folder: Path, clock: Clock | None = None, *, backup: bool = True) -> AppContext:
-        """Open the profile in ``folder``: back up and migrate its database first."""
-        db = Database.open_file(folder / DATABASE_NAME, backup=backup)
-        return cls(folder, db, clock or Clock())
+    def open(
+        cls,
+        folder: Path,
+        clock: Clock | None = None,
+        *,
+        backup: bool = True,
+        keys: ProfileKeys | None = None,
+    ) -> AppContext:
+        """Open the profile in ``folder`` with its key (the OS keyring unless ``keys`` says
+        otherwise): encrypted, backed up when due and migrated. Raises :class:`KeyProblem`."""
+        keys = keys or ProfileKeys(folder)
+        path = folder / DATABASE_NAME
+
+        def open_database(key: bytes) -> Database:
+            return Database.open_file(path, key, backup=backup)
+
+        db = keys.open_with(path, open_database)
+        ctx = cls(folder, db, clock or Clock())
+        ctx.keys = keys
+        return ctx
 
     def region_choices(self) -> list[RegionChoice]:
         return region_choices(resources_dir() / "catalogues")
@@ -89,7 +107,7 @@ class AppContext:
         self.catalogues.set_region(profile.region_code)
         self.intake = IntakeService(self.db, self.clock, profile, self.catalogues)
         self.cases = CaseService(self.db, self.clock, profile)
-        self.caseload = CaseloadService(self.db, self.clock)
+        self.caseload = CaseloadService(self.db, self.clock, profile.user.id)
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
         self.documents.import_old_documents()

@@ -1,9 +1,8 @@
-"""Opening a wmo_desk database: SQLite pragmas, backup before upgrade, alembic migrations."""
+"""Opening a wmo_desk database: encrypted (SQLCipher), backed up before a migration and daily, migrated."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,9 +10,20 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from wmo_desk.storage.cipher import (
+    check_key,
+    discard_staging,
+    encrypt_in_place,
+    encrypted_engine,
+    export_encrypted,
+    is_plaintext,
+    shred,
+)
 from wmo_desk.storage.engine import alembic_config as engine_config
 from wmo_desk.storage.engine import make_engine
 
@@ -32,36 +42,60 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database schema to the newest migration."""
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    # the connection is handed over: the URL (and the key in it) never goes into the config
+    config = alembic_config(engine.url.render_as_string(hide_password=True))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
-def backup_file(path: Path, backups_dir: Path, keep: int = BACKUPS_KEPT) -> Path | None:
-    """Copy the SQLite file at ``path`` consistently (WAL included) into ``backups_dir``.
+def at_head(engine: Engine) -> bool:
+    """True when the schema is at the newest migration (a read of ``alembic_version``)."""
+    heads = set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    with engine.connect() as connection:
+        try:
+            current = {
+                row[0]
+                for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            }
+        except DBAPIError:
+            return False
+    return current == heads
 
-    Keeps the newest ``keep`` backups. Returns the new backup, or None when there was
-    nothing to back up yet.
-    """
+
+def backups_of(path: Path, backups_dir: Path) -> list[Path]:
+    """The backups of ``path``, oldest first."""
+    return sorted(backups_dir.glob(f"{path.stem}-*.sqlite"))
+
+
+def backup_file(
+    path: Path, key: bytes, backups_dir: Path, keep: int = BACKUPS_KEPT, *, reason: str = ""
+) -> Path | None:
+    """An encrypted, consistent copy of the database at ``path`` (WAL included) in ``backups_dir``,
+    with the same key; keeps the newest ``keep``. None when there is nothing to back up yet."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"{path.stem}-{stamp}.sqlite"
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    old = sorted(backups_dir.glob(f"{path.stem}-*.sqlite"))
-    for stale in old[:-keep]:
-        stale.unlink()
+    export_encrypted(path, key, target, key)
+    for stale in backups_of(path, backups_dir)[:-keep]:
+        shred(stale)
+    log.info("database backed up (%s) to %s", reason or "daily", target.name)
     return target
+
+
+def _backed_up_today(path: Path, backups_dir: Path) -> bool:
+    today = datetime.now(UTC).strftime("%Y%m%d")
+    return any(b.name.startswith(f"{path.stem}-{today}") for b in backups_of(path, backups_dir))
+
+
+def _shred_plaintext_backups(path: Path, backups_dir: Path) -> None:
+    old = [b for b in backups_of(path, backups_dir) if is_plaintext(b)]
+    for backup in old:
+        shred(backup)
+    if old:
+        log.info("%d unencrypted backups overwritten and removed", len(old))
 
 
 class Database:
@@ -72,15 +106,33 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open_file(cls, path: Path, *, backup: bool = True) -> Database:
-        """Open (creating if needed) the SQLite file at ``path``, back it up, then migrate it."""
+    def open_file(cls, path: Path, key: bytes, *, backup: bool = True) -> Database:
+        """Open (creating if needed) the encrypted database at ``path`` with ``key``, then migrate.
+
+        An old plaintext database is encrypted with ``key`` first (and its plaintext backups
+        removed). Backups (encrypted, the newest five) are made before a migration and at most
+        once a day. Raises :class:`~wmo_desk.storage.cipher.WrongKey` when ``key`` does not
+        open the database; nothing is changed then."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        if backup:
-            made = backup_file(path, path.parent / "backups")
-            if made:
-                log.info("database backed up to %s", made.name)
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
+        backups = path.parent / "backups"
+        discard_staging(path)
+        if is_plaintext(path):
+            encrypt_in_place(path, key)
+            _shred_plaintext_backups(path, backups)
+        exists = path.exists() and path.stat().st_size > 0
+        if exists:
+            check_key(path, key)
+        engine = encrypted_engine(path, key)
+        try:
+            if not at_head(engine):
+                if backup and exists:
+                    backup_file(path, key, backups, reason="before a migration")
+                upgrade(engine)
+            elif backup and not _backed_up_today(path, backups):
+                backup_file(path, key, backups)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine)
 
     @contextmanager

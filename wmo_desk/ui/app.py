@@ -27,6 +27,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def show_start_problem(problem: UserError) -> None:
+    """A problem that stops the start (a missing key), before any window: a dialog, and stderr."""
+    print(f"{problem.title}: {problem.message}", file=sys.stderr)
+    make_application()
+    QMessageBox.critical(None, problem.title, problem.message)
+
+
 def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
     """Show the window for ``ctx`` (asking the first-start questions if needed); returns the exit code."""
     app = make_application()
