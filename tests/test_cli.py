@@ -77,3 +77,33 @@ def test_a_command_without_keyring_or_passphrase_changes_nothing_and_says_why(tm
     wrong = run("set-eigen-bijdrage", "2500", "--profile", str(profile), passphrase="iets anders!!")
     assert wrong.returncode == 1 and "Wachtwoordzin onjuist" in wrong.stderr
     assert (profile / "wmo_desk.sqlite").read_bytes() == before
+
+
+def test_restore_backup_puts_the_days_backup_back_and_keeps_the_current_one(tmp_path):
+    profile = tmp_path / "profiel"
+    assert run("set-eigen-bijdrage", "2240", "--profile", str(profile)).returncode == 0
+    # the second start of the day backs the database up before it changes it
+    assert run("set-eigen-bijdrage", "2500", "--profile", str(profile)).returncode == 0
+    (backup,) = (profile / "backups").glob("wmo_desk-*.sqlite")
+
+    result = run("restore-backup", str(backup), "--profile", str(profile))
+    assert result.returncode == 0, result.stderr
+    assert f"Reservekopie {backup.name} teruggezet." in result.stdout
+    assert len(list((profile / "backups").glob("wmo_desk-*.sqlite"))) == 2
+
+    from wmo_desk.storage.repositories.settings import SettingsRepository
+
+    ctx = open_profile(profile)
+    with ctx.db.session() as s:
+        assert SettingsRepository(s).get("eigen_bijdrage_cents") == "2240"
+    ctx.close()
+
+    other = tmp_path / "ander"  # another profile, same passphrase, so another key (salt)
+    assert run("set-eigen-bijdrage", "100", "--profile", str(other)).returncode == 0
+    refused = run(
+        "restore-backup", str(backup), "--profile", str(other), passphrase="andere zin, ook lang"
+    )
+    assert refused.returncode == 1
+    assert (
+        "Wachtwoordzin onjuist" in refused.stderr or "hoort niet bij dit profiel" in refused.stderr
+    )

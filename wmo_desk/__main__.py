@@ -118,6 +118,45 @@ def set_contribution(argv: list[str]) -> int:
     return 0
 
 
+def restore_backup(argv: list[str]) -> int:
+    """``wmo-desk restore-backup FILE [--profile DIR]``: put a backup back (wmo_desk closed)."""
+    parser = argparse.ArgumentParser(
+        prog="wmo-desk restore-backup",
+        description="Zet een reservekopie uit de map backups terug (sluit wmo_desk eerst)",
+    )
+    parser.add_argument("backup", type=Path, help="het bestand uit <profiel>/backups")
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args(argv)
+    from wmo_desk.services.context import DATABASE_NAME
+    from wmo_desk.services.profile_key import KeyProblem, ProfileKeys
+    from wmo_desk.storage.database import ForeignBackup
+    from wmo_desk.storage.database import restore_backup as restore
+
+    folder = args.profile or default_profile_dir()
+    if not args.backup.is_file():
+        print(f"Reservekopie niet gevonden: {args.backup}", file=sys.stderr)
+        return 1
+    keys = ProfileKeys(folder, ask_passphrase=terminal_passphrase)
+    try:
+        before = keys.open_with(
+            folder / DATABASE_NAME, lambda key: restore(folder / DATABASE_NAME, key, args.backup)
+        )
+    except KeyProblem as exc:
+        print(f"{exc.title}: {exc.message}", file=sys.stderr)
+        return 1
+    except ForeignBackup:
+        print(
+            "Deze reservekopie hoort niet bij dit profiel (de sleutel past niet). Er is niets "
+            "gewijzigd.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Reservekopie {args.backup.name} teruggezet.")
+    if before is not None:
+        print(f"De gegevens van vóór het terugzetten staan in {before.name}.")
+    return 0
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wmo-desk", description="wmo_desk voor Wmo-consulenten")
     parser.add_argument(
@@ -135,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         return import_catalog(argv[1:])
     if argv[:1] == ["set-eigen-bijdrage"]:
         return set_contribution(argv[1:])
+    if argv[:1] == ["restore-backup"]:
+        return restore_backup(argv[1:])
     args = parse_args(argv)
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.profile_key import KeyProblem, ProfileKeys

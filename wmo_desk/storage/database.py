@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wmo_desk.storage.cipher import (
+    WrongKey,
     check_key,
     discard_staging,
     encrypt_in_place,
@@ -96,6 +98,32 @@ def _shred_plaintext_backups(path: Path, backups_dir: Path) -> None:
         shred(backup)
     if old:
         log.info("%d unencrypted backups overwritten and removed", len(old))
+
+
+class ForeignBackup(Exception):
+    """The backup was made with another key: it belongs to another profile."""
+
+
+def restore_backup(path: Path, key: bytes, backup: Path) -> Path | None:
+    """Put ``backup`` in place of the database at ``path`` (wmo_desk must not be running).
+
+    The backup must open with ``key`` (:class:`WrongKey` otherwise, nothing changed) and pass
+    its integrity check; the current database is backed up first. Returns that backup.
+    Raises :class:`WrongKey` when ``key`` does not open ``path``, :class:`ForeignBackup` when
+    it opens ``path`` but not ``backup``."""
+    check_key(path, key)
+    try:
+        check_key(backup, key)
+    except WrongKey:
+        raise ForeignBackup(backup.name) from None
+    staging = path.with_name(path.name + ".restoring")
+    export_encrypted(backup, key, staging, key)
+    before = backup_file(path, key, path.parent / "backups", reason="before a restore")
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(staging, path)
+    log.info("database restored from %s", backup.name)
+    return before
 
 
 class Database:
