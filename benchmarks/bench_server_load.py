@@ -136,13 +136,14 @@ def case_payload_template() -> dict[str, Any]:
     pusher sees, so each simulated desktop registers one first)."""
     from sqlalchemy import select
 
+    from benchmarks.caseload_data import BenchKeys
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.demo import fill_demo
     from wmo_desk.storage.repositories.sync_payloads import payload_of
     from wmo_desk.storage.tables import CaseRow, ClientRow
 
     with tempfile.TemporaryDirectory(prefix="wmo-bench-load-") as folder:
-        ctx = AppContext.open(Path(folder), backup=False)
+        ctx = AppContext.open(Path(folder), backup=False, keys=BenchKeys())
         try:
             fill_demo(ctx, case_count=1)
             with ctx.db.session() as session:

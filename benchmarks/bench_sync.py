@@ -153,13 +153,13 @@ def pulls(calls: list[Call]) -> list[Call]:
 
 def build_consultant(folder: Path, cases: int) -> int:
     """The demo profile (30 cases over every stage) plus new meldingen up to ``cases``."""
-    from benchmarks.caseload_data import elfproef_bsns
+    from benchmarks.caseload_data import BenchKeys, elfproef_bsns
     from wmo_desk.domain.cases import Channel, Reporter
     from wmo_desk.domain.intake import MeldingForm
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.demo import _REQUESTS, demo_client, fill_demo
 
-    ctx = AppContext.open(folder, backup=False)
+    ctx = AppContext.open(folder, backup=False, keys=BenchKeys())
     fill_demo(ctx)
     rng = random.Random(5)
     today = ctx.clock.today()
@@ -192,20 +192,22 @@ def build_consultant(folder: Path, cases: int) -> int:
 
 
 def build_team_lead(folder: Path) -> None:
+    from benchmarks.caseload_data import BenchKeys
     from wmo_desk.domain.users import Role
     from wmo_desk.services.context import AppContext
 
-    ctx = AppContext.open(folder, backup=False)
+    ctx = AppContext.open(folder, backup=False, keys=BenchKeys())
     choice = next(c for c in ctx.region_choices() if c.code == "BNO-O")
     ctx.activate(ctx.profiles.set_up(choice, MUNICIPALITY, "Ruud Verhoeven", Role.TEAMLEIDER))
     ctx.close()
 
 
 def open_desktop(template: Path, folder: Path, server_url: str, username: str, recorder: Recorder):
+    from benchmarks.caseload_data import BenchKeys
     from wmo_desk.services.context import AppContext
 
     shutil.copytree(template, folder)
-    ctx = AppContext.open(folder, backup=False)
+    ctx = AppContext.open(folder, backup=False, keys=BenchKeys())
     ctx.http = recorder.client()
     ctx.remember_server(server_url)
     ctx.sign_in_service(server_url).sign_in(username, PASSWORD)

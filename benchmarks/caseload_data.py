@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +19,28 @@ from wmo_desk.storage.repositories.clients import _fill as fill_client_row
 from wmo_desk.storage.tables import CaseRow, ClientRow
 
 _STAGES = [s for s in Stage]
+
+#: the database key of every benchmark profile (benchmark data only; users get a random key in
+#: the OS keyring). A raw 32-byte key like theirs, so no key derivation is timed.
+BENCH_KEY = hashlib.sha256(b"wmo_desk benchmark profile").digest()
+
+
+class BenchKeys:
+    """The key source of benchmark profiles: always :data:`BENCH_KEY` (this machine has no
+    OS keyring, and a passphrase would time Argon2). Pass as ``AppContext.open(..., keys=)``."""
+
+    lock = None
+
+    def open_with(self, database: Path, opener: Callable[[bytes], object]) -> object:
+        return opener(BENCH_KEY)
+
+    def delete(self) -> None:
+        pass
+
+
+def open_profile(folder: Path, **kwargs) -> AppContext:
+    """``AppContext.open`` of a benchmark profile (with :class:`BenchKeys`)."""
+    return AppContext.open(folder, keys=BenchKeys(), **kwargs)
 
 
 def elfproef_bsns(count: int, start: int = 900000000) -> list[str]:
@@ -33,7 +57,7 @@ def elfproef_bsns(count: int, start: int = 900000000) -> list[str]:
 
 def build_profile(folder: Path, cases: int, seed: int = 7) -> None:
     """A demo profile plus ``cases`` extra cases, inserted in bulk."""
-    ctx = AppContext.open(folder)
+    ctx = open_profile(folder)
     if ctx.profile is None:
         fill_demo(ctx)
     assert ctx.profile is not None
