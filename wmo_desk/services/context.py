@@ -17,6 +17,7 @@ from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.documents import DocumentService
 from wmo_desk.services.intake import IntakeService
+from wmo_desk.services.inzage import InzageService
 from wmo_desk.services.mandate import DemoMandate, Mandate, NoMandate, ServerMandate
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.services.profile_key import ProfileKeys
@@ -64,6 +65,7 @@ class AppContext:
         # another transport for the server (tests talk to an in-process server)
         self.http: httpx.Client | None = None
         self._fallback_client: tuple[str, ServerClient] | None = None
+        self.inzage = InzageService(self, self._sync_client, self._current_token)
         self.intake: IntakeService
         self.cases: CaseService
         self.caseload: CaseloadService
