@@ -28,6 +28,7 @@ from wmo_desk.ui.conversation_view import ConversationPanel
 from wmo_desk.ui.decision_view import DecisionPanel
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
+from wmo_desk.ui.inzage_dialog import InzageDialog
 from wmo_desk.ui.results_view import ResultsPanel
 from wmo_desk.ui.suggestions_view import SuggestionsPanel
 from wmo_desk.ui.table_model import RowsModel
@@ -198,8 +199,20 @@ class CaseViewWidget(QWidget):
         self.decision.changed.connect(self._after)
         self.providers.chosen.connect(self.decision.refresh)
         self.sections.addTab(self.decision, self.tr("&Besluit"))
+        # AVG art. 15: the team lead makes the client's overview of who looked at the file
+        self.inzage_button = QPushButton(self.tr("&Inzageoverzicht…"))
+        self.inzage_button.setObjectName("inzage_button")
+        self.inzage_button.setAccessibleName(self.tr("Inzageoverzicht voor de cliënt maken"))
+        self.inzage_button.setToolTip(
+            self.tr("Wie heeft dit dossier ingezien of gewijzigd, en wanneer (AVG art. 15)")
+        )
+        self.inzage_button.setVisible(ctx.inzage.allowed())
+        self.inzage_button.clicked.connect(self.open_inzage)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.inzage_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        layout.addLayout(top)
         layout.addWidget(self.conflict_banner)
         layout.addWidget(self.sections, 1)
         self.view: CaseView | None = None
@@ -248,6 +261,15 @@ class CaseViewWidget(QWidget):
         self.resume_button.setVisible(hold is not None)
         self.close_button.setVisible(open_case)
         self.conflict_banner.setVisible(bool(self._ctx.sync.conflicts(self.case_id)))
+
+    def open_inzage(self) -> InzageDialog:
+        """The inzage dialog of this case's client (it fetches the report as it opens)."""
+        assert self.view is not None
+        dialog = InzageDialog(self._ctx, self.view.client.id, self.case_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def save_now(self) -> None:
         """Write whatever is still unsaved (the tab or the window is closing)."""
