@@ -36,7 +36,7 @@ def demo_profile(folder: Path, clock, keys: ProfileKeys | None = None) -> tuple[
     ctx = AppContext.open(folder, clock, keys=keys)
     fill_demo(ctx, case_count=12)
     with ctx.db.engine.connect() as conn:
-        bsn, surname = conn.execute(text("SELECT bsn, surname FROM clients LIMIT 1")).one()
+        bsn, surname = conn.execute(text("SELECT bsn, sort_name FROM clients LIMIT 1")).one()
     ctx.close()
     return bsn, surname
 
@@ -82,7 +82,7 @@ def test_the_wal_of_an_open_profile_is_encrypted_too(tmp_path, clock):
     ctx = AppContext.open(folder, clock)
     fill_demo(ctx, case_count=12)
     with ctx.db.engine.connect() as conn:
-        bsn, surname = conn.execute(text("SELECT bsn, surname FROM clients LIMIT 1")).one()
+        bsn, surname = conn.execute(text("SELECT bsn, sort_name FROM clients LIMIT 1")).one()
     wal = folder / (DATABASE_NAME + "-wal")
     assert wal.exists() and wal.stat().st_size > 0, "the demo's writes are still in the WAL"
     assert hits(folder, bsn, surname) == []
@@ -213,7 +213,7 @@ def test_a_plaintext_profile_is_converted_once_with_all_its_data(tmp_path, clock
     fill_demo(ctx, case_count=12)
     expected = table_contents(ctx)
     with ctx.db.engine.connect() as conn:
-        bsn, surname = conn.execute(text("SELECT bsn, surname FROM clients LIMIT 1")).one()
+        bsn, surname = conn.execute(text("SELECT bsn, sort_name FROM clients LIMIT 1")).one()
     ctx.close()
     key = bytes.fromhex(
         memory_keyring.store.get_password(KEYRING_SERVICE, ProfileLock.read(made).profile_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import httpx
@@ -25,9 +26,12 @@ from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.sync import SERVER_USERNAME_KEY, SyncService
 from wmo_desk.services.verslag import VerslagService
+from wmo_desk.storage.cipher import shred
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.sync.client import ServerClient
+
+log = logging.getLogger(__name__)
 
 DATABASE_NAME = "wmo_desk.sqlite"
 DEFAULT_SERVER_URL = "http://127.0.0.1:8750"
@@ -51,6 +55,8 @@ class AppContext:
         self.documents = DocumentService(db, clock, folder, self._user_id)
         self.documents.clean_open_copies()  # a crashed session leaves its copies behind
         self.keys: ProfileKeys | None = None
+        #: the server had this profile wiped: nothing of it can be used any more
+        self.wiped = False
         self.tokens = TokenStore()
         self.signin: SignInService | None = None
         self.sync = SyncService(
@@ -60,6 +66,7 @@ class AppContext:
             client=self._sync_client,
             token=self._current_token,
             forget=self.sign_out,
+            wipe=self.wipe_profile,
         )
         self._signin_url = ""
         # another transport for the server (tests talk to an in-process server)
@@ -208,7 +215,27 @@ class AppContext:
         with self.db.session() as session:
             return SettingsRepository(session).get(key, default) or default
 
+    def wipe_profile(self) -> None:
+        """Remote wipe (the server asked, after the pending changes were pushed): forget the
+        sign-in and the database key, then overwrite and remove the database, its WAL, the
+        backups and opened documents. The logs (which hold no personal data) stay."""
+        self.wiped = True
+        self.sign_out()
+        self.documents.clean_open_copies()
+        self.db.close()
+        if self.keys is not None:
+            self.keys.delete()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            shred(self.folder / (DATABASE_NAME + suffix))
+        backups = self.folder / "backups"
+        if backups.is_dir():
+            for backup in backups.iterdir():
+                shred(backup)
+        log.warning("profile wiped on the server's request")
+
     def close(self) -> None:
+        if self.wiped:
+            return
         self.documents.clean_open_copies()
         if self.signin is not None:
             self.signin.client.close()

@@ -16,17 +16,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from wmo_desk.domain.audit import GENESIS, chain_break
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync import Conflict, OutgoingChange, SyncRepository
 from wmo_desk.storage.repositories.sync_payloads import wire_id
 from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
 from wmo_desk.sync.engine import FieldDifference, differences, merge
-from wmo_desk.sync.protocol import Change, ChangeStatus, refusal_text
+from wmo_desk.sync.protocol import (
+    MAX_AUDIT_PER_PUSH,
+    AuditEntryIn,
+    AuditPushRequest,
+    Change,
+    ChangeStatus,
+    refusal_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +97,14 @@ class SyncReport:
     new_conflicts: int
     refused: int
     catalogue_version: str | None
+    #: lines of the access log the server stored in this sync
+    audit_pushed: int = 0
+    #: the server asked for a remote wipe: the profile's personal data are gone now
+    wiped: bool = False
+
+
+class AuditChainBroken(UserError):
+    """The access log on this laptop was changed after it was written."""
 
 
 class SyncService:
@@ -101,8 +118,10 @@ class SyncService:
         client: Callable[[], ServerClient],
         token: Callable[[], str | None],
         forget: Callable[[], None] | None = None,
+        wipe: Callable[[], None] | None = None,
     ) -> None:
         self._db = db
+        self._wipe = wipe
         self._clock = clock
         self._catalogues = catalogues
         self._client = client
@@ -174,9 +193,12 @@ class SyncService:
     def _sync(self, token: str, progress: Progress, cancelled: Callable[[], bool]) -> SyncReport:
         client = self._client()
         pushed, new_conflicts, refused = self._push(client, token, progress, cancelled)
-        pulled, catalogue_version, conflicts_on_pull = self._pull(
+        audit_pushed = self._push_audit(client, token)
+        pulled, catalogue_version, conflicts_on_pull, wipe = self._pull(
             client, token, progress, cancelled
         )
+        if wipe:
+            return self._wiped(client, token, pushed, refused, audit_pushed)
         with self._db.session() as session:
             SyncRepository(session).set_last_sync(self._clock.now())
         report = SyncReport(
@@ -185,15 +207,79 @@ class SyncService:
             new_conflicts=new_conflicts + conflicts_on_pull,
             refused=refused,
             catalogue_version=catalogue_version,
+            audit_pushed=audit_pushed,
         )
         log.info(
-            "sync done: %d pushed, %d pulled, %d conflicts, %d refused",
+            "sync done: %d pushed, %d pulled, %d conflicts, %d refused, %d log lines",
             report.pushed,
             report.pulled,
             report.new_conflicts,
             report.refused,
+            report.audit_pushed,
         )
         return report
+
+    def _push_audit(self, client: ServerClient, token: str) -> int:
+        """Send the access-log lines the server has not stored yet, after checking locally
+        that they continue the chain the server holds (the server checks it again)."""
+        stored = 0
+        while True:
+            with self._db.session() as session:
+                audit = AuditRepository(session)
+                device = audit.device_id()
+                after = audit.pushed_seq()
+                head = audit.entries(after - 1, limit=1) if after else []
+                entries = audit.entries(after, limit=MAX_AUDIT_PER_PUSH)
+            if not entries:
+                return stored
+            broken = chain_break(
+                entries,
+                after_seq=after,
+                after_hash=head[0].hash if head else GENESIS,
+            )
+            if broken is not None:
+                log.error("the local access log was changed at line %d", broken.seq)
+                raise AuditChainBroken(
+                    "Toegangslog gewijzigd",
+                    f"Het toegangslog op deze laptop is na het vastleggen veranderd ({broken.reason}). "
+                    "Uw wijzigingen zijn wel gesynchroniseerd, het log niet. Meld dit bij de "
+                    "functioneel beheerder en de privacyfunctionaris.",
+                )
+            response = client.push_audit(
+                token,
+                AuditPushRequest(
+                    device_id=device, entries=[AuditEntryIn.of(entry) for entry in entries]
+                ),
+            )
+            with self._db.session() as session:
+                AuditRepository(session).mark_pushed(response.stored_through)
+            stored += response.stored_through - after
+            if response.stored_through <= after:
+                return stored
+
+    def _wiped(
+        self, client: ServerClient, token: str, pushed: int, refused: int, audit_pushed: int
+    ) -> SyncReport:
+        """The server asked for a remote wipe: what was pending has been pushed; now the
+        profile's personal data go, and the server hears it was done."""
+        with self._db.session() as session:
+            device = AuditRepository(session).device_id()
+        log.warning("remote wipe requested by the server: removing this profile's data")
+        if self._wipe is not None:
+            self._wipe()
+        try:
+            client.wipe_done(token, device)
+        except ServerError as exc:
+            log.warning("the server could not be told the wipe was done: %s", exc.code)
+        return SyncReport(
+            pushed=pushed,
+            pulled=0,
+            new_conflicts=0,
+            refused=refused,
+            catalogue_version=None,
+            audit_pushed=audit_pushed,
+            wiped=True,
+        )
 
     def _push(
         self, client: ServerClient, token: str, progress: Progress, cancelled: Callable[[], bool]
@@ -269,7 +355,7 @@ class SyncService:
 
     def _pull(
         self, client: ServerClient, token: str, progress: Progress, cancelled: Callable[[], bool]
-    ) -> tuple[int, str | None, int]:
+    ) -> tuple[int, str | None, int, bool]:
         with self._db.session() as session:
             since = SyncRepository(session).cursor()
         fetched = 0
@@ -277,6 +363,8 @@ class SyncService:
             if cancelled():
                 raise SyncCancelled
             page = client.pull(token, since, PULL_PAGE)
+            if page.wipe:
+                return 0, None, 0, True
             with self._db.session() as session:
                 SyncRepository(session).stage(
                     [r.model_dump(mode="json") for r in page.records], page.next_since
@@ -286,7 +374,7 @@ class SyncService:
             progress("Ophalen", fetched, fetched + (PULL_PAGE if page.more else 0))
             if not page.more:
                 break
-        return self._apply_inbox(progress)
+        return (*self._apply_inbox(progress), False)
 
     def _apply_inbox(self, progress: Progress) -> tuple[int, str | None, int]:
         with self._db.session() as session:

@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -100,6 +100,14 @@ def _shred_plaintext_backups(path: Path, backups_dir: Path) -> None:
         log.info("%d unencrypted backups overwritten and removed", len(old))
 
 
+class DatabaseClosed(RuntimeError):
+    """The database was closed (the app closes, or the profile was wiped)."""
+
+
+def _refuse_connect(*_args: object) -> None:
+    raise DatabaseClosed("the database was closed")
+
+
 class ForeignBackup(Exception):
     """The backup was made with another key: it belongs to another profile."""
 
@@ -132,6 +140,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._closed = False
 
     @classmethod
     def open_file(cls, path: Path, key: bytes, *, backup: bool = True) -> Database:
@@ -166,6 +175,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any exception."""
+        if self._closed:
+            raise DatabaseClosed("the database was closed")
         session = self._sessions()
         try:
             yield session
@@ -177,4 +188,10 @@ class Database:
             session.close()
 
     def close(self) -> None:
+        """Close every connection; afterwards no new one is made (a closed or wiped profile's
+        file must not come back as a new empty database)."""
+        if self._closed:
+            return
+        self._closed = True
+        event.listen(self.engine, "do_connect", _refuse_connect)
         self.engine.dispose()

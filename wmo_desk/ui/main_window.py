@@ -250,6 +250,9 @@ class MainWindow(QMainWindow):
         self.signin_action.setEnabled(not running)
 
     def _synced(self, report) -> None:
+        if report.wiped:
+            self._after_wipe()
+            return
         if report.catalogue_version:
             self._show_profile()
         if report.pulled or report.new_conflicts or report.refused or report.catalogue_version:
@@ -296,7 +299,29 @@ class MainWindow(QMainWindow):
             if isinstance(widget, CaseViewWidget):
                 widget.save_now()
 
+    def _after_wipe(self) -> None:
+        """The server had this laptop wiped: say so, and close (nothing is left to show)."""
+        self._wiped = True
+        self.centralWidget().setEnabled(False)
+        self.menuBar().setEnabled(False)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Gegevens gewist"),
+            self.tr(
+                "Op verzoek van uw gemeente zijn de cliëntgegevens van wmo_desk op deze laptop "
+                "gewist. Wat nog niet verstuurd was, is eerst naar de regioserver gestuurd. "
+                "wmo_desk sluit nu."
+            ),
+            parent=self,
+        )
+        box.setObjectName("wiped_message")
+        box.finished.connect(lambda _result: self.close())
+        box.open()
+
     def closeEvent(self, event) -> None:
+        if getattr(self, "_wiped", False):
+            super().closeEvent(event)
+            return
         self.save_all()
         self.sync_panel.shutdown()
         super().closeEvent(event)

@@ -254,6 +254,14 @@ class SyncPanel(QWidget):
         report, error = thread.report, thread.error
         # first, so that whatever follows (a new sign-in and its sync) starts from idle
         self.running_changed.emit(False)
+        if report is not None and report.wiped:
+            # the profile's data are gone: no more syncs, no more status reads
+            self._closing = True
+            self.auto_timer.stop()
+            self._poll.stop()
+            self._say(self.tr("Gegevens op deze laptop gewist"))
+            self.synced.emit(report)
+            return
         if report is not None:
             self._unreachable = False
             self._say(*self._summary(report))
