@@ -175,10 +175,11 @@ def test_a_weak_new_passphrase_is_refused_and_nothing_is_made(tmp_path, clock, n
     assert not (folder / DATABASE_NAME).exists() and not (folder / PROFILE_FILE).exists()
 
 
-def test_the_demo_without_a_keyring_gets_a_key_in_memory_only(tmp_path, clock, no_keyring):
+def test_a_fresh_demo_gets_a_key_in_memory_only(tmp_path, clock, memory_keyring):
     folder = tmp_path / "demo"
     demo_profile(folder, clock, ProfileKeys(folder, temporary=True))
     assert not is_plaintext(folder / DATABASE_NAME)
+    assert not [k for k in memory_keyring.store.secrets if k[0] == KEYRING_SERVICE]
     with pytest.raises(KeyProblem) as problem:
         AppContext.open(folder, clock, keys=ProfileKeys(folder, temporary=True))
     assert problem.value.title == "Tijdelijk profiel"

@@ -155,7 +155,7 @@ class ProfileKeys:
         ask_passphrase: asks the consultant for a passphrase (a dialog, or the terminal);
             None where nobody can be asked.
         use_keyring: False to keep the key out of the keyring (a passphrase instead).
-        temporary: a throwaway profile (the demo) may get a key kept in memory only.
+        temporary: a throwaway profile (a fresh demo): a new key is kept in memory only.
     """
 
     def __init__(
@@ -264,6 +264,12 @@ class ProfileKeys:
 
     def _new_key(self) -> tuple[bytes, ProfileLock]:
         profile_id = str(uuid.uuid4())
+        if self._temporary:
+            # a throwaway demo profile: its key is never written anywhere
+            log.info("demo profile: its key is kept in memory only")
+            lock = ProfileLock(profile_id, Protection.TEMPORARY)
+            lock.write(self.folder)
+            return secrets.token_bytes(KEY_BYTES), lock
         if self._use_keyring:
             key = secrets.token_bytes(KEY_BYTES)
             try:
@@ -275,11 +281,6 @@ class ProfileKeys:
                     return key, lock
             except KeyringError:
                 log.info("no OS keyring: the profile key comes from a passphrase")
-        if self._temporary:
-            log.info("demo profile without a keyring: its key is kept in memory only")
-            lock = ProfileLock(profile_id, Protection.TEMPORARY)
-            lock.write(self.folder)
-            return secrets.token_bytes(KEY_BYTES), lock
         passphrase = self._ask_passphrase(PassphraseRequest(True, 1, str(self.folder)))
         problem = passphrase_problem(passphrase)
         if problem:
