@@ -34,6 +34,9 @@ KNOWN_ROUTES = {
     ("GET", "/api/v1/sync/pull"),
     ("POST", "/api/v1/decisions/{decision_id}/approve"),
     ("POST", "/api/v1/allocation-numbers"),
+    ("POST", "/api/v1/audit"),
+    ("GET", "/api/v1/audit/clients/{client_id}"),
+    ("POST", "/api/v1/wipe/done"),
 }
 
 
@@ -156,6 +159,16 @@ def test_without_a_valid_token_every_data_endpoint_refuses(api):
             "/api/v1/allocation-numbers", json={"provision_id": str(uuid.uuid4())}, headers=headers
         )
         assert numbered.status_code == 401
+        logged = api.client.post(
+            "/api/v1/audit", json={"device_id": str(uuid.uuid4()), "entries": []}, headers=headers
+        )
+        assert logged.status_code == 401
+        report = api.client.get(f"/api/v1/audit/clients/{uuid.uuid4()}", headers=headers)
+        assert report.status_code == 401
+        wiped = api.client.post(
+            "/api/v1/wipe/done", json={"device_id": str(uuid.uuid4())}, headers=headers
+        )
+        assert wiped.status_code == 401
 
 
 def test_a_final_decision_and_its_documents_never_change(api):

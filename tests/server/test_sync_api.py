@@ -277,7 +277,12 @@ def test_pull_pages_resume_without_gaps_or_duplicates(api):
     assert [len(p["records"]) for p in pages] == [7, 7, 7, 7, 2]
     assert pushed[0]["revision"] == pages[0]["records"][0]["revision"]
     # nothing new: the cursor stays where it is
-    assert api.pull("sanne", since) == {"records": [], "next_since": since, "more": False}
+    assert api.pull("sanne", since) == {
+        "records": [],
+        "next_since": since,
+        "more": False,
+        "wipe": False,
+    }
 
 
 def test_the_openapi_document_lists_the_endpoints(api):

@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "inzage.report": "Inzageoverzicht gemaakt",
     "server.sent": "Door de server verstrekt",
     "server.received": "Door de server ontvangen",
+    "device.wiped": "Gegevens op het apparaat op afstand gewist",
 }
 
 

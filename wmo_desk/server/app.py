@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wmo_desk.server import approvals, auth_api, sync_api
+from wmo_desk.server import approvals, audit_api, auth_api, sync_api
 from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError, utc_now
 from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
@@ -186,4 +186,5 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.include_router(auth_api.router)
     app.include_router(sync_api.router)
     app.include_router(approvals.router)
+    app.include_router(audit_api.router)
     return app

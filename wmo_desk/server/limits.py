@@ -9,9 +9,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MIB = 1024 * 1024
 KIB = 1024
-# Decision documents travel as base64 PDFs inside a push; everything else is small JSON.
+# Decision documents travel as base64 PDFs inside a push; an access-log push holds up to 5,000
+# lines; everything else is small JSON.
 BODY_LIMITS: Mapping[str, int] = {
     "/api/v1/sync/push": 16 * MIB,
+    "/api/v1/audit": 16 * MIB,
     "/api/v1/login": 64 * KIB,
 }
 DEFAULT_BODY_LIMIT = 64 * KIB

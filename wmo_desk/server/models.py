@@ -1,4 +1,5 @@
-"""The server's tables (users, sessions, the sync store, applied changes); not the desktop's."""
+"""The server's tables (users, sessions, the sync store, applied changes, the access log); not the
+desktop's."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ class User(ServerBase):
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str] = mapped_column(String(4))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # revoke --wipe: the desktop wipes its profile at the next sync, then reports it (wipe/done)
+    wipe_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuthSession(ServerBase):
@@ -147,3 +150,44 @@ class LoginFailure(ServerBase):
     scope: Mapped[str] = mapped_column(String(7))
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
     failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class AuditLogEntry(ServerBase):
+    """One line of the access log (NEN 7513): pushed by a desktop (its hash chain) or written by
+    the server itself (``source`` 'server', device 'server', no seq or hash).
+
+    Append-only: database triggers refuse UPDATE and DELETE (migration s0005)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        UniqueConstraint("device_id", "seq"),
+        CheckConstraint("source IN ('desktop', 'server')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    source: Mapped[str] = mapped_column(String(7))
+    device_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    user_id: Mapped[str] = mapped_column(String(36))
+    pushed_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    client_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(200))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditDevice(ServerBase):
+    """A device's chain head on the server, and the user it is bound to (the first to push)."""
+
+    __tablename__ = "audit_devices"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.integrity import document_intact
-from wmo_desk.server import approvals
+from wmo_desk.server import approvals, audit_api
 from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
 from wmo_desk.server.models import AppliedChange, Record, User
 from wmo_desk.server.records import (
@@ -322,11 +322,16 @@ def push_changes(session: Session, user: User, changes: list[Change]) -> list[Ch
 
 
 def pull_records(session: Session, user: User, since: int, limit: int) -> PullResponse:
-    """Records visible to ``user`` with revision > ``since``, oldest first, ``limit`` at most."""
+    """Records visible to ``user`` with revision > ``since``, oldest first, ``limit`` at most;
+    what goes out per client is logged (``server.sent``). While a remote wipe is pending for
+    the user, nothing goes out: the answer only says ``wipe``."""
+    if user.wipe_requested_at is not None:
+        return PullResponse(records=[], next_since=since, more=False, wipe=True)
     query = visible_to(user).where(Record.revision > since)
     rows = list(session.scalars(query.order_by(Record.revision).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
+    audit_api.record_sent(session, user, rows)
     return PullResponse(
         records=[
             RecordOut(
@@ -358,7 +363,9 @@ def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse
     db = request.app.state.db
     with WRITE_LOCK, db.session_scope() as session:
         db.writer_lock(session)
-        return PushResponse(results=push_changes(session, user, body.changes))
+        results = push_changes(session, user, body.changes)
+        # a pending wipe still takes the changes first: nothing recorded offline is lost
+        return PushResponse(results=results, wipe=user.wipe_requested_at is not None)
 
 
 @router.get(

@@ -14,13 +14,17 @@ from wmo_desk.sync.protocol import (
     PROTOCOL_VERSION,
     ApprovalRequest,
     ApprovalResponse,
+    AuditPushRequest,
+    AuditPushResponse,
     Change,
     ChangeResult,
+    InzageResponse,
     NumberRequest,
     NumberResponse,
     PullResponse,
     PushRequest,
     PushResponse,
+    WipeDoneRequest,
     refusal_text,
 )
 
@@ -102,6 +106,12 @@ class ServerClient:
             reason = _body(response).get("code")
             default = refusal_text(reason) if reason else "U heeft geen toegang tot deze gegevens."
             raise ServerError(reason or "forbidden", "Geen toegang", _message(response, default))
+        if response.status_code == 404:
+            raise ServerError(
+                _body(response).get("code", "not_found"),
+                "Niet gevonden",
+                _message(response, "De server kent deze gegevens niet."),
+            )
         if response.status_code == 409:
             raise ServerError(
                 _body(response).get("code", "conflict"),
@@ -114,6 +124,8 @@ class ServerClient:
                 "Fout op de server",
                 f"De server gaf een fout ({response.status_code}).",
             )
+        if response.status_code == 204:
+            return {}
         return response.json()
 
     def sign_in(self, username: str, password: str) -> ServerSession:
@@ -159,6 +171,23 @@ class ServerClient:
         body = NumberRequest.model_validate({"provision_id": provision_id}).model_dump(mode="json")
         data = self._request("POST", "/api/v1/allocation-numbers", token=token, json=body)
         return NumberResponse.model_validate(data)
+
+    def push_audit(self, token: str, request: AuditPushRequest) -> AuditPushResponse:
+        """Send a device's next access-log lines; a broken chain is a :class:`ServerError`
+        ``audit_chain_broken`` with the server's words (which line)."""
+        body = request.model_dump(mode="json")
+        data = self._request("POST", "/api/v1/audit", token=token, json=body)
+        return AuditPushResponse.model_validate(data)
+
+    def inzage(self, token: str, client_id: str) -> InzageResponse:
+        """The inzage report of a client (team leads of its municipality only)."""
+        data = self._request("GET", f"/api/v1/audit/clients/{client_id}", token=token)
+        return InzageResponse.model_validate(data)
+
+    def wipe_done(self, token: str, device_id: str) -> None:
+        """Report that this device wiped its profile; the server then ends every session."""
+        body = WipeDoneRequest.model_validate({"device_id": device_id}).model_dump(mode="json")
+        self._request("POST", "/api/v1/wipe/done", token=token, json=body)
 
 
 def _body(response: httpx.Response) -> dict:

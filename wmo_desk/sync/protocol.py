@@ -13,12 +13,13 @@ The server refuses a version below :data:`MIN_PROTOCOL_VERSION` with HTTP 426 an
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
+from wmo_desk.domain.audit import AuditEntry
 from wmo_desk.domain.text import json_text_problem, text_problem, unencodable_problem
 
 PROTOCOL_VERSION = 2
@@ -27,6 +28,7 @@ PROTOCOL_HEADER = "Wmo-Desk-Protocol"
 
 MAX_CHANGES_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
+MAX_AUDIT_PER_PUSH = 5000
 # Revisions are 64-bit on both databases.
 MAX_REVISION = 2**63 - 1
 
@@ -207,7 +209,17 @@ class ChangeResult(BaseModel):
     )
 
 
-class PushResponse(BaseModel):
+class _WipeFlag(BaseModel):
+    """An answer that tells the desktop whether a remote wipe is pending (``revoke --wipe``)."""
+
+    wipe: bool = Field(
+        default=False,
+        description="A remote wipe is pending for this user: sync what is left, then wipe "
+        "the profile and report it (POST /api/v1/wipe/done).",
+    )
+
+
+class PushResponse(_WipeFlag):
     results: list[ChangeResult]
 
 
@@ -223,7 +235,9 @@ class RecordOut(BaseModel):
     updated_at: datetime
 
 
-class PullResponse(BaseModel):
+class PullResponse(_WipeFlag):
+    """While a remote wipe is pending: no records, ``wipe`` true."""
+
     records: list[RecordOut]
     next_since: int = Field(description="Pass as ?since= in the next pull.")
     more: bool
@@ -284,3 +298,143 @@ class WithdrawalPayload(BaseModel):
     case_id: uuid.UUID
     client_id: uuid.UUID | None
     user_id: uuid.UUID
+
+
+# --- the access log (NEN 7513), inzage and remote wipe ---------------------------------------
+
+#: the device id of the entries the server writes itself (never a desktop's)
+SERVER_DEVICE = "server"
+_HASH = r"^[0-9a-f]{64}$"
+
+
+def _fit(value: str | None, subject: str) -> str | None:
+    if value is not None:
+        problem = text_problem(value, subject)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+class AuditEntryIn(BaseModel):
+    """One line of a device's access log as it travels (:class:`~wmo_desk.domain.audit.AuditEntry`)."""
+
+    seq: int = Field(ge=1, le=MAX_REVISION)
+    at: AwareDatetime
+    user_id: str = Field(min_length=1, max_length=36)
+    device_id: str = Field(min_length=1, max_length=36)
+    action: str = Field(min_length=1, max_length=40)
+    client_id: str | None = Field(default=None, max_length=36)
+    case_id: str | None = Field(default=None, max_length=36)
+    object_id: str | None = Field(default=None, max_length=64)
+    detail: str = Field(default="", max_length=200)
+    prev_hash: str = Field(pattern=_HASH)
+    hash: str = Field(pattern=_HASH)
+
+    @field_validator("at")
+    @classmethod
+    def _utc_at(cls, value: datetime) -> datetime:
+        # the hash is taken over the time in UTC; a time that has none (year 1 east of
+        # Greenwich) cannot be hashed or stored
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(
+                "Het tijdstip ligt buiten het bereik dat kan worden opgeslagen."
+            ) from None
+
+    @field_validator("user_id", "device_id", "action", "client_id", "case_id", "object_id")
+    @classmethod
+    def _fit_ids(cls, value: str | None) -> str | None:
+        return _fit(value, "De code")
+
+    @field_validator("detail")
+    @classmethod
+    def _fit_detail(cls, value: str) -> str:
+        _fit(value, "De toelichting")
+        return value
+
+    def to_entry(self) -> AuditEntry:
+        return AuditEntry(**self.model_dump())
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryIn:
+        return cls(
+            seq=entry.seq,
+            at=entry.at,
+            user_id=entry.user_id,
+            device_id=entry.device_id,
+            action=entry.action,
+            client_id=entry.client_id,
+            case_id=entry.case_id,
+            object_id=entry.object_id,
+            detail=entry.detail,
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
+        )
+
+
+def _device(value: str) -> str:
+    _fit(value, "Het apparaat")
+    if value == SERVER_DEVICE:
+        raise ValueError(f"'{SERVER_DEVICE}' is geen apparaat van een gebruiker.")
+    return value
+
+
+class AuditPushRequest(BaseModel):
+    """The next entries of one device's chain, in order (a retry may repeat stored ones)."""
+
+    device_id: str = Field(min_length=1, max_length=36)
+    entries: list[AuditEntryIn] = Field(max_length=MAX_AUDIT_PER_PUSH)
+
+    @field_validator("device_id")
+    @classmethod
+    def _fit_device(cls, value: str) -> str:
+        return _device(value)
+
+    @model_validator(mode="after")
+    def _one_device(self) -> AuditPushRequest:
+        for entry in self.entries:
+            if entry.device_id != self.device_id:
+                raise ValueError(
+                    f"Regel {entry.seq} is van een ander apparaat dan waarvoor wordt verstuurd."
+                )
+        return self
+
+
+class AuditPushResponse(BaseModel):
+    stored_through: int = Field(description="The device's last entry the server holds (0: none).")
+    last_hash: str = Field(description="Its hash (GENESIS when none).")
+    wipe: bool = Field(default=False, description="A remote wipe is pending for this user.")
+
+
+class InzageEntry(BaseModel):
+    """One line of an inzage report (AVG art. 15): who did what with the client's file."""
+
+    at: datetime
+    user_id: str
+    user_name: str | None = Field(description="None: not a known account of this server.")
+    role: str | None
+    device_id: str
+    action: str
+    action_label: str
+    client_id: str | None
+    case_id: str | None
+    object_id: str | None
+    detail: str
+    source: Literal["desktop", "server"]
+
+
+class InzageResponse(BaseModel):
+    client_id: uuid.UUID
+    entries: list[InzageEntry] = Field(description="Oldest first.")
+
+
+class WipeDoneRequest(BaseModel):
+    """The desktop has wiped its profile after a pending remote wipe."""
+
+    device_id: str = Field(min_length=1, max_length=36)
+
+    @field_validator("device_id")
+    @classmethod
+    def _fit_device(cls, value: str) -> str:
+        return _device(value)
