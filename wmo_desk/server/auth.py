@@ -200,6 +200,19 @@ def revoke_sessions(session: Session, username: str, *, now: datetime | None = N
     return result.rowcount
 
 
+def request_wipe(session: Session, username: str, *, now: datetime | None = None) -> User:
+    """Ask the user's desktop to wipe its profile at the next sync (``revoke --wipe``).
+
+    The sessions stay valid until the desktop reports the wipe (``POST /api/v1/wipe/done``): its
+    push still takes what was recorded offline, its pull brings nothing but ``wipe``. Unknown
+    user: AccountError."""
+    user = _user(session, username)
+    if user.wipe_requested_at is None:
+        user.wipe_requested_at = _now(now)
+    session.flush()
+    return user
+
+
 def set_active(
     session: Session, username: str, active: bool, *, now: datetime | None = None
 ) -> int:

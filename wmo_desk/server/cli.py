@@ -16,6 +16,7 @@ from wmo_desk.server.auth import (
     AccountError,
     create_user,
     purge_sessions,
+    request_wipe,
     revoke_sessions,
     set_active,
     set_password,
@@ -84,10 +85,19 @@ def _revoke(args: argparse.Namespace) -> int:
     db = ServerDatabase.open(args.db)
     try:
         with db.session_scope() as session:
-            count = revoke_sessions(session, args.username)
+            if args.wipe:
+                request_wipe(session, args.username)
+            else:
+                count = revoke_sessions(session, args.username)
     finally:
         db.close()
-    print(f"{count} sessie(s) van {args.username} ingetrokken.")
+    if args.wipe:
+        print(
+            f"Wissen op afstand aangevraagd voor {args.username}: bij de volgende synchronisatie "
+            "wordt het profiel gewist; daarna worden de sessies ingetrokken."
+        )
+    else:
+        print(f"{count} sessie(s) van {args.username} ingetrokken.")
     return 0
 
 
@@ -167,6 +177,12 @@ def _parser() -> argparse.ArgumentParser:
 
     revoke = command("revoke", "log out every session of a user")
     revoke.add_argument("--username", required=True)
+    revoke.add_argument(
+        "--wipe",
+        action="store_true",
+        help="first have the desktop send what it holds and wipe its profile at the next sync; "
+        "the sessions are revoked once it reports the wipe",
+    )
     revoke.set_defaults(func=_revoke)
 
     deactivate = command("deactivate", "switch an account off: no login, its sessions revoked")
