@@ -53,7 +53,9 @@ class PassphraseDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Openen"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("Instellen") if request.new else self.tr("Openen")
+        )
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuleren"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
