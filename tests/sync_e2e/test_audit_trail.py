@@ -167,3 +167,18 @@ def test_a_remote_wipe_pushes_what_is_pending_then_removes_the_profile(desktops,
         "/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 401
+
+
+def test_lines_written_before_the_first_sign_in_are_accepted_under_the_linked_account(desktops):
+    sanne = desktops.open("sanne", user="Sanne de Wit")
+    local_id = sanne.profile.user.id
+    case_id = register(sanne, demo_bsn(2), "Verbeek")
+    sanne.cases.view(case_id)
+    desktops.sign_in(sanne, "sanne")
+    report = sanne.sync.sync()
+    device, entries = local_log(sanne)
+    assert report.audit_pushed == len(entries)
+    assert [e.user_id for e in entries[:2]] == [local_id, local_id]
+    linked = next(e for e in entries if e.action == "account.linked")
+    assert (linked.user_id, linked.object_id) == (local_id, sanne.profile.user.id)
+    assert len(server_log(desktops.server, device)) == len(entries)

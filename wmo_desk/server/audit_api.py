@@ -126,6 +126,31 @@ def _device(session: Session, device_id: str) -> AuditDevice | None:
     )
 
 
+def _check_authors(session: Session, user: User, device_id: str, fresh: list) -> None:
+    """Every new line names the pushing user, or a local id the device linked to that user
+    at sign-in (an ``account.linked`` line: lines from before the first sign-in keep the
+    desktop's own id). A line naming anyone else would put a read in a colleague's name."""
+    pusher = str(user.id)
+    linked = {e.user_id for e in fresh if e.action == "account.linked" and e.object_id == pusher}
+    linked |= set(
+        session.scalars(
+            select(AuditLogEntry.user_id).where(
+                AuditLogEntry.device_id == device_id,
+                AuditLogEntry.action == "account.linked",
+                AuditLogEntry.object_id == pusher,
+            )
+        )
+    )
+    for entry in fresh:
+        if entry.user_id != pusher and entry.user_id not in linked:
+            raise AuditRefused(
+                403,
+                "audit_other_user",
+                f"Regel {entry.seq} van het toegangslog noemt een andere gebruiker dan wie "
+                "aangemeld is. Er is niets van opgeslagen.",
+            )
+
+
 def push_entries(session: Session, user: User, body: AuditPushRequest) -> AuditPushResponse:
     """Store the entries that continue ``body.device_id``'s chain; repeated ones are skipped
     when identical. A break anywhere refuses the whole request (:class:`AuditRefused`)."""
@@ -162,6 +187,7 @@ def push_entries(session: Session, user: User, body: AuditPushRequest) -> AuditP
             raise _broken(f"regel {entry.seq} is anders dan de regel die de server al heeft")
 
     fresh = [e for e in entries if e.seq > head_seq]
+    _check_authors(session, user, body.device_id, fresh)
     received = _now()
     _insert(
         session,
