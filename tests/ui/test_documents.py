@@ -105,3 +105,57 @@ def test_decision_documents_chosen_opened_and_saved(qtbot, demo_ctx, monkeypatch
     assert panel.feedback.text() == f"Opgeslagen als {saved}"
     assert [e.detail for e in log_entries(ctx, "document.export")] == ["wmo301"]
     assert not (ctx.folder / "documents").exists()
+
+
+def to_pdf_file(target: Path):
+    """Stands in for the print dialog: the user picks Qt's "print to file" as the printer."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    def ask(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return True
+
+    return ask
+
+
+def test_the_letter_is_printed_page_by_page_and_the_print_is_logged(qtbot, demo_ctx, tmp_path):
+    from pypdf import PdfReader
+
+    ctx = demo_ctx
+    final = final_decision(ctx)
+    panel = DecisionPanel(ctx, final.case_id, opener=lambda path: None)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.document_choice.currentText() == "Beschikking (PDF)"
+    assert panel.print_button.isEnabled() and panel.print_button.accessibleName()
+    printed = tmp_path / "printer.pdf"
+    pages = panel.print_document(ask=to_pdf_file(printed))
+    letter = panel.document_choice.currentData()
+    original = PdfReader(__import__("io").BytesIO(ctx.documents.content(letter)))
+    assert pages == len(original.pages) >= 1
+    assert len(PdfReader(printed).pages) == pages
+    assert panel.feedback.text() == f"Afgedrukt: {letter.filename} ({pages} blz.)."
+    assert [e.detail for e in log_entries(ctx, "document.print")] == ["beschikking"]
+    assert not list((ctx.folder / "geopend").glob("*")), "printed from memory, no copy"
+
+    xml = next(
+        i
+        for i in range(panel.document_choice.count())
+        if panel.document_choice.itemText(i).endswith("(XML)")
+    )
+    panel.document_choice.setCurrentIndex(xml)
+    assert not panel.print_button.isEnabled()
+
+
+def test_a_cancelled_print_prints_and_logs_nothing(qtbot, demo_ctx):
+    ctx = demo_ctx
+    case_id = a_case(ctx)
+    ctx.conversation.start(case_id)
+    panel = VerslagPanel(ctx, case_id, opener=lambda path: None)
+    qtbot.addWidget(panel)
+    assert not panel.print_button.isEnabled()
+    qtbot.mouseClick(panel.make_button, Qt.MouseButton.LeftButton)
+    assert panel.print_button.isEnabled()
+    assert panel.print_document(ask=lambda printer: False) == 0
+    assert log_entries(ctx, "document.print") == []

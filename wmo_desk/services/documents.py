@@ -244,6 +244,12 @@ class DocumentService:
             self._log(session, "document.export", ref)
         return target
 
+    def content(self, ref: DocumentRef) -> bytes:
+        """The document's bytes, checked against its SHA-256, for printing from memory (the
+        print itself is logged by :meth:`log_print` once it went to the printer)."""
+        with self._db.session() as session:
+            return self._content(session, ref)
+
     def log_print(self, ref: DocumentRef) -> None:
         """Record that the user printed the document."""
         with self._db.session() as session:

@@ -41,6 +41,7 @@ from wmo_desk.ui.document_actions import (
     save_document_as,
     system_opener,
 )
+from wmo_desk.ui.document_print import is_printable, print_document
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
 from wmo_desk.ui.table_model import RowsModel
 
@@ -185,6 +186,7 @@ class DecisionPanel(QWidget):
         self.document_choice.setObjectName("decision_documents")
         self.document_choice.setAccessibleName(self.tr("Document van het besluit"))
         self.document_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.document_choice.currentIndexChanged.connect(lambda _i: self._chosen_changed())
         self.documents_label = QLabel(self.tr("Doc&ument"))
         self.documents_label.setBuddy(self.document_choice)
         self.documents_button = QPushButton(self.tr("Document ope&nen"))
@@ -193,6 +195,9 @@ class DecisionPanel(QWidget):
         self.save_as_button = QPushButton(self.tr("Op&slaan als…"))
         self.save_as_button.setAccessibleName(self.tr("Gekozen document opslaan als bestand"))
         self.save_as_button.clicked.connect(lambda: self.save_as())
+        self.print_button = QPushButton(self.tr("A&fdrukken…"))
+        self.print_button.setAccessibleName(self.tr("Gekozen document afdrukken"))
+        self.print_button.clicked.connect(lambda: self.print_document())
         self.feedback = QLabel()
         self.feedback.setObjectName("decision_feedback")
         self.feedback.setWordWrap(True)
@@ -214,6 +219,7 @@ class DecisionPanel(QWidget):
         doc_row.addWidget(self.document_choice)
         doc_row.addWidget(self.documents_button)
         doc_row.addWidget(self.save_as_button)
+        doc_row.addWidget(self.print_button)
         doc_row.addStretch(1)
         db.addLayout(doc_row)
         db.addWidget(self.feedback)
@@ -371,6 +377,11 @@ class DecisionPanel(QWidget):
         has = self.document_choice.count() > 0
         self.documents_button.setEnabled(has)
         self.save_as_button.setEnabled(has)
+        self._chosen_changed()
+
+    def _chosen_changed(self) -> None:
+        ref = self._chosen()
+        self.print_button.setEnabled(ref is not None and is_printable(ref))
 
     def _chosen(self) -> DocumentRef | None:
         ref = self.document_choice.currentData()
@@ -392,6 +403,16 @@ class DecisionPanel(QWidget):
         if saved is not None:
             self.feedback.setText(self.tr("Opgeslagen als %s") % saved)
         return saved
+
+    def print_document(self, ref: DocumentRef | None = None, ask=None) -> int:
+        """Print the chosen document (``ask(printer)`` stands in for the dialog in tests)."""
+        ref = ref or self._chosen()
+        if ref is None:
+            return 0
+        pages = print_document(self, self._ctx.documents, ref, ask=ask)
+        if pages:
+            self.feedback.setText(self.tr("Afgedrukt: %s (%d blz.).") % (ref.filename, pages))
+        return pages
 
     def add_provision(self) -> None:
         decision = self._current()

@@ -21,6 +21,7 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.display import long_date
 from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
+from wmo_desk.ui.document_print import print_document
 from wmo_desk.ui.fields import date_edit, date_value
 
 
@@ -55,6 +56,9 @@ class VerslagPanel(QWidget):
         self.save_as_button = QPushButton(self.tr("Op&slaan als…"))
         self.save_as_button.setAccessibleName(self.tr("Verslag opslaan als bestand"))
         self.save_as_button.clicked.connect(lambda: self.save_as())
+        self.print_button = QPushButton(self.tr("A&fdrukken…"))
+        self.print_button.setAccessibleName(self.tr("Laatst gemaakte verslag afdrukken"))
+        self.print_button.clicked.connect(lambda: self.print_document())
         self.feedback = QLabel()
         self.feedback.setObjectName("verslag_feedback")
         self.feedback.setWordWrap(True)
@@ -77,6 +81,7 @@ class VerslagPanel(QWidget):
         row.addWidget(self.make_button)
         row.addWidget(self.open_button)
         row.addWidget(self.save_as_button)
+        row.addWidget(self.print_button)
         row.addStretch(1)
         ml.addLayout(row)
         ml.addWidget(self.feedback)
@@ -104,6 +109,7 @@ class VerslagPanel(QWidget):
         self.document = self._ctx.documents.latest(self.case_id, "verslag")
         self.open_button.setEnabled(self.document is not None)
         self.save_as_button.setEnabled(self.document is not None)
+        self.print_button.setEnabled(self.document is not None)
         found = self._ctx.conversation.for_case(self.case_id)
         if found is None:
             self.status.setText(self.tr("Er is nog geen gesprek gevoerd."))
@@ -137,6 +143,7 @@ class VerslagPanel(QWidget):
             return
         self.open_button.setEnabled(True)
         self.save_as_button.setEnabled(True)
+        self.print_button.setEnabled(True)
         self.feedback.setText(self.tr("Verslag gemaakt en bewaard in wmo_desk."))
         self.open_last()
         self.changed.emit()
@@ -157,6 +164,15 @@ class VerslagPanel(QWidget):
         if saved is not None:
             self.feedback.setText(self.tr("Opgeslagen als %s") % saved)
         return saved
+
+    def print_document(self, ask=None) -> int:
+        """Print the newest verslag (``ask(printer)`` stands in for the print dialog in tests)."""
+        if self.document is None:
+            return 0
+        pages = print_document(self, self._ctx.documents, self.document, ask=ask)
+        if pages:
+            self.feedback.setText(self.tr("Verslag afgedrukt (%d blz.).") % pages)
+        return pages
 
     def record_signed(self) -> None:
         found = self._ctx.conversation.for_case(self.case_id)
