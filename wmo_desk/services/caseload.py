@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.caseload import CaseloadRepository
 from wmo_desk.storage.repositories.cases import CaseRepository
+
+#: the same list with the same number of results within this time is logged once
+REPEAT_SECONDS = 5.0
 
 
 class CaseloadService:
@@ -18,6 +23,7 @@ class CaseloadService:
         self._clock = clock
         self._user_id = user_id
         self._refreshed_on = None
+        self._last_logged: tuple[str, int, float] | None = None
 
     def _log(self, session, flt: CaseloadFilter, count: int) -> None:
         """Every list and search goes into the access log, with the number of results (the
@@ -28,6 +34,12 @@ class CaseloadService:
             action = "team.list"
         else:
             action = "caseload.list"
+        # a repaint or refresh of the same list seconds later is the same look, logged once
+        now = time.monotonic()
+        last = self._last_logged
+        if last is not None and last[:2] == (action, count) and now - last[2] < REPEAT_SECONDS:
+            return
+        self._last_logged = (action, count, now)
         AuditRepository(session).record(
             self._user_id, action, None, None, detail=f"{count} resultaten"
         )

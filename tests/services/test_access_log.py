@@ -1,0 +1,55 @@
+"""What the access log records of a consultant's reads: lists and searches with their number of
+results, case files opened, BSN look-ups — and never the search text or the BSN itself."""
+
+from __future__ import annotations
+
+from wmo_desk.domain.caseload import CaseloadFilter
+from wmo_desk.storage.repositories.audit import AuditRepository
+
+
+def entries(ctx, *actions):
+    with ctx.db.session() as session:
+        return [e for e in AuditRepository(session).entries() if e.action in actions]
+
+
+def test_lists_searches_and_look_ups_are_logged_without_what_was_typed(demo_ctx):
+    ctx = demo_ctx
+    user = ctx.profile.user
+    mine = CaseloadFilter(municipality_code="0828", consultant_id=user.id)
+    ids = ctx.caseload.case_ids(mine)
+    ctx.caseload.case_ids(mine)  # the same list repainted: logged once
+    with ctx.db.engine.connect() as conn:
+        bsn, surname = conn.exec_driver_sql("SELECT bsn, surname FROM clients LIMIT 1").one()
+    found = ctx.caseload.case_ids(CaseloadFilter(municipality_code="0828", text=surname))
+    ctx.caseload.case_ids(CaseloadFilter(municipality_code="0828"))  # the whole team
+    client = ctx.intake.find_client(bsn)
+    assert client is not None
+    ctx.cases.view(ids[0])
+
+    logged = entries(
+        ctx, "caseload.list", "caseload.search", "team.list", "bsn.lookup", "case.read"
+    )
+    assert [(e.action, e.detail) for e in logged[:4]] == [
+        ("caseload.list", f"{len(ids)} resultaten"),
+        ("caseload.search", f"{len(found)} resultaten"),
+        ("team.list", logged[2].detail),
+        ("bsn.lookup", "cliënt gevonden"),
+    ]
+    assert logged[3].client_id == client.id
+    assert logged[-1].action == "case.read" and logged[-1].case_id == ids[0]
+    assert all(e.user_id == user.id for e in logged)
+    for entry in logged:
+        assert surname not in entry.detail and bsn not in entry.detail
+        assert bsn not in (entry.object_id or "")
+
+
+def test_the_chain_of_a_working_session_is_intact(demo_ctx):
+    ctx = demo_ctx
+    ids = ctx.caseload.case_ids(CaseloadFilter(municipality_code="0828"))
+    for case_id in ids[:5]:
+        ctx.cases.view(case_id)
+    with ctx.db.session() as session:
+        audit = AuditRepository(session)
+        assert audit.verify() is None
+        seqs = [e.seq for e in audit.entries()]
+    assert seqs == list(range(1, len(seqs) + 1))
