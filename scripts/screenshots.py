@@ -29,7 +29,11 @@ from wmo_desk.ui.setup_dialog import SetupDialog  # noqa: E402
 def main(out: Path = ROOT / "docs" / "screenshots") -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = make_application([])
-    ctx = AppContext.open(Path(tempfile.mkdtemp(prefix="wmo-shots-")))
+    from wmo_desk.services.profile_key import ProfileKeys
+
+    folder = Path(tempfile.mkdtemp(prefix="wmo-shots-"))
+    # a throwaway profile: its key stays in memory (no keyring needed)
+    ctx = AppContext.open(folder, keys=ProfileKeys(folder, temporary=True))
     setup = SetupDialog(ctx)
     setup.show()
     app.processEvents()
