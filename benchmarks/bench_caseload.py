@@ -6,6 +6,12 @@ Start-up is measured in fresh processes (import, open and migrate the database, 
 window, first paint) beside the floor: a bare PySide6 window with an empty table, started the
 same way in the same run. Filter and sort are measured in-process on the real model, beside a
 plain Python sort/filter of the same rows already in memory.
+
+Encrypted vs not (issue 12), in the same run: the profile's database is SQLCipher-encrypted
+(with a fixed raw key, see ``caseload_data.BenchKeys``: no keyring, no Argon2). The same data is
+exported to a plaintext SQLite file and opened two ways: with the same SQLite library
+(sqlcipher3, no key: only the encryption differs) and with Python's own ``sqlite3`` through
+``make_engine`` (what the app used before issue 12; another SQLite version and build).
 """
 
 from __future__ import annotations
@@ -26,11 +32,11 @@ APP_SNIPPET = """
 import time, sys
 t0 = time.perf_counter()
 from PySide6.QtWidgets import QApplication
-from wmo_desk.services.context import AppContext
+from benchmarks.bench_caseload import open_variant
 from wmo_desk.ui.app import make_application
 from wmo_desk.ui.main_window import MainWindow
 app = make_application([])
-ctx = AppContext.open(__import__('pathlib').Path(sys.argv[1]), backup=False)
+ctx = open_variant(__import__('pathlib').Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
 w = MainWindow(ctx); w.show(); app.processEvents()
 w.grab()
 print(time.perf_counter() - t0, w.caseload.model.rowCount())
@@ -49,6 +55,86 @@ print(time.perf_counter() - t0, 0)
 """
 
 
+#: how the benchmark opens a profile folder: the encrypted database, or its plaintext copy
+#: through the same SQLite library (sqlcipher3 without a key) or Python's own sqlite3
+VARIANTS = ("encrypted", "plaintext", "plaintext-stdlib")
+LABELS = {
+    "encrypted": "encrypted (SQLCipher)",
+    "plaintext": "plaintext, same SQLite",
+    "plaintext-stdlib": "plaintext, stdlib sqlite3",
+}
+
+
+def page_cache(megabytes: int) -> None:
+    """Give every SQLite connection opened from now on a page cache of ``megabytes`` (an
+    experiment: the app keeps SQLite's default, 8 MB in sqlcipher3's build, 2 MB in stdlib's)."""
+    from sqlalchemy import Engine, event
+
+    def _cache(dbapi_connection, record, _proxy) -> None:
+        # on checkout, once per connection: on "connect" it would come before SQLCipher's key
+        if not record.info.get("bench_cache"):
+            dbapi_connection.execute(f"PRAGMA cache_size = -{megabytes * 1024}")
+            record.info["bench_cache"] = True
+
+    event.listen(Engine, "checkout", _cache)
+
+
+def open_variant(folder: Path, variant: str, cache_mb: int = 0):
+    """An AppContext on ``folder`` as ``variant`` opens it (start-up and in-process alike);
+    with ``cache_mb``, every connection gets that page cache (see :func:`page_cache`).
+
+    The plaintext variants do what ``Database.open_file`` does minus the key: an engine with
+    the same pragmas and pool, the migration check (``at_head``), no backup. All variants
+    import ``caseload_data`` (about 3 ms), though only the encrypted one needs its key."""
+    from benchmarks.caseload_data import BenchKeys
+    from wmo_desk.services.clock import Clock
+    from wmo_desk.services.context import DATABASE_NAME, AppContext
+
+    if cache_mb:
+        page_cache(cache_mb)
+    if variant == "encrypted":
+        return AppContext.open(folder, backup=False, keys=BenchKeys())
+    from sqlalchemy import create_engine, event, pool
+
+    from wmo_desk.storage.database import Database, at_head
+    from wmo_desk.storage.engine import make_engine, sqlite_pragmas
+
+    url = f"sqlite:///{folder / DATABASE_NAME}"
+    if variant == "plaintext-stdlib":
+        engine = make_engine(url)
+    else:
+        import sqlcipher3.dbapi2
+
+        engine = create_engine(url, module=sqlcipher3.dbapi2, poolclass=pool.QueuePool)
+        event.listen(engine, "connect", sqlite_pragmas)
+    if not at_head(engine):
+        raise SystemExit(f"{variant}: the plaintext copy is not at the newest migration")
+    return AppContext(folder, Database(engine), Clock())
+
+
+def export_plaintext(folder: Path, target: Path) -> None:
+    """A plaintext copy of the encrypted profile database in ``folder`` at ``target``/."""
+    import sqlcipher3
+
+    from benchmarks.caseload_data import BENCH_KEY
+    from wmo_desk.services.context import DATABASE_NAME
+
+    target.mkdir(parents=True, exist_ok=True)
+    connection = sqlcipher3.connect(str(folder / DATABASE_NAME))
+    try:
+        connection.execute(f"PRAGMA key = \"x'{BENCH_KEY.hex()}'\"")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target / DATABASE_NAME),))
+        connection.execute("SELECT sqlcipher_export('plain')")
+        connection.execute(f"PRAGMA plain.user_version = {int(version)}")
+        connection.execute("DETACH DATABASE plain")
+    finally:
+        connection.close()
+    with (target / DATABASE_NAME).open("rb") as handle:
+        assert handle.read(16) == b"SQLite format 3\x00", "the export is not plaintext"
+
+
 def _run(snippet: str, *args: str) -> tuple[float, int]:
     out = subprocess.run(
         [sys.executable, "-c", snippet, *args], check=True, capture_output=True, text=True
@@ -61,10 +147,20 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def _run_variant(folder: Path, variant: str, cache_mb: int) -> tuple[float, int]:
+    return _run(APP_SNIPPET, str(folder), variant, str(cache_mb))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--cache-mb",
+        type=int,
+        default=0,
+        help="experiment: SQLite page cache per connection in MB (default: as the app ships)",
+    )
     args = parser.parse_args()
 
     from benchmarks.caseload_data import build_profile
@@ -73,56 +169,68 @@ def main() -> None:
     t = time.perf_counter()
     build_profile(folder, args.cases)
     print(f"profile with {args.cases:,} extra cases built in {time.perf_counter() - t:.1f} s")
+    plain = Path(tempfile.mkdtemp(prefix="wmo-bench-plain-"))
+    t = time.perf_counter()
+    export_plaintext(folder, plain)
+    print(f"plaintext copy exported in {time.perf_counter() - t:.1f} s")
+    folders = {"encrypted": folder, "plaintext": plain, "plaintext-stdlib": plain}
 
     small = Path(tempfile.mkdtemp(prefix="wmo-bench-demo-"))
     build_profile(small, 0)
-    app_samples, demo_samples, floor_samples, rows = [], [], [], 0
+    app: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    demo_samples, floor_samples, rows = [], [], 0
     for _ in range(args.repeat):  # interleaved, so all see the same machine noise
-        s, rows = _run(APP_SNIPPET, str(folder))
-        app_samples.append(s)
-        demo_samples.append(_run(APP_SNIPPET, str(small))[0])
+        for variant in VARIANTS:
+            s, rows = _run_variant(folders[variant], variant, args.cache_mb)
+            app[variant].append(s)
+        demo_samples.append(_run_variant(small, "encrypted", args.cache_mb)[0])
         floor_samples.append(_run(FLOOR_SNIPPET)[0])
-    app_ms, demo_ms, floor_ms = (_median_ms(x) for x in (app_samples, demo_samples, floor_samples))
+    app_ms = {v: _median_ms(x) for v, x in app.items()}
+    demo_ms, floor_ms = _median_ms(demo_samples), _median_ms(floor_samples)
+    enc = app_ms["encrypted"]
     print(
         f"\nstart-up to usable window ({rows:,} open cases in the table), median of {args.repeat}:"
     )
-    print(f"  wmo_desk, {rows:,} cases     {app_ms:8.0f} ms   {app_ms / floor_ms:6.1f} x floor")
-    print(f"  wmo_desk, 27 demo cases  {demo_ms:8.0f} ms   {demo_ms / floor_ms:6.1f} x floor")
-    print(f"  bare PySide6 + table     {floor_ms:8.0f} ms   (floor)")
+    for variant in VARIANTS:
+        ms = app_ms[variant]
+        print(
+            f"  wmo_desk, {LABELS[variant]:26} {ms:8.0f} ms   {ms / floor_ms:6.1f} x floor"
+            + ("" if variant == "encrypted" else f"   encrypted/this {enc / ms:5.2f} x")
+        )
+    print(
+        f"  wmo_desk, {'27 demo cases, encrypted':26} {demo_ms:8.0f} ms   {demo_ms / floor_ms:6.1f} x floor"
+    )
+    print(f"  {'bare PySide6 + table':36} {floor_ms:8.0f} ms   (floor)")
 
     from PySide6.QtCore import Qt
 
-    from wmo_desk.services.context import AppContext
     from wmo_desk.ui.app import make_application
     from wmo_desk.ui.main_window import MainWindow
 
     make_application([])
-    ctx = AppContext.open(folder, backup=False)
-    window = MainWindow(ctx)
-    model = window.caseload.model
-    base = model.filter
+    if args.cache_mb:
+        page_cache(args.cache_mb)
+        print(f"\npage cache of every connection: {args.cache_mb} MB (experiment)")
+    contexts = {v: open_variant(folders[v], v) for v in VARIANTS}
+    windows = {v: MainWindow(ctx) for v, ctx in contexts.items()}
+    models = {v: w.caseload.model for v, w in windows.items()}
+    base = models["encrypted"].filter
 
-    def timed(action, paint: bool = False) -> float:
-        samples = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            action()
-            if paint and model.rowCount():
-                model.index(0, 0).data()  # what the view asks for first: the top page
-            samples.append(time.perf_counter() - t0)
-        return _median_ms(samples)
+    def ops_of(model) -> dict:
+        return {
+            "filter on name 'jans'": lambda: model.set_filter(replace(base, text="jans")),
+            "filter on postcode '5341'": lambda: model.set_filter(replace(base, text="5341")),
+            "filter on BSN digits '0019'": lambda: model.set_filter(replace(base, text="0019")),
+            "sort on name": lambda: model.sort(0, Qt.SortOrder.AscendingOrder),
+            "sort on deadline (desc)": lambda: model.sort(4, Qt.SortOrder.DescendingOrder),
+            "sort on stage": lambda: model.sort(3, Qt.SortOrder.AscendingOrder),
+            "all open cases (reload)": lambda: model.set_filter(base),
+        }
 
-    ops = {
-        "filter on name 'jans'": lambda: model.set_filter(replace(base, text="jans")),
-        "filter on postcode '5341'": lambda: model.set_filter(replace(base, text="5341")),
-        "filter on BSN digits '0019'": lambda: model.set_filter(replace(base, text="0019")),
-        "sort on name": lambda: model.sort(0, Qt.SortOrder.AscendingOrder),
-        "sort on deadline (desc)": lambda: model.sort(4, Qt.SortOrder.DescendingOrder),
-        "sort on stage": lambda: model.sort(3, Qt.SortOrder.AscendingOrder),
-        "all open cases (reload)": lambda: model.set_filter(base),
-    }
-    model.set_filter(base)
-    rows_in_memory = list(ctx.caseload.summaries(base))
+    ops = {v: ops_of(m) for v, m in models.items()}
+    for model in models.values():
+        model.set_filter(base)
+    rows_in_memory = list(contexts["encrypted"].caseload.summaries(base))
     floors = {
         "filter on name 'jans'": lambda: [
             r for r in rows_in_memory if "jans" in r.client_name.lower()
@@ -138,15 +246,34 @@ def main() -> None:
         "sort on stage": lambda: sorted(rows_in_memory, key=lambda r: r.stage.value),
         "all open cases (reload)": lambda: list(rows_in_memory),
     }
-    print(f"\nfilter and sort over {len(rows_in_memory):,} open cases, median of {args.repeat}:")
+
+    def once(action, model=None) -> float:
+        t0 = time.perf_counter()
+        action()
+        if model is not None and model.rowCount():
+            model.index(0, 0).data()  # what the view asks for first: the top page
+        return time.perf_counter() - t0
+
+    print(f"\nfilter and sort over {len(rows_in_memory):,} open cases, median of {args.repeat}")
+    print("(wmo_desk: ids + 1st page; floor: the list in memory; ratio: encrypted / plaintext):")
     print(
-        f"  {'operation':30} {'wmo_desk (ids + 1st page)':>24} {'floor (list in memory)':>24} {'ratio':>7}"
+        f"  {'operation':28} {'encrypted':>10} {'plaintext':>10} {'stdlib':>10} {'floor':>8}"
+        f" {'vs floor':>9} {'enc/plain':>10} {'enc/stdlib':>11}"
     )
-    for name, op in ops.items():
-        ours = timed(op, paint=True)
-        floor = timed(floors[name])
-        print(f"  {name:30} {ours:21.1f} ms {floor:21.1f} ms {ours / max(floor, 0.01):7.1f}")
-    ctx.close()
+    for name in floors:
+        samples: dict[str, list[float]] = {v: [] for v in VARIANTS}
+        for _ in range(args.repeat):  # interleaved per repeat, as above
+            for variant in VARIANTS:
+                samples[variant].append(once(ops[variant][name], models[variant]))
+        ms = {v: _median_ms(x) for v, x in samples.items()}
+        floor = _median_ms([once(floors[name]) for _ in range(args.repeat)])
+        e, pl, sl = ms["encrypted"], ms["plaintext"], ms["plaintext-stdlib"]
+        print(
+            f"  {name:28} {e:7.1f} ms {pl:7.1f} ms {sl:7.1f} ms {floor:5.1f} ms"
+            f" {e / max(floor, 0.01):9.1f} {e / pl:9.2f}x {e / sl:10.2f}x"
+        )
+    for ctx in contexts.values():
+        ctx.close()
 
 
 if __name__ == "__main__":
