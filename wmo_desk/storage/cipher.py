@@ -46,11 +46,26 @@ def is_plaintext(path: Path) -> bool:
         return False
 
 
+#: SQLite's page cache per connection, in KiB. Each page read from disk is decrypted and its
+#: HMAC checked; with SQLite's default 8 MB most of a 50,000-case profile (41 MB) was decrypted
+#: again at every keystroke of a caseload search (docs/benchmarks.md, "Encrypted store"). The
+#: cache only grows with the pages actually read.
+CACHE_KIB = 32 * 1024
+
+
+def _cache(dbapi_connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    cursor.close()
+
+
 def encrypted_engine(path: Path, key: bytes) -> Engine:
     """An engine on the SQLCipher database at ``path`` (created when missing)."""
     url = URL.create("sqlite+pysqlcipher", password=_raw_key(key), database=str(path))
     engine = create_engine(url, poolclass=pool.QueuePool)
+    # after the dialect's own connect hook, which gives SQLCipher the key first
     event.listen(engine, "connect", sqlite_pragmas)
+    event.listen(engine, "connect", _cache)
     return engine
 
 
