@@ -126,23 +126,25 @@ def _device(session: Session, device_id: str) -> AuditDevice | None:
     )
 
 
-def _check_authors(session: Session, user: User, device_id: str, fresh: list) -> None:
-    """Every new line names the pushing user, or a local id the device linked to that user
-    at sign-in (an ``account.linked`` line: lines from before the first sign-in keep the
-    desktop's own id). A line naming anyone else would put a read in a colleague's name."""
+def _check_authors(session: Session, user: User, fresh: list) -> None:
+    """No new line may name another server user than the one pushing: that would put a read
+    in a colleague's name. A line may name an id the server does not know: a desktop's own
+    user id from before its first sign-in (its ``account.linked`` line ties it to the pusher)."""
     pusher = str(user.id)
-    linked = {e.user_id for e in fresh if e.action == "account.linked" and e.object_id == pusher}
-    linked |= set(
-        session.scalars(
-            select(AuditLogEntry.user_id).where(
-                AuditLogEntry.device_id == device_id,
-                AuditLogEntry.action == "account.linked",
-                AuditLogEntry.object_id == pusher,
-            )
-        )
-    )
+    others = {e.user_id for e in fresh if e.user_id != pusher}
+    ids = []
+    for value in others:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue  # not an id the server hands out, so nobody's
+    named = set(session.scalars(select(User.id).where(User.id.in_(ids)))) if ids else set()
     for entry in fresh:
-        if entry.user_id != pusher and entry.user_id not in linked:
+        try:
+            colleague = entry.user_id != pusher and uuid.UUID(entry.user_id) in named
+        except ValueError:
+            colleague = False
+        if colleague:
             raise AuditRefused(
                 403,
                 "audit_other_user",
@@ -187,7 +189,7 @@ def push_entries(session: Session, user: User, body: AuditPushRequest) -> AuditP
             raise _broken(f"regel {entry.seq} is anders dan de regel die de server al heeft")
 
     fresh = [e for e in entries if e.seq > head_seq]
-    _check_authors(session, user, body.device_id, fresh)
+    _check_authors(session, user, fresh)
     received = _now()
     _insert(
         session,
