@@ -6,27 +6,16 @@ from __future__ import annotations
 from datetime import UTC, date
 from typing import TYPE_CHECKING
 
-from wmo_desk.documents.beschikking import (
-    Addressee,
-    BeschikkingData,
-    ProvisionText,
-    render_beschikking,
-)
-from wmo_desk.documents.toewijzing import ToewijzingData, render_toewijzing
-from wmo_desk.documents.wmo301 import (
-    AllocatedProduct,
-    ClientIdentity,
-    PersonName,
-    PostalAddress,
-    Wmo301Message,
-    build_wmo301,
-)
 from wmo_desk.domain.clients import Client, Sex
 from wmo_desk.domain.codes import PRODUCT_CATEGORIES, omvang_text
 from wmo_desk.domain.decision_rules import bezwaar_last_day
 from wmo_desk.domain.decisions import Allocation, Decision, DeliveryForm
 
+# The documents (reportlab, Jinja2) are imported in the functions that use them: the window
+# starts without them.
 if TYPE_CHECKING:
+    from wmo_desk.documents.beschikking import Addressee
+    from wmo_desk.documents.wmo301 import ClientIdentity
     from wmo_desk.services.context import AppContext
 
 #: CAK abonnementstarief: configuration, indexed yearly (settings key ``eigen_bijdrage_cents``).
@@ -34,6 +23,8 @@ DEFAULT_CONTRIBUTION_CENTS = 2160
 
 
 def _addressee(client: Client) -> tuple[Addressee, str]:
+    from wmo_desk.documents.beschikking import Addressee
+
     title = {Sex.VROUW: "Mevrouw", Sex.MAN: "De heer"}.get(client.sex, "")
     name = f"{title} {client.display_name}".strip()
     surname = " ".join(p for p in (client.prefix.capitalize(), client.surname) if p)
@@ -45,6 +36,12 @@ def _addressee(client: Client) -> tuple[Addressee, str]:
 
 
 def _identity(client: Client) -> ClientIdentity:
+    from wmo_desk.documents.wmo301 import (
+        ClientIdentity,
+        PersonName,
+        PostalAddress,
+    )
+
     a = client.address
     addition = a.house_number_addition
     letter = addition if len(addition) == 1 and addition.isalpha() else ""
@@ -78,6 +75,12 @@ class DecisionDocuments:
     def __call__(
         self, decision: Decision, allocations: list[Allocation]
     ) -> list[tuple[str, str, bytes]]:
+        from wmo_desk.documents.beschikking import (
+            BeschikkingData,
+            ProvisionText,
+            render_beschikking,
+        )
+
         ctx = self._ctx
         view = ctx.cases.view(decision.case_id)
         client, case = view.client, view.case
@@ -157,6 +160,13 @@ class DecisionDocuments:
         self, decision: Decision, allocations: list[Allocation], on: date
     ) -> list[tuple[str, str, bytes]]:
         """The toewijzing PDF and WMO301 message of each allocation (one version each)."""
+        from wmo_desk.documents.toewijzing import ToewijzingData, render_toewijzing
+        from wmo_desk.documents.wmo301 import (
+            AllocatedProduct,
+            Wmo301Message,
+            build_wmo301,
+        )
+
         ctx = self._ctx
         view = ctx.cases.view(decision.case_id)
         client, case = view.client, view.case

@@ -11,14 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wmo_desk.documents.inzage import (
-    AMSTERDAM,
-    InzageData,
-    InzageRow,
-    local_time,
-    render_inzage_csv,
-    render_inzage_pdf,
-)
 from wmo_desk.domain.audit import action_label
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
@@ -27,7 +19,13 @@ from wmo_desk.storage.repositories.clients import ClientRepository
 from wmo_desk.sync.client import ServerClient
 from wmo_desk.sync.protocol import SERVER_DEVICE, InzageEntry
 
+# The documents (reportlab, Jinja2) are imported in the functions that use them: the window
+# starts without them.
 if TYPE_CHECKING:
+    from wmo_desk.documents.inzage import (
+        InzageData,
+        InzageRow,
+    )
     from wmo_desk.services.context import AppContext
 
 #: ``detail`` of the local "document.export" line when the report is saved
@@ -76,11 +74,15 @@ def detail_text(detail: str) -> str:
 
 def when_text(row: InzageRow) -> str:
     """``23 nov 2026 10:05:07``: when, in Amsterdam time, as the PDF writes it."""
+    from wmo_desk.documents.inzage import local_time
+
     return local_time(row.at)
 
 
 def row_of(entry: InzageEntry) -> InzageRow:
     """One line of the server's report in the words of the PDF."""
+    from wmo_desk.documents.inzage import InzageRow
+
     server = entry.source == "server" or entry.device_id == SERVER_DEVICE
     return InzageRow(
         at=entry.at,
@@ -118,6 +120,13 @@ class InzageService:
             UserError: not a team lead, not signed in, or the client is not in this profile.
             ServerError: the server refused (another municipality, unknown client) or is down.
         """
+        from wmo_desk.documents.inzage import (
+            AMSTERDAM,
+            InzageData,
+            render_inzage_csv,
+            render_inzage_pdf,
+        )
+
         s = self._s
         profile = s.profile
         if not self.allowed() or profile is None:

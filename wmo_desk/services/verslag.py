@@ -6,16 +6,6 @@ import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from wmo_desk.documents.verslag import (
-    Deadline,
-    Participant,
-    ResultRow,
-    VerslagData,
-    VerslagItem,
-    VerslagSection,
-    ZrmRow,
-    render_verslag,
-)
 from wmo_desk.domain.dates import nl_date
 from wmo_desk.domain.deadlines import case_deadlines, term_end
 from wmo_desk.domain.documents import DocumentRef
@@ -30,7 +20,15 @@ from wmo_desk.domain.forms import (
 )
 from wmo_desk.domain.zrm import ZRM_DOMAINS
 
+# The documents (reportlab, Jinja2) are imported in the functions that use them: the window
+# starts without them.
 if TYPE_CHECKING:
+    from wmo_desk.documents.verslag import (
+        Participant,
+        VerslagData,
+        VerslagItem,
+        VerslagSection,
+    )
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.documents import DocumentService
 
@@ -41,6 +39,8 @@ _ROLE_WORDS = ("deelnemer", "aanwezig", "participant")
 
 def answer_text(question: Question, value: object) -> VerslagItem | None:
     """One answered question as readable Dutch (a table for a list of people)."""
+    from wmo_desk.documents.verslag import VerslagItem
+
     if value is None or value == "" or value == []:
         return None
     kind = question.type
@@ -75,6 +75,8 @@ def answer_text(question: Question, value: object) -> VerslagItem | None:
 
 def sections_of(form: FormDefinition, answers: dict) -> tuple[VerslagSection, ...]:
     """Every visible section with its answered questions; unanswered optional ones left out."""
+    from wmo_desk.documents.verslag import VerslagSection
+
     result = []
     for section in visible_sections(form, answers):
         items = [
@@ -90,6 +92,8 @@ def participants_of(
     form: FormDefinition, answers: dict, client: str, consultant: str
 ) -> tuple[Participant, ...]:
     """Who took part: the first list of people in the form, plus the client and the consultant."""
+    from wmo_desk.documents.verslag import Participant
+
     people = [Participant(client, "cliënt"), Participant(consultant, "Wmo-consulent")]
     for section in form.sections:
         for question in section.questions:
@@ -131,6 +135,13 @@ class VerslagService:
         self._documents = documents
 
     def data(self, case_id: str) -> VerslagData:
+        from wmo_desk.documents.verslag import (
+            Deadline,
+            ResultRow,
+            VerslagData,
+            ZrmRow,
+        )
+
         s = self._s
         found = s.conversation.for_case(case_id)
         if found is None:
@@ -233,6 +244,8 @@ class VerslagService:
 
     def render(self, case_id: str) -> DocumentRef:
         """Render the verslag and keep it in the database (logged as made); returns its reference."""
+        from wmo_desk.documents.verslag import render_verslag
+
         data = self.data(case_id)
         pdf = render_verslag(data)
         filename = f"verslag-{case_id[:8]}-{data.document_date.isoformat()}.pdf"
