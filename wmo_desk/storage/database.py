@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +29,9 @@ from wmo_desk.storage.cipher import (
 from wmo_desk.storage.engine import alembic_config as engine_config
 from wmo_desk.storage.engine import make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = ["Database", "alembic_config", "make_engine", "upgrade"]
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database schema to the newest migration."""
+    from alembic import command  # only when there is something to migrate: alembic is slow to load
+
     # the connection is handed over: the URL (and the key in it) never goes into the config
     config = alembic_config(engine.url.render_as_string(hide_password=True))
     with engine.begin() as connection:
@@ -51,9 +56,29 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+_REVISION = re.compile(r"^revision(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration, read from the migration files without loading alembic (a test
+    checks it against alembic's own answer)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = _REVISION.search(text)
+        if found:
+            revisions.add(found.group(1))
+        parent = _DOWN.search(text)
+        if parent:
+            parents.add(parent.group(1))
+    (head,) = revisions - parents
+    return head
+
+
 def at_head(engine: Engine) -> bool:
-    """True when the schema is at the newest migration (a read of ``alembic_version``)."""
-    heads = set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    """True when the schema is at the newest migration: one read of ``alembic_version``."""
     with engine.connect() as connection:
         try:
             current = {
@@ -62,7 +87,7 @@ def at_head(engine: Engine) -> bool:
             }
         except DBAPIError:
             return False
-    return current == heads
+    return current == {head_revision()}
 
 
 def backups_of(path: Path, backups_dir: Path) -> list[Path]:

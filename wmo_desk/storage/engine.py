@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import context
-from alembic.config import Config
 from sqlalchemy import Engine, MetaData, create_engine, engine_from_config, event, pool
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -31,6 +33,8 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
     """An alembic configuration for ``url`` that needs no alembic.ini on disk."""
+    from alembic.config import Config  # alembic loads only when a migration runs
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -40,6 +44,8 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 def run_migrations(metadata: MetaData) -> None:
     """The body of a migrations ``env.py``: on the connection the caller passed in
     ``config.attributes["connection"]`` (or one made from the URL), batch mode on SQLite."""
+    from alembic import context
+
     config = context.config
 
     def _run(connection) -> None:
