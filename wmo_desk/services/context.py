@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from wmo_desk.paths import forms_dir, resources_dir
 from wmo_desk.services.assessment import AssessmentService
@@ -30,6 +29,9 @@ from wmo_desk.storage.cipher import shred
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.sync.client import ServerClient
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.sync.protocol import (
@@ -43,6 +42,10 @@ _MESSAGES = {
 }
 
 
+if TYPE_CHECKING:
+    import httpx  # loaded with the first request: the window starts without it
+
+
 class ServerError(UserError):
     """A refusal or failure of the server; ``code`` says which (``unreachable`` without a connection)."""
 
@@ -71,6 +74,8 @@ class ServerClient:
     ) -> None:
         self._base = base_url.rstrip("/")
         self._owns_http = http is None
+        import httpx
+
         self._http = http or httpx.Client(timeout=timeout)
 
     def close(self) -> None:
@@ -79,6 +84,8 @@ class ServerClient:
             self._http.close()
 
     def _request(self, method: str, path: str, token: str | None = None, **kwargs) -> dict:
+        import httpx
+
         headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
         if token:
             headers["Authorization"] = f"Bearer {token}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -21,8 +22,11 @@ from PySide6.QtWidgets import (
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
-from wmo_desk.services.inzage import InzageReport, InzageRow, when_text
+from wmo_desk.services.inzage import InzageReport, when_text
 from wmo_desk.ui.table_model import RowsModel
+
+if TYPE_CHECKING:
+    from wmo_desk.documents.inzage import InzageRow
 
 _FILTERS = {"pdf": "PDF-document (*.pdf)", "csv": "CSV-bestand voor Excel (*.csv)"}
 
