@@ -1,4 +1,4 @@
-"""The command line: import-catalog replaces the catalogue, or changes nothing and says why."""
+"""The command line: import-catalogue replaces the catalogue, or changes nothing and says why."""
 
 import json
 import os
@@ -41,7 +41,7 @@ def test_import_catalog_reads_a_new_version_and_refuses_a_broken_one(tmp_path):
     data["version"] = "2027.1"
     good = tmp_path / "meierij-2027.json"
     good.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = run("import-catalog", str(good), "--profile", str(profile))
+    result = run("import-catalogue", str(good), "--profile", str(profile))
     assert result.returncode == 0, result.stderr
     assert "Catalogus Meierij" in result.stdout and "versie 2027.1 ingelezen" in result.stdout
 
@@ -107,3 +107,15 @@ def test_restore_backup_puts_the_days_backup_back_and_keeps_the_current_one(tmp_
     assert (
         "Wachtwoordzin onjuist" in refused.stderr or "hoort niet bij dit profiel" in refused.stderr
     )
+
+
+def test_the_demo_starts_and_leaves_no_profile_behind(tmp_path):
+    """``wmo-desk --demo`` as the Quick start runs it (offscreen): the window comes up with the
+    demo caseload, and the throwaway profile is removed when it closes."""
+    env = {**os.environ, **NO_KEYRING, "TMPDIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "wmo_desk", "--demo", "--smoke-test"],
+        capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.glob("wmo_desk-demo-*")) == []

@@ -64,9 +64,10 @@ def open_context(folder: Path):
 
 
 def import_catalog(argv: list[str]) -> int:
-    """``wmo-desk import-catalog FILE [--profile DIR]``: replace the region catalogue, all or nothing."""
+    """``wmo-desk import-catalogue FILE [--profile DIR]``: replace the region catalogue, all or
+    nothing (the server's command has the same name; ``import-catalog`` still works)."""
     parser = argparse.ArgumentParser(
-        prog="wmo-desk import-catalog", description="Lees een nieuwe regiocatalogus in"
+        prog="wmo-desk import-catalogue", description="Lees een nieuwe regiocatalogus in"
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--profile", type=Path, help="de gegevensmap (standaard: uw eigen profiel)")
@@ -170,7 +171,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["import-catalog"]:
+    if argv[:1] in (["import-catalogue"], ["import-catalog"]):
         return import_catalog(argv[1:])
     if argv[:1] == ["set-eigen-bijdrage"]:
         return set_contribution(argv[1:])
@@ -217,6 +218,23 @@ def main(argv: list[str] | None = None) -> int:
         return run(ctx, smoke_test=args.smoke_test)
     finally:
         ctx.close()
+        if fresh_demo:
+            _remove_demo(folder)
+
+
+def _remove_demo(folder: Path) -> None:
+    """The throwaway demo profile goes when the demo closes (its key was in memory only, so
+    nothing could open it again anyway)."""
+    import shutil
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename).is_relative_to(
+            folder
+        ):
+            root.removeHandler(handler)
+            handler.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

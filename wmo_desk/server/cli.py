@@ -150,13 +150,27 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_database() -> Path:
+    """The embedded SQLite file used without ``--db``: ``server.sqlite`` in the platform's data
+    folder (platformdirs), e.g. ~/.local/share/wmo_desk-server/ on Linux; created when missing."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("wmo_desk-server", appauthor=False))
+    return folder / "server.sqlite"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wmo-desk-server", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--db", required=True, help="database URL or SQLite file path")
+        sub.add_argument(
+            "--db",
+            default=str(default_database()),
+            help="database URL or SQLite file path (default: an embedded SQLite file in the "
+            f"platform's data folder, {default_database()})",
+        )
         return sub
 
     command("init", "create or upgrade the database").set_defaults(func=_init)
