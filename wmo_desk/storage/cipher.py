@@ -62,7 +62,8 @@ def _cache(dbapi_connection, _record: object) -> None:
 def encrypted_engine(path: Path, key: bytes) -> Engine:
     """An engine on the SQLCipher database at ``path`` (created when missing)."""
     url = URL.create("sqlite+pysqlcipher", password=_raw_key(key), database=str(path))
-    engine = create_engine(url, poolclass=pool.QueuePool)
+    # hide_parameters: an error's text (and so a log or traceback) never holds a BSN or a name
+    engine = create_engine(url, poolclass=pool.QueuePool, hide_parameters=True)
     # after the dialect's own connect hook, which gives SQLCipher the key first
     event.listen(engine, "connect", sqlite_pragmas)
     event.listen(engine, "connect", _cache)

@@ -25,7 +25,9 @@ def sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> Non
 def make_engine(url: str) -> Engine:
     """An engine for ``url``: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL
     checks a pooled connection first (the database may have restarted)."""
-    engine = create_engine(url, pool_pre_ping=url.startswith("postgresql"))
+    # hide_parameters: an error's text (a log line, uvicorn's traceback of a 500) never holds the
+    # values of a statement, which may be a BSN or a name
+    engine = create_engine(url, pool_pre_ping=url.startswith("postgresql"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", sqlite_pragmas)
     return engine
