@@ -64,6 +64,12 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
     as_role(ctx, Role.TEAMLEIDER)
     queue.refresh()
     qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
+    assert (
+        queue.busy.text() == "Besluit wordt goedgekeurd…" and not queue.approve_button.isEnabled()
+    )
+    with qtbot.waitSignal(queue.decided, timeout=30_000):
+        pass
+    assert queue.busy.text() == "" and queue.table.model().rowCount() == 0
     [final] = [d for d in ctx.decisions.for_case(case_id) if d.status is DecisionStatus.DEFINITIEF]
     assert final.kenmerk.startswith("WMO-0828-")
     panel.refresh()
@@ -209,7 +215,10 @@ def test_extend_an_issued_toewijzing_from_the_besluit_tab(qtbot, demo_ctx):
         dialog._ok()
         return dialog.result()
 
-    panel.change_period(answer=extend)
+    task = panel.change_period(answer=extend)
+    assert not panel.period_button.isEnabled()
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
     assert "(versie 2)" in panel.allocations_label.text()
     assert "30 november 2027" in panel.allocations_label.text()
     assert "reden 04 Herbeoordeling: verlenging" in panel.allocations_label.text()

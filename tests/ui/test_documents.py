@@ -24,6 +24,13 @@ def choose_save_target(monkeypatch, target: Path) -> list[str]:
     return asked
 
 
+def wait_for_task(qtbot, panel) -> None:
+    """The panel's background task (started by a click) ended."""
+    assert panel.task is not None
+    with qtbot.waitSignal(panel.task.finished, timeout=30_000):
+        pass
+
+
 def test_verslag_made_opened_and_saved_as(qtbot, demo_ctx, monkeypatch, tmp_path):
     ctx = demo_ctx
     case_id = a_case(ctx)
@@ -34,6 +41,7 @@ def test_verslag_made_opened_and_saved_as(qtbot, demo_ctx, monkeypatch, tmp_path
     assert not panel.save_as_button.isEnabled()  # nothing made yet
 
     qtbot.mouseClick(panel.make_button, Qt.MouseButton.LeftButton)
+    wait_for_task(qtbot, panel)
     [copy] = opened
     assert copy.parent == ctx.folder / "geopend" and copy.read_bytes().startswith(b"%PDF")
     assert not (ctx.folder / "documents").exists()
@@ -71,6 +79,7 @@ def test_no_viewer_says_so_and_offers_save_as(qtbot, demo_ctx, monkeypatch, tmp_
 
     seen = answer_modal(save)
     qtbot.mouseClick(panel.make_button, Qt.MouseButton.LeftButton)
+    wait_for_task(qtbot, panel)
     assert seen == ["Document niet geopend"]
     assert "Er is geen programma gevonden" in texts[0] and panel.document.filename in texts[0]
     assert target.read_bytes().startswith(b"%PDF")
@@ -156,6 +165,7 @@ def test_a_cancelled_print_prints_and_logs_nothing(qtbot, demo_ctx):
     qtbot.addWidget(panel)
     assert not panel.print_button.isEnabled()
     qtbot.mouseClick(panel.make_button, Qt.MouseButton.LeftButton)
+    wait_for_task(qtbot, panel)
     assert panel.print_button.isEnabled()
     assert panel.print_document(ask=lambda printer: False) == 0
     assert log_entries(ctx, "document.print") == []

@@ -24,6 +24,7 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
 from wmo_desk.ui.display import days_left_text, short_date
 from wmo_desk.ui.table_model import RowsModel
+from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
 
 class QueueModel(RowsModel):
@@ -49,6 +50,9 @@ class QueueModel(RowsModel):
 class ApprovalPanel(QWidget):
     """Approve or return proposals; only for team leads.
 
+    Approving asks the regional server and renders the documents: it runs as a :class:`Task`
+    (``self.task`` while it runs).
+
     Signals:
         decided(str): the case id of a proposal that was approved or returned.
     """
@@ -58,6 +62,7 @@ class ApprovalPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.task: Task | None = None
         self.table = QTableView()
         self.table.setObjectName("approval_queue")
         self.table.verticalHeader().hide()
@@ -84,8 +89,10 @@ class ApprovalPanel(QWidget):
         rl = QVBoxLayout(right)
         rl.addWidget(self.detail)
         rl.addWidget(self.provisions, 1)
+        self.busy = BusyBar()
+        self.busy.setObjectName("approval_busy")
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.busy, 1)
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.approve_button)
         rl.addLayout(buttons)
@@ -118,8 +125,9 @@ class ApprovalPanel(QWidget):
 
     def _show(self) -> None:
         d = self.selected()
-        self.approve_button.setEnabled(d is not None)
-        self.return_button.setEnabled(d is not None)
+        idle = self.task is None
+        self.approve_button.setEnabled(d is not None and idle)
+        self.return_button.setEnabled(d is not None and idle)
         if d is None:
             self.detail.setText(self.tr("Geen voorstellen om te beoordelen."))
             self.provisions.setModel(ProvisionsModel((), {}, self))
@@ -130,21 +138,43 @@ class ApprovalPanel(QWidget):
         names = {p.code: p.name for p in self._ctx.catalogues.current().products}
         self.provisions.setModel(ProvisionsModel(d.provisions, names, self))
 
-    def approve(self) -> None:
+    def approve(self) -> Task | None:
+        """Approve the selected proposal in the background; ``decided`` follows when it is final."""
         d = self.selected()
-        if d is None:
-            return
-        try:
-            final = self._ctx.decisions.approve(d)
-        except UserError as exc:
-            QMessageBox.warning(self, exc.title, exc.message)
-            return
-        self.refresh()
-        self.decided.emit(final.case_id)
+        if d is None or self.task is not None:
+            return None
+
+        def done(final: Decision) -> None:
+            self.task = None
+            self.refresh()
+            self.decided.emit(final.case_id)
+
+        def failed(error: UserError) -> None:
+            self.task = None
+            self._show()
+            QMessageBox.warning(self, error.title, error.message)
+
+        self.task = run_task(
+            self,
+            self.tr("Besluit wordt goedgekeurd…"),
+            lambda: self._ctx.decisions.approve(d),
+            done,
+            failed,
+            controls=(self.approve_button, self.return_button),
+            busy=self.busy,
+        )
+        # a bug ends the task too: the buttons come back with the next selection
+        self.task.finished.connect(self._task_ended)
+        return self.task
+
+    def _task_ended(self) -> None:
+        if self.task is not None and not self.task.running:
+            self.task = None
+            self._show()
 
     def send_back(self, comment: str | None = None) -> None:
         d = self.selected()
-        if d is None:
+        if d is None or self.task is not None:
             return
         if comment is None:
             comment, ok = QInputDialog.getMultiLineText(

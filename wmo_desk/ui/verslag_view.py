@@ -23,10 +23,13 @@ from wmo_desk.ui.display import long_date
 from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
 from wmo_desk.ui.document_print import print_document
 from wmo_desk.ui.fields import date_edit, date_value
+from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
 
 class VerslagPanel(QWidget):
     """Render the verslag; the signature date is the aanvraag and starts the 2-week decision term.
+
+    Rendering runs as a :class:`Task` (``self.task`` while it runs).
 
     Signals:
         changed(): the case moved on (signed) or a new PDF was made.
@@ -42,6 +45,7 @@ class VerslagPanel(QWidget):
         # how a made PDF is shown: the system's PDF viewer, or what a test passes in
         self._open = opener or system_opener
         self.case_id = case_id
+        self.task: Task | None = None
         # the verslag lives in the database; the viewer gets a temporary copy
         self.document: DocumentRef | None = None
         self.last_pdf: Path | None = None
@@ -59,6 +63,8 @@ class VerslagPanel(QWidget):
         self.print_button = QPushButton(self.tr("A&fdrukken…"))
         self.print_button.setAccessibleName(self.tr("Laatst gemaakte verslag afdrukken"))
         self.print_button.clicked.connect(lambda: self.print_document())
+        self.busy = BusyBar()
+        self.busy.setObjectName("verslag_busy")
         self.feedback = QLabel()
         self.feedback.setObjectName("verslag_feedback")
         self.feedback.setWordWrap(True)
@@ -84,6 +90,7 @@ class VerslagPanel(QWidget):
         row.addWidget(self.print_button)
         row.addStretch(1)
         ml.addLayout(row)
+        ml.addWidget(self.busy)
         ml.addWidget(self.feedback)
         sign_box = QGroupBox(self.tr("Ondertekend verslag = aanvraag"))
         sl = QFormLayout(sign_box)
@@ -117,7 +124,7 @@ class VerslagPanel(QWidget):
             self.sign_button.setEnabled(False)
             return
         conversation, _form = found
-        self.make_button.setEnabled(True)
+        self.make_button.setEnabled(self.task is None)
         if conversation.verslag_signed_on:
             self.status.setText(
                 self.tr("Verslag ondertekend op %s (aanvraag).")
@@ -135,18 +142,35 @@ class VerslagPanel(QWidget):
             )
             self.sign_button.setEnabled(False)
 
-    def make(self) -> None:
-        try:
-            self.document = self._ctx.verslag.render(self.case_id)
-        except UserError as exc:
-            QMessageBox.warning(self, exc.title, exc.message)
-            return
+    def make(self) -> Task | None:
+        """Render and store the verslag in the background, then open it."""
+        if self.task is not None:
+            return None
+        self.feedback.clear()
+        self.task = run_task(
+            self,
+            self.tr("Verslag wordt gemaakt…"),
+            lambda: self._ctx.verslag.render(self.case_id),
+            self._made,
+            controls=(self.make_button,),
+            busy=self.busy,
+        )
+        self.task.finished.connect(self._task_ended)
+        return self.task
+
+    def _made(self, document: DocumentRef) -> None:
+        self.task = None
+        self.document = document
         self.open_button.setEnabled(True)
         self.save_as_button.setEnabled(True)
         self.print_button.setEnabled(True)
         self.feedback.setText(self.tr("Verslag gemaakt en bewaard in wmo_desk."))
         self.open_last()
         self.changed.emit()
+
+    def _task_ended(self) -> None:
+        # after a refusal or a bug as well as after _made
+        self.task = None
 
     def open_last(self) -> None:
         """Show the newest verslag in the system's PDF viewer (a temporary copy)."""
