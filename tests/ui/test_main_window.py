@@ -164,7 +164,8 @@ def test_import_a_broken_catalogue_shows_the_problem_and_changes_nothing(
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     texts = []
     answer_modal(lambda box: (texts.append(box.text()), box.accept()))
-    window.import_catalogue(str(bad))
+    with qtbot.waitSignal(window.import_catalogue(str(bad)).finished, timeout=30_000):
+        pass
     assert texts == ["bno-o-2027.json, veld 'products[0].category': dit veld ontbreekt"]
     assert demo_ctx.catalogues.current().version == "2026.1"
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wmo_desk.domain import allocation_rules
 from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, UNITS, omvang_text
 from wmo_desk.domain.decisions import (
     Decision,
@@ -44,6 +45,7 @@ from wmo_desk.ui.document_actions import (
 from wmo_desk.ui.document_print import is_printable, print_document
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
 from wmo_desk.ui.table_model import RowsModel
+from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
 OUTCOME_LABELS = {
     DecisionOutcome.TOEGEKEND: "Toegekend",
@@ -87,6 +89,9 @@ class ProvisionsModel(RowsModel):
 class DecisionPanel(QWidget):
     """Edit the proposal while it is a concept; read-only once submitted or final.
 
+    Changing an issued toewijzing (a new number from the server, new documents) runs as a
+    :class:`Task` (``self.task`` while it runs); the dialog checks the input first.
+
     Signals:
         changed(): the decision was saved, submitted or became final.
     """
@@ -101,6 +106,7 @@ class DecisionPanel(QWidget):
         self.case_id = case_id
         # how a stored document is shown: the system's viewer, or what a test passes in
         self._open = opener or system_opener
+        self.task: Task | None = None
         catalogue = ctx.catalogues.current()
         self._names = {p.code: p.name for p in catalogue.products}
         self.decision: Decision | None = None
@@ -232,6 +238,9 @@ class DecisionPanel(QWidget):
         change_row.addWidget(self.period_button)
         change_row.addWidget(self.provider_button)
         il.addLayout(change_row)
+        self.busy = BusyBar()
+        self.busy.setObjectName("decision_busy")
+        il.addWidget(self.busy)
         layout.addWidget(self.issued)
         layout.addWidget(self.editor, 1)
         self.refresh()
@@ -325,8 +334,8 @@ class DecisionPanel(QWidget):
                 self.allocation.addItem(f"Toewijzing {a.number}", a.number)
         self.allocations_label.setText("\n".join(lines))
         self.issued.setVisible(bool(allocations))
-        self.period_button.setEnabled(self.allocation.count() > 0)
-        self.provider_button.setEnabled(self.allocation.count() > 0)
+        self.period_button.setEnabled(self.allocation.count() > 0 and self.task is None)
+        self.provider_button.setEnabled(self.allocation.count() > 0 and self.task is None)
 
     def _selected_allocation(self):
         number = self.allocation.currentData()
@@ -335,36 +344,78 @@ class DecisionPanel(QWidget):
             None,
         )
 
-    def change_period(self, answer=None) -> None:
+    def change_period(self, answer=None) -> Task | None:
+        """Ask the new end date or volume, then store the new version in the background."""
         current = self._selected_allocation()
-        if current is None:
-            return
+        if current is None or self.task is not None:
+            return None
         dialog = PeriodDialog(current, self)
+        chosen: list[tuple] = []
 
-        def act() -> None:
+        def check() -> None:
             end, volume = dialog.values()
-            self._ctx.decisions.change_period_or_volume(self.decision, current, end, volume)
+            allocation_rules.change_period_or_volume(current, end, volume)  # refusals stay here
+            chosen.append((end, volume))
 
-        dialog.action = act
-        if answer(dialog) if answer else dialog.exec():
-            self.refresh()
-            self.changed.emit()
+        dialog.action = check
+        if not (answer(dialog) if answer else dialog.exec()):
+            return None
+        decision, (end, volume) = self.decision, chosen[-1]
+        return self._change(
+            self.tr("Toewijzing %d wordt gewijzigd…") % current.number,
+            lambda: self._ctx.decisions.change_period_or_volume(decision, current, end, volume),
+        )
 
-    def change_provider(self, answer=None) -> None:
+    def change_provider(self, answer=None) -> Task | None:
+        """Ask the new provider, then end the toewijzing and get a new number in the background."""
         current = self._selected_allocation()
-        if current is None:
-            return
+        if current is None or self.task is not None:
+            return None
         catalogue = self._ctx.catalogues.current()
         options = [
             (p.id, p.name) for p in catalogue.providers if current.product_code in p.product_codes
         ]
         dialog = ProviderDialog(current, options, self._ctx.clock.today(), self)
-        dialog.action = lambda: self._ctx.decisions.change_provider(
-            self.decision, current, dialog.provider.currentData(), date_value(dialog.switch_on)
+        chosen: list[tuple] = []
+
+        def check() -> None:
+            provider_id, switch_on = dialog.provider.currentData(), date_value(dialog.switch_on)
+            # wrong input is refused in the dialog, before the server hands out a number
+            allocation_rules.change_provider(current, provider_id, switch_on, 0)
+            chosen.append((provider_id, switch_on))
+
+        dialog.action = check
+        if not (answer(dialog) if answer else dialog.exec()):
+            return None
+        decision, (provider_id, switch_on) = self.decision, chosen[-1]
+        return self._change(
+            self.tr("Andere aanbieder wordt vastgelegd…"),
+            lambda: self._ctx.decisions.change_provider(decision, current, provider_id, switch_on),
         )
-        if answer(dialog) if answer else dialog.exec():
+
+    def _change(self, label: str, work) -> Task:
+        def done(_result) -> None:
+            self.task = None
             self.refresh()
             self.changed.emit()
+
+        self.task = run_task(
+            self,
+            label,
+            work,
+            done,
+            controls=(self.period_button, self.provider_button),
+            busy=self.busy,
+        )
+        self.task.finished.connect(self._task_ended)
+        return self.task
+
+    def _task_ended(self) -> None:
+        # after a refusal or a bug as well as after done(): the buttons follow the allocations
+        if self.task is not None:
+            self.task = None
+            if self.decision is not None and self.decision.status is DecisionStatus.DEFINITIEF:
+                self._show_allocations()
 
     def _show_documents(self) -> None:
         assert self.decision is not None

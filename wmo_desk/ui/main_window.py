@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk import __version__
-from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.approval_view import ApprovalPanel
@@ -24,6 +23,7 @@ from wmo_desk.ui.conflict_dialog import ConflictDialog
 from wmo_desk.ui.melding_dialog import MeldingDialog
 from wmo_desk.ui.signin_dialog import SignInDialog
 from wmo_desk.ui.sync_panel import SyncPanel
+from wmo_desk.ui.tasks import Task, run_task
 
 
 class MainWindow(QMainWindow):
@@ -266,31 +266,39 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def import_catalogue(self, path: str | None = None) -> None:
-        """Read a new version of the region catalogue; a malformed file changes nothing."""
+    def import_catalogue(self, path: str | None = None) -> Task | None:
+        """Read a new version of the region catalogue in the background; a malformed file
+        changes nothing."""
         if path is None:
             path, _filter = QFileDialog.getOpenFileName(
                 self, self.tr("Catalogus inlezen"), "", self.tr("Regiocatalogus (*.json)")
             )
             if not path:
-                return
-        try:
-            catalogue = self._ctx.catalogues.import_file(Path(path))
-        except UserError as exc:
-            QMessageBox.warning(self, exc.title, exc.message)
-            return
-        QMessageBox.information(
+                return None
+        chosen = Path(path)
+
+        def done(catalogue) -> None:
+            QMessageBox.information(
+                self,
+                self.tr("Catalogus ingelezen"),
+                self.tr("%s, versie %s: %d producten en %d aanbieders.")
+                % (
+                    catalogue.region_name,
+                    catalogue.version,
+                    len(catalogue.products),
+                    len(catalogue.providers),
+                ),
+            )
+            self._show_profile()
+            self.refresh()
+
+        return run_task(
             self,
-            self.tr("Catalogus ingelezen"),
-            self.tr("%s, versie %s: %d producten en %d aanbieders.")
-            % (
-                catalogue.region_name,
-                catalogue.version,
-                len(catalogue.products),
-                len(catalogue.providers),
-            ),
+            self.tr("Catalogus wordt ingelezen…"),
+            lambda: self._ctx.catalogues.import_file(chosen),
+            done,
+            controls=(self.import_action,),
         )
-        self.refresh()
 
     def save_all(self) -> None:
         """Write whatever is unsaved in the open cases."""
