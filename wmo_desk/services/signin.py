@@ -28,17 +28,23 @@ class TokenStore:
         self.persistent = True
 
     def get(self, account: str) -> str | None:
+        """The token of ``account``; the keyring is asked once, then the answer is kept (the
+        status bar asks often, and a Secret Service can be slow)."""
         if account in self._memory:
             return self._memory[account]
         if not self.persistent:
             return None
         try:
-            return keyring.get_password(KEYRING_SERVICE, account)
+            token = keyring.get_password(KEYRING_SERVICE, account)
         except KeyringError:
             self.persistent = False
             return None
+        if token is not None:
+            self._memory[account] = token
+        return token
 
     def put(self, account: str, token: str) -> None:
+        self._memory.pop(account, None)
         try:
             keyring.set_password(KEYRING_SERVICE, account, token)
             self.persistent = True
