@@ -23,7 +23,8 @@ def fill(qtbot, dialog: MeldingDialog, bsn: str = "999991772") -> None:
     qtbot.keyClicks(dialog.first_names, "Hendrika")
     qtbot.keyClicks(dialog.prefix, "van der")
     qtbot.keyClicks(dialog.surname, "Steen")
-    dialog.birth_date.setDate(dialog.birth_date.date().fromString("14-02-1941", "dd-MM-yyyy"))
+    dialog.birth_date.setFocus()
+    qtbot.keyClicks(dialog.birth_date.line, "14021941")  # typed as digits, as a consultant does
     qtbot.keyClicks(dialog.street, "Begijnenstraat")
     qtbot.keyClicks(dialog.house_number, "7")
     qtbot.keyClicks(dialog.postcode, "5341 ca")
@@ -106,3 +107,11 @@ def test_cancel_with_typed_data_asks_first(qtbot, demo_ctx, answer_modal):
     answer_modal(lambda box: box.button(QMessageBox.StandardButton.Discard).click())
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_a_new_melding_guesses_no_sex(qtbot, demo_ctx):
+    from wmo_desk.domain.clients import Sex
+
+    dialog = MeldingDialog(demo_ctx)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
+    assert dialog.sex.currentData() == Sex.ONBEKEND and dialog.sex.currentText() == "Onbekend"

@@ -55,7 +55,8 @@ class MeldingDialog(QDialog):
         self.surname = QLineEdit()
         self.birth_date = date_edit(None, allow_blank=True)
         self.sex = QComboBox()
-        for sex in (Sex.VROUW, Sex.MAN, Sex.ONBEKEND):
+        # no guess: a letter to "Onbekend" greets neutrally until the consultant chooses
+        for sex in (Sex.ONBEKEND, Sex.VROUW, Sex.MAN):
             self.sex.addItem(sex.label, sex)
         self.street = QLineEdit()
         self.house_number = QLineEdit()
