@@ -53,3 +53,24 @@ def test_the_chain_of_a_working_session_is_intact(demo_ctx):
         assert audit.verify() is None
         seqs = [e.seq for e in audit.entries()]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_every_action_the_services_log_has_a_dutch_label():
+    """An inzage report never shows a developer's action name."""
+    import re
+    from pathlib import Path
+
+    from wmo_desk.domain.audit import action_label
+
+    root = Path(__file__).resolve().parents[2] / "wmo_desk"
+    found = set()
+    for path in [*root.glob("services/*.py"), *root.glob("storage/**/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"\.record\(\s*[^,]+,\s*f?\"([a-z_.{}]+)\"", text):
+            found.add(call.group(1))
+        for call in re.finditer(r"_apply\(\s*\w+,\s*f?\"([a-z_.{}]+)\"", text):
+            found.add(call.group(1))
+    assert {"case.read", "bsn.lookup", "case.hold"} <= found
+    for action in sorted(found):
+        probe = action.replace("{target.value}", "onderzoek")
+        assert action_label(probe) != probe, f"no Dutch label for {action}"

@@ -32,6 +32,13 @@ ACTION_LABELS: dict[str, str] = {
     "conversation.start": "Gesprek begonnen",
     "verslag.signed": "Ondertekening verslag vastgelegd",
     "zrm.add": "ZRM vastgelegd",
+    "case.hold": "Dossier opgeschort",
+    "case.resume": "Dossier hervat",
+    "case.reassign": "Dossier aan een andere consulent gegeven",
+    "case.close": "Dossier afgesloten",
+    "result.save": "Resultaat vastgelegd",
+    "provider.choose": "Aanbieder gekozen",
+    "account.linked": "Aangemeld bij de regioserver",
     "result.add": "Resultaat vastgelegd",
     "result.remove": "Resultaat verwijderd",
     "provider.choice": "Aanbieder gekozen",
@@ -50,6 +57,8 @@ ACTION_LABELS: dict[str, str] = {
 
 def action_label(action: str) -> str:
     """The Dutch description of ``action`` (unknown actions as they are)."""
+    if action.startswith("case.stage."):
+        return f"Fase gewijzigd: {action.removeprefix('case.stage.')}"
     return ACTION_LABELS.get(action, action)
 
 
