@@ -63,10 +63,10 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
 
     as_role(ctx, Role.TEAMLEIDER)
     queue.refresh()
+    client = queue.table.model().index(0, 0).data()
     qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
-    assert (
-        queue.busy.text() == "Besluit wordt goedgekeurd…" and not queue.approve_button.isEnabled()
-    )
+    assert queue.busy.text() == f"Besluit van {client} wordt goedgekeurd…"
+    assert not queue.approve_button.isEnabled()
     with qtbot.waitSignal(queue.decided, timeout=30_000):
         pass
     assert queue.busy.text() == "" and queue.table.model().rowCount() == 0

@@ -181,9 +181,10 @@ def test_approving_shows_the_busy_line_and_disables_the_buttons(qtbot, demo_ctx)
     panel = ApprovalPanel(ctx)
     qtbot.addWidget(panel)
     panel.show()
+    client = ctx.cases.view(case_id).client.display_name
     with qtbot.waitSignal(panel.decided, timeout=30_000) as decided:
         qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-        assert panel.busy.text() == "Besluit wordt goedgekeurd…"
+        assert panel.busy.text() == f"Besluit van {client} wordt goedgekeurd…"
         assert not panel.approve_button.isEnabled() and not panel.return_button.isEnabled()
         panel.send_back("Toch niet")  # ignored while the approval runs
     assert decided.args == [case_id]

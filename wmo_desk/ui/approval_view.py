@@ -143,6 +143,8 @@ class ApprovalPanel(QWidget):
         d = self.selected()
         if d is None or self.task is not None:
             return None
+        # the queue stays usable meanwhile: the busy line says whose proposal it is
+        client = self.table.model().rows[self.table.currentIndex().row()][1]
 
         def done(final: Decision) -> None:
             self.task = None
@@ -156,7 +158,7 @@ class ApprovalPanel(QWidget):
 
         self.task = run_task(
             self,
-            self.tr("Besluit wordt goedgekeurd…"),
+            self.tr("Besluit van %s wordt goedgekeurd…") % client,
             lambda: self._ctx.decisions.approve(d),
             done,
             failed,
