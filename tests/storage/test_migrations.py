@@ -1,11 +1,14 @@
 """Alembic: one head, and an empty database upgraded to head equals the models."""
 
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from tests.conftest import TEST_KEY
 from wmo_desk.storage.database import Database, alembic_config
+from wmo_desk.storage.repositories.caseload import is_sql_only
 from wmo_desk.storage.tables import Base
 
 
@@ -17,8 +20,17 @@ def test_one_head():
 def test_upgraded_empty_database_matches_the_models(tmp_path):
     db = Database.open_file(tmp_path / "x.sqlite", TEST_KEY)
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        # the caseload search tables and expression indexes of migration 0008 are SQL only
+        opts = {
+            "compare_type": True,
+            "include_name": lambda name, type_, parent: not is_sql_only(name),
+        }
+        context = MigrationContext.configure(conn, opts=opts)
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", "Skipped unsupported reflection of expression-based index ix_caseload_"
+            )
+            assert compare_metadata(context, Base.metadata) == []
         assert (
             context.get_current_revision()
             == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
