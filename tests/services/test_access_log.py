@@ -74,3 +74,49 @@ def test_every_action_the_services_log_has_a_dutch_label():
     for action in sorted(found):
         probe = action.replace("{target.value}", "onderzoek")
         assert action_label(probe) != probe, f"no Dutch label for {action}"
+
+
+def test_reads_logged_while_another_thread_writes_keep_one_intact_chain(demo_ctx):
+    """The GUI opens files while the sync writes in long transactions: no read fails, no entry
+    is lost, and the chain has no fork or gap."""
+    import threading
+    import time
+
+    from wmo_desk.storage.repositories.settings import SettingsRepository
+
+    ctx = demo_ctx
+    ids = ctx.caseload.case_ids(CaseloadFilter(municipality_code="0828"))
+    before = len(entries(ctx, "case.read"))
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def long_writes() -> None:
+        n = 0
+        while not stop.is_set():
+            try:
+                with ctx.db.session() as session:
+                    SettingsRepository(session).set("bench", str(n))
+                    session.flush()  # holds SQLite's write lock ...
+                    time.sleep(0.03)  # ... for a while, like a sync applying a page
+                n += 1
+                time.sleep(0.01)  # and fetches the next page
+            except BaseException as exc:
+                failures.append(exc)
+                return
+
+    writer = threading.Thread(target=long_writes)
+    writer.start()
+    try:
+        for case_id in ids[:15] * 2:
+            ctx.cases.view(case_id)
+    finally:
+        stop.set()
+        writer.join()
+    assert failures == []
+    ctx.db.audit.flush()  # what waited for the lock is written now (at the latest when closing)
+    assert len(entries(ctx, "case.read")) == before + 30
+    with ctx.db.session() as session:
+        audit = AuditRepository(session)
+        assert audit.verify() is None
+        seqs = [e.seq for e in audit.entries()]
+    assert seqs == list(range(1, len(seqs) + 1))

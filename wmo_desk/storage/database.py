@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from wmo_desk.storage.cipher import (
 )
 from wmo_desk.storage.engine import alembic_config as engine_config
 from wmo_desk.storage.engine import make_engine
+from wmo_desk.storage.repositories.audit import DRAFTS, AuditWriter
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -129,6 +131,10 @@ class DatabaseClosed(RuntimeError):
     """The database was closed (the app closes, or the profile was wiped)."""
 
 
+def _drop_audit(session: Session, _transaction: object) -> None:
+    session.info.pop(DRAFTS, None)  # the use case failed: it did not happen, so it is not logged
+
+
 def _refuse_connect(*_args: object) -> None:
     raise DatabaseClosed("the database was closed")
 
@@ -166,6 +172,20 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._closed = False
+        self.audit = AuditWriter(engine)
+        self._depth = threading.local()
+        event.listen(self._sessions, "after_commit", self._append_audit)
+        event.listen(self._sessions, "after_soft_rollback", _drop_audit)
+
+    def _append_audit(self, session: Session) -> None:
+        drafts = session.info.pop(DRAFTS, None)
+        if not drafts:
+            return
+        if getattr(self._depth, "value", 0) > 1:
+            # an outer session of this thread may hold the write lock: append when it is done
+            self.audit.defer(drafts)
+        else:
+            self.audit.append(drafts)
 
     @classmethod
     def open_file(cls, path: Path, key: bytes, *, backup: bool = True) -> Database:
@@ -203,6 +223,7 @@ class Database:
         if self._closed:
             raise DatabaseClosed("the database was closed")
         session = self._sessions()
+        self._depth.value = getattr(self._depth, "value", 0) + 1
         try:
             yield session
             session.commit()
@@ -211,12 +232,17 @@ class Database:
             raise
         finally:
             session.close()
+            self._depth.value -= 1
+            if self._depth.value == 0 and self.audit.deferred:
+                # a use case inside another one: its entries go once the outer one is done
+                self.audit.append([])
 
     def close(self) -> None:
         """Close every connection; afterwards no new one is made (a closed or wiped profile's
         file must not come back as a new empty database)."""
         if self._closed:
             return
+        self.audit.flush()
         self._closed = True
         event.listen(self.engine, "do_connect", _refuse_connect)
         self.engine.dispose()
