@@ -43,7 +43,7 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     return config
 
 
-def run_migrations(metadata: MetaData) -> None:
+def run_migrations(metadata: MetaData, include_name=None) -> None:
     """The body of a migrations ``env.py``: on the connection the caller passed in
     ``config.attributes["connection"]`` (or one made from the URL), batch mode on SQLite."""
     from alembic import context
@@ -56,6 +56,8 @@ def run_migrations(metadata: MetaData) -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            # objects made in SQL only (FTS tables, expression indexes) stay out of autogenerate
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()
