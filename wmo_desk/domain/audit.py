@@ -10,6 +10,7 @@ An entry never holds a BSN, a name or a search term: ``detail`` carries counts a
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
@@ -179,18 +180,9 @@ def chain_break(
             )
         if entry.prev_hash != prev:
             return ChainBreak(entry.seq, f"regel {entry.seq} sluit niet aan op regel {seq}")
-        expected = entry_hash(
-            seq=entry.seq,
-            at=entry.at,
-            user_id=entry.user_id,
-            device_id=entry.device_id,
-            action=entry.action,
-            client_id=entry.client_id,
-            case_id=entry.case_id,
-            object_id=entry.object_id,
-            detail=entry.detail,
-            prev_hash=entry.prev_hash,
-        )
+        fields = dataclasses.asdict(entry)
+        del fields["hash"]
+        expected = entry_hash(**fields)
         if entry.hash != expected:
             return ChainBreak(entry.seq, f"regel {entry.seq} is na het vastleggen gewijzigd")
         seq, prev = entry.seq, entry.hash

@@ -11,7 +11,6 @@ import hashlib
 import logging
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from wmo_desk.domain.documents import DocumentRef, DocumentSource, StoredDocumen
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.integrity import content_intact
 from wmo_desk.services.clock import Clock
+from wmo_desk.services.files import save_file
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.documents import StoredDocumentRepository
@@ -223,24 +223,7 @@ class DocumentService:
         """Write the document to ``target`` the user chose (logged as exported); returns it."""
         with self._db.session() as session:
             content = self._content(session, ref)
-            tmp: str | None = None
-            try:
-                fd, tmp = tempfile.mkstemp(prefix=".wmo-", suffix=".tmp", dir=target.parent)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(content)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, target)
-                tmp = None
-            except OSError as exc:
-                raise UserError(
-                    "Opslaan mislukt",
-                    f"{ref.filename} kon niet worden opgeslagen in {target.parent} "
-                    f"({exc.strerror or exc}).",
-                ) from exc
-            finally:
-                if tmp is not None and os.path.exists(tmp):
-                    os.unlink(tmp)
+            save_file(target, content, ref.filename)
             self._log(session, "document.export", ref)
         return target
 

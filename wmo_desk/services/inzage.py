@@ -3,9 +3,7 @@ as a PDF and a CSV for the client, for team leads only."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING
 from wmo_desk.domain.audit import action_label
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
+from wmo_desk.services.files import save_file
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.clients import ClientRepository
 from wmo_desk.sync.client import ServerClient
@@ -175,24 +174,7 @@ class InzageService:
         """Write the report's ``kind`` ("pdf" or "csv") to ``target`` the user chose, logged as
         exported; returns ``target``. Raises :class:`UserError` when it cannot be written."""
         content = {"pdf": report.pdf, "csv": report.csv}[kind]
-        tmp: str | None = None
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".wmo-", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(content)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-            tmp = None
-        except OSError as exc:
-            raise UserError(
-                "Opslaan mislukt",
-                f"{target.name} kon niet worden opgeslagen in {target.parent} "
-                f"({exc.strerror or exc}).",
-            ) from exc
-        finally:
-            if tmp is not None and os.path.exists(tmp):
-                os.unlink(tmp)
+        save_file(target, content, target.name)
         assert self._s.profile is not None
         with self._s.db.session() as session:
             AuditRepository(session).record(

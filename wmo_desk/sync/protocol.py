@@ -12,6 +12,7 @@ The server refuses a version below :data:`MIN_PROTOCOL_VERSION` with HTTP 426 an
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -358,19 +359,7 @@ class AuditEntryIn(BaseModel):
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryIn:
-        return cls(
-            seq=entry.seq,
-            at=entry.at,
-            user_id=entry.user_id,
-            device_id=entry.device_id,
-            action=entry.action,
-            client_id=entry.client_id,
-            case_id=entry.case_id,
-            object_id=entry.object_id,
-            detail=entry.detail,
-            prev_hash=entry.prev_hash,
-            hash=entry.hash,
-        )
+        return cls(**dataclasses.asdict(entry))
 
 
 def _device(value: str) -> str:
