@@ -125,7 +125,10 @@ def test_tasks_run_one_after_the_other(qtbot, screen):
         assert release.wait(10)
         order.append("eerste")
 
+    release_second = threading.Event()
+
     def second() -> None:
+        assert release_second.wait(10)  # else it may be done before the first one's news arrives
         order.append("tweede")
 
     one = run_task(screen, "Eerste…", first, lambda _r: None, busy=screen.busy)
@@ -135,7 +138,7 @@ def test_tasks_run_one_after_the_other(qtbot, screen):
         release.set()
     assert order == ["eerste"] and two.running and screen.busy.text() == "Tweede…"
     with qtbot.waitSignal(two.finished, timeout=10_000):
-        pass
+        release_second.set()
     assert order == ["eerste", "tweede"] and not screen.busy.isVisible()
 
 
