@@ -30,6 +30,7 @@ from wmo_desk.domain.forms import (
     visible_sections,
 )
 from wmo_desk.services.context import AppContext
+from wmo_desk.ui.confirm import tell_done
 from wmo_desk.ui.question_widgets import QuestionWidget
 
 #: Unsaved typing is written at most this long after the first change: a crash loses less than 2 s.
@@ -85,7 +86,8 @@ class ConversationWizard(QWidget):
         self.complete_button = QPushButton(self.tr("Gesprek &afronden"))
         self.status = QLabel()
         self.status.setObjectName("save_status")
-        self.status.setStyleSheet("color: #555;")
+        self.status.setWordWrap(True)
+        self._show_saving("")
         self.back_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.complete_button.clicked.connect(self.complete)
@@ -221,7 +223,7 @@ class ConversationWizard(QWidget):
             self.answers[question_id] = value
         self._dirty = True
         if not self._timer.isActive():
-            self.status.setText(self.tr("Wijzigingen worden opgeslagen…"))
+            self._show_saving(self.tr("Wijzigingen worden opgeslagen…"))
             self._timer.start()
         self._apply_visibility()
         before = [s.id for s in self.visible()]
@@ -256,8 +258,13 @@ class ConversationWizard(QWidget):
             self.conversation.id, self.answers, self.current.id if self.current else ""
         )
         self._dirty = False
-        self.status.setText(self.tr("Opgeslagen om %s") % QTime.currentTime().toString("HH:mm:ss"))
+        self._show_saving(self.tr("Opgeslagen om %s") % QTime.currentTime().toString("HH:mm:ss"))
         self.saved.emit()
+
+    def _show_saving(self, text: str) -> None:
+        # the autosave line is quiet grey; only completing reads as a done step
+        self.status.setStyleSheet("color: #555;")
+        self.status.setText(text)
 
     def complete(self) -> None:
         self.save_now()
@@ -280,7 +287,10 @@ class ConversationWizard(QWidget):
             if widget is not None:
                 widget.editor.setFocus()
             return
-        self.status.setText(self.tr("Gesprek afgerond"))
+        tell_done(
+            self.status,
+            self.tr("Gesprek afgerond; het verslag kan nu worden gemaakt."),
+        )
         self.completed.emit()
 
 

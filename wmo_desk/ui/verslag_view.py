@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -16,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wmo_desk.domain.deadlines import DeadlineKind, term_end
 from wmo_desk.domain.documents import DocumentRef
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
-from wmo_desk.ui.display import long_date
+from wmo_desk.ui.confirm import confirm, tell_done
+from wmo_desk.ui.display import long_date, weekday_date
 from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
 from wmo_desk.ui.document_print import print_document
 from wmo_desk.ui.fields import date_edit, date_value
@@ -105,6 +108,10 @@ class VerslagPanel(QWidget):
         )
         sl.addRow(self.tr("&Ondertekend op"), self.signed_on)
         sl.addRow("", self.sign_button)
+        self.sign_feedback = QLabel()
+        self.sign_feedback.setObjectName("sign_feedback")
+        self.sign_feedback.setWordWrap(True)
+        sl.addRow(self.sign_feedback)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(make_box)
@@ -199,15 +206,44 @@ class VerslagPanel(QWidget):
         return pages
 
     def record_signed(self) -> None:
+        """Record the signature date as the aanvraag, after the user confirms the term it starts."""
         found = self._ctx.conversation.for_case(self.case_id)
-        if found is None:
+        signed_on = date_value(self.signed_on)
+        if found is None or signed_on is None:
+            return
+        # the same count as the verslag's "Beschikking uiterlijk" line (services/verslag.py)
+        due = term_end(signed_on, timedelta(weeks=2))
+        if not confirm(
+            self,
+            self.tr("Ondertekening vastleggen"),
+            self.tr("De cliënt heeft het verslag ondertekend op %s. Dit geldt als de aanvraag.")
+            % long_date(signed_on),
+            self.tr("Ondertekening vastleggen"),
+            self.tr(
+                "Daarmee begint de beslistermijn van 2 weken. De beschikking moet dan uiterlijk "
+                "%s zijn gegeven."
+            )
+            % weekday_date(due),
+        ):
             return
         try:
-            self._ctx.conversation.record_signed(
-                self.case_id, found[0].id, date_value(self.signed_on)
-            )
+            self._ctx.conversation.record_signed(self.case_id, found[0].id, signed_on)
         except UserError as exc:
             QMessageBox.warning(self, exc.title, exc.message)
             return
+        # the term as the case now runs it (a hold may have moved it)
+        running = next(
+            (
+                d
+                for d in self._ctx.cases.view(self.case_id).deadlines
+                if d.kind is DeadlineKind.BESLISSING
+            ),
+            None,
+        )
+        tell_done(
+            self.sign_feedback,
+            self.tr("Ondertekening vastgelegd op %s; beschikking uiterlijk %s.")
+            % (long_date(signed_on), weekday_date(running.due if running else due)),
+        )
         self.refresh()
         self.changed.emit()

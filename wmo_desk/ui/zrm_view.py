@@ -31,7 +31,8 @@ from wmo_desk.domain.zrm import (
     level_text,
 )
 from wmo_desk.services.context import AppContext
-from wmo_desk.ui.display import short_date
+from wmo_desk.ui.confirm import feedback_label, tell_done
+from wmo_desk.ui.display import long_date, short_date
 from wmo_desk.ui.fields import date_edit, date_value
 
 LEVEL_COLOURS = {
@@ -148,6 +149,8 @@ class ZrmPanel(QWidget):
         top.addWidget(QLabel(self.tr("Datum afname")))
         top.addWidget(self.assessed_on)
         top.addStretch(1)
+        self.feedback = feedback_label("zrm_feedback")
+        top.addWidget(self.feedback)
         top.addWidget(self.save_button)
         entry = QGroupBox(
             self.tr("Zelfredzaamheid-Matrix (ZRM 2017): huidige situatie, samen met de cliënt")
@@ -201,11 +204,14 @@ class ZrmPanel(QWidget):
         )
 
     def save(self) -> None:
+        assessed_on = date_value(self.assessed_on)
+        self.feedback.clear()
         try:
-            self._ctx.assessment.add_zrm(self.case_id, date_value(self.assessed_on), self.scores())
+            self._ctx.assessment.add_zrm(self.case_id, assessed_on, self.scores())
         except UserError as exc:
             QMessageBox.warning(self, exc.title, exc.message)
             return
+        tell_done(self.feedback, self.tr("ZRM opgeslagen (afname %s).") % long_date(assessed_on))
         for domain in ZRM_DOMAINS:
             self.levels[domain].setCurrentIndex(0)
             self.notes[domain].clear()
