@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk.domain.cases import CloseReason, Stage
+from wmo_desk.domain.deadlines import term_end
+from wmo_desk.domain.decision_rules import bezwaar_last_day
 from wmo_desk.domain.errors import UserError
+from wmo_desk.ui.display import weekday_date
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
 
 _DATE_LABELS = {
@@ -27,9 +30,20 @@ _DATE_LABELS = {
 
 
 class StepDialog(QDialog):
-    """Shared frame: a form, an error line per field, OK/Annuleren; the action is a callback."""
+    """Shared frame: a form, an error line per field, OK/Annuleren; the action is a callback.
 
-    def __init__(self, title: str, intro: str, ok_text: str, parent: QWidget | None) -> None:
+    With ``safe_default`` Annuleren is the default button: Enter does not take a step that
+    starts a legal term or cannot be undone (Escape cancels in every case).
+    """
+
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        ok_text: str,
+        parent: QWidget | None,
+        safe_default: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.rows = ErrorRows()
@@ -41,8 +55,12 @@ class StepDialog(QDialog):
         layout.addLayout(self.form)
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
-        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton(
+            self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.ok_button.setAutoDefault(not safe_default)
+        self.cancel_button.setAutoDefault(safe_default)
+        (self.cancel_button if safe_default else self.ok_button).setDefault(True)
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -62,7 +80,7 @@ class StepDialog(QDialog):
 
 
 class StageDialog(StepDialog):
-    """Confirm a move to ``target`` and ask the date it happened."""
+    """Confirm a move to ``target`` and ask the date it happened; says which term that starts."""
 
     def __init__(
         self, current: Stage, target: Stage, today: date, parent: QWidget | None = None
@@ -72,10 +90,39 @@ class StageDialog(StepDialog):
             self.tr("Het dossier gaat van '%s' naar '%s'.") % (current.label, target.label),
             self.tr("Fase wijzigen"),
             parent,
+            safe_default=True,
         )
+        self.target = target
         self.date_edit = date_edit(today, allow_blank=False)
         self.date_edit.setMaximumDate(self.date_edit.date())
         self.rows.add(self.form, "date", _DATE_LABELS.get(target, self.tr("Datum")), self.date_edit)
+        self.consequence = QLabel()
+        self.consequence.setObjectName("stage_consequence")
+        self.consequence.setWordWrap(True)
+        self.form.addRow(self.consequence)
+        self.date_edit.dateChanged.connect(lambda _d: self._show_consequence())
+        self._show_consequence()
+
+    def consequence_text(self) -> str:
+        """What the move starts, for the chosen date (empty when it starts no term)."""
+        on = date_value(self.date_edit)
+        if on is None:
+            return ""
+        if self.target is Stage.AANVRAAG:
+            return self.tr(
+                "Daarmee begint de beslistermijn van 2 weken. De beschikking moet dan uiterlijk "
+                "%s zijn gegeven."
+            ) % weekday_date(term_end(on, timedelta(weeks=2)))
+        if self.target is Stage.BESLUIT:
+            return self.tr("De cliënt kan dan tot en met %s bezwaar maken.") % weekday_date(
+                bezwaar_last_day(on)
+            )
+        return ""
+
+    def _show_consequence(self) -> None:
+        text = self.consequence_text()
+        self.consequence.setText(text)
+        self.consequence.setVisible(bool(text))
 
     @property
     def chosen_date(self) -> date:
@@ -114,11 +161,12 @@ class CloseDialog(StepDialog):
         super().__init__(
             self.tr("Dossier afsluiten"),
             self.tr(
-                "Een afgesloten dossier kan niet meer worden gewijzigd. Een nieuwe hulpvraag "
-                "wordt een nieuwe melding."
+                "Een afgesloten dossier kan niet meer worden gewijzigd; dit kan niet ongedaan "
+                "worden gemaakt. Een nieuwe hulpvraag wordt een nieuwe melding."
             ),
-            self.tr("Afsluiten"),
+            self.tr("Dossier afsluiten"),
             parent,
+            safe_default=True,
         )
         self.reason = QComboBox()
         for reason in CloseReason:

@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk.domain.bsn import mask_bsn
-from wmo_desk.domain.deadlines import Deadline
+from wmo_desk.domain.cases import Stage
+from wmo_desk.domain.deadlines import Deadline, DeadlineKind
+from wmo_desk.domain.decisions import DecisionStatus
 from wmo_desk.services.cases import CaseView
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import CloseDialog, HoldDialog, StageDialog
+from wmo_desk.ui.confirm import feedback_label, tell_done
 from wmo_desk.ui.conversation_view import ConversationPanel
 from wmo_desk.ui.decision_view import DecisionPanel
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
@@ -168,6 +171,8 @@ class CaseViewWidget(QWidget):
         pl.addWidget(self.stage_label)
         pl.addWidget(self.deadlines)
         pl.addLayout(actions)
+        self.feedback = feedback_label("case_feedback")
+        pl.addWidget(self.feedback)
         request_box = QGroupBox(self.tr("Hulpvraag"))
         QVBoxLayout(request_box).addWidget(self.request)
         history = QGroupBox(self.tr("Tijdlijn"))
@@ -228,7 +233,7 @@ class CaseViewWidget(QWidget):
             f"{escape(c.address.street_line())}, {escape(c.address.place_line())}"
             + (f"<br>{escape(contact)}" if contact else "")
         )
-        stage = f"<b>Fase:</b> {escape(v.case.stage.label)}"
+        stage = f"<b>Fase:</b> {escape(self._stage_text())}"
         if v.consultant:
             stage += f" · <b>Consulent:</b> {escape(v.consultant.name)}"
         stage += f" · <b>Melding:</b> {long_date(v.case.melding_date)}"
@@ -262,6 +267,34 @@ class CaseViewWidget(QWidget):
         self.close_button.setVisible(open_case)
         self.conflict_banner.setVisible(bool(self._ctx.sync.conflicts(self.case_id)))
 
+    def _stage_text(self) -> str:
+        """The stage, and while the decision is being prepared how far the decision is.
+
+        Approval makes the decision final but does not send it: the case stays in *aanvraag*
+        until the beschikking is sent, so the label says what happened meanwhile.
+        """
+        assert self.view is not None
+        case = self.view.case
+        decisions = self._ctx.decisions.for_case(self.case_id)
+        latest = decisions[-1] if decisions else None
+        shown = self.decision.decision
+        if latest is not None and (
+            shown is None or (shown.id, shown.status) != (latest.id, latest.status)
+        ):
+            # approved or returned elsewhere (the team lead's tab, a sync): the Besluit tab follows;
+            # an unchanged decision is not re-read, so nothing typed there is lost
+            self.decision.refresh()
+        if case.stage is not Stage.AANVRAAG or latest is None:
+            return case.stage.label
+        if latest.status is DecisionStatus.DEFINITIEF:
+            return self.tr("Besluit genomen (kenmerk %s, %s), beschikking nog niet verzonden") % (
+                latest.kenmerk,
+                long_date(latest.decision_date),
+            )
+        if latest.status is DecisionStatus.INGEDIEND:
+            return self.tr("Aanvraag, besluit ter goedkeuring bij de teamleider")
+        return case.stage.label
+
     def open_inzage(self) -> InzageDialog:
         """The inzage dialog of this case's client (it fetches the report as it opens)."""
         assert self.view is not None
@@ -285,6 +318,15 @@ class CaseViewWidget(QWidget):
         dialog.action = lambda: self._ctx.cases.move(self.case_id, target, dialog.chosen_date)
         if dialog.exec():
             self._after()
+            text = self.tr("Fase gewijzigd naar '%s'.") % target.label
+            due = self._due(DeadlineKind.BESLISSING) if target is Stage.AANVRAAG else None
+            if due:
+                text += " " + self.tr("Beschikking uiterlijk %s.") % weekday_date(due)
+            tell_done(self.feedback, text)
+
+    def _due(self, kind: DeadlineKind):
+        assert self.view is not None
+        return next((d.due for d in self.view.deadlines if d.kind is kind), None)
 
     def _hold(self) -> None:
         dialog = HoldDialog(self._ctx.clock.today(), self)
@@ -293,10 +335,16 @@ class CaseViewWidget(QWidget):
         )
         if dialog.exec():
             self._after()
+            tell_done(
+                self.feedback,
+                self.tr("Dossier opgeschort vanaf %s; de termijnen staan stil.")
+                % long_date(date_value(dialog.date_edit)),
+            )
 
     def _resume(self) -> None:
         self._ctx.cases.resume(self.case_id, self._ctx.clock.today())
         self._after()
+        tell_done(self.feedback, self.tr("Dossier hervat; de termijnen lopen weer."))
 
     def _close(self) -> None:
         dialog = CloseDialog(self._ctx.clock.today(), self)
@@ -308,3 +356,7 @@ class CaseViewWidget(QWidget):
         )
         if dialog.exec():
             self._after()
+            tell_done(
+                self.feedback,
+                self.tr("Dossier afgesloten: %s.") % dialog.chosen_reason.label.lower(),
+            )
