@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
+from tests.ui.test_confirmations import press
 from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.decisions import DecisionStatus
@@ -18,7 +19,7 @@ def as_role(ctx, role: Role) -> None:
     ctx.activate(replace(ctx.profile, user=user))
 
 
-def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
+def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx, answer_modal):
     ctx = demo_ctx
     case_id = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.AANVRAAG))[0].case_id
     ranked = ctx.suggestions.suggestions(case_id, "dagbesteding").ranked
@@ -43,6 +44,7 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert panel.table.model().rowCount() == 1
     assert panel.table.model().index(0, 2).data() == "3 dagdeel (4 uur) per week"
+    answer_modal(press("Indienen ter goedkeuring"))
     qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
     assert "Ingediend" in panel.status.text()
     assert not panel.editor.isEnabled()
@@ -59,11 +61,13 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx):
     as_role(ctx, Role.CONSULENT)
     panel.refresh()
     assert "Teruggestuurd" in panel.status.text() and panel.editor.isEnabled()
+    answer_modal(press("Indienen ter goedkeuring"))
     qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
 
     as_role(ctx, Role.TEAMLEIDER)
     queue.refresh()
     client = queue.table.model().index(0, 0).data()
+    answer_modal(press("Besluit goedkeuren"))
     qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
     assert queue.busy.text() == f"Besluit van {client} wordt goedgekeurd…"
     assert not queue.approve_button.isEnabled()

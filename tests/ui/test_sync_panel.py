@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from tests.fakes import GatedHttp
 from tests.synckit import PASSWORD, SERVER_URL
+from tests.ui.test_confirmations import press
 from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
 from wmo_desk.server import auth
@@ -312,7 +313,7 @@ def test_a_role_chosen_at_the_first_start_is_unconfirmed_until_sign_in(qtbot, de
 
 
 def test_a_team_lead_approves_through_the_server_and_the_final_decision_is_sent(
-    qtbot, desktops, server
+    qtbot, desktops, server, answer_modal
 ):
     from datetime import date
 
@@ -340,6 +341,7 @@ def test_a_team_lead_approves_through_the_server_and_the_final_decision_is_sent(
     with qtbot.waitSignal(
         window.sync_panel.running_changed, timeout=60_000, check_params_cb=lambda r: r is False
     ):
+        answer_modal(press("Besluit goedkeuren"))
         queue.approve()
     assert queue.table.model().rowCount() == 0
     [(_t, _id, _rev, stored)] = [r for r in server.records("decision") if r[1] == d.id]

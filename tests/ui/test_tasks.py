@@ -166,10 +166,11 @@ def test_a_screen_closed_meanwhile_gets_no_callback(qtbot):
     assert done == [] and task.result is True
 
 
-def test_approving_shows_the_busy_line_and_disables_the_buttons(qtbot, demo_ctx):
+def test_approving_shows_the_busy_line_and_disables_the_buttons(qtbot, demo_ctx, answer_modal):
     from dataclasses import replace
 
     from tests.services.test_documents import a_case
+    from tests.ui.test_confirmations import press
     from wmo_desk.domain.cases import Stage
     from wmo_desk.domain.decisions import DecisionOutcome
     from wmo_desk.domain.users import Role
@@ -185,6 +186,7 @@ def test_approving_shows_the_busy_line_and_disables_the_buttons(qtbot, demo_ctx)
     qtbot.addWidget(panel)
     panel.show()
     client = ctx.cases.view(case_id).client.display_name
+    answer_modal(press("Besluit goedkeuren"))
     with qtbot.waitSignal(panel.decided, timeout=30_000) as decided:
         qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
         assert panel.busy.text() == f"Besluit van {client} wordt goedgekeurd…"

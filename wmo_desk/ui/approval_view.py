@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from wmo_desk.domain.decisions import Decision
 from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
+from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
 from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
 from wmo_desk.ui.display import days_left_text, short_date
 from wmo_desk.ui.table_model import RowsModel
@@ -96,6 +97,8 @@ class ApprovalPanel(QWidget):
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.approve_button)
         rl.addLayout(buttons)
+        self.feedback = feedback_label("approval_feedback")
+        rl.addWidget(self.feedback)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(right)
@@ -145,10 +148,35 @@ class ApprovalPanel(QWidget):
             return None
         # the queue stays usable meanwhile: the busy line says whose proposal it is
         client = self.table.model().rows[self.table.currentIndex().row()][1]
+        count = len(d.provisions)
+        what = OUTCOME_LABELS[d.outcome].lower() + (
+            (self.tr(", 1 voorziening") if count == 1 else self.tr(", %d voorzieningen") % count)
+            if count
+            else ""
+        )
+        if not confirm(
+            self,
+            self.tr("Besluit goedkeuren"),
+            self.tr("Het besluit voor %s (%s) goedkeuren onder mandaat van het college?")
+            % (client, what),
+            self.tr("Besluit goedkeuren"),
+            self.tr(
+                "Het besluit wordt definitief: het krijgt een kenmerk en een datum, de toewijzingen "
+                "krijgen hun nummers en de beschikking wordt gemaakt. Dit kan niet ongedaan worden "
+                "gemaakt; een correctie is daarna een nieuw besluit."
+            ),
+            irreversible=True,
+        ):
+            return None
+        self.feedback.clear()
 
         def done(final: Decision) -> None:
             self.task = None
             self.refresh()
+            tell_done(
+                self.feedback,
+                self.tr("Besluit goedgekeurd: kenmerk %s (%s).") % (final.kenmerk, client),
+            )
             self.decided.emit(final.case_id)
 
         def failed(error: UserError) -> None:
@@ -189,5 +217,7 @@ class ApprovalPanel(QWidget):
         except FieldErrors as exc:
             QMessageBox.warning(self, self.tr("Toelichting ontbreekt"), exc.message)
             return
+        client = self.table.model().rows[self.table.currentIndex().row()][1]
         self.refresh()
+        tell_done(self.feedback, self.tr("Teruggestuurd naar de consulent (%s).") % client)
         self.decided.emit(d.case_id)

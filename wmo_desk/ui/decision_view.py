@@ -35,7 +35,8 @@ from wmo_desk.domain.documents import DocumentRef
 from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.allocation_dialogs import PeriodDialog, ProviderDialog
-from wmo_desk.ui.display import long_date, money, parse_money
+from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
+from wmo_desk.ui.display import long_date, money, parse_money, weekday_date
 from wmo_desk.ui.document_actions import (
     document_label,
     open_document,
@@ -156,6 +157,7 @@ class DecisionPanel(QWidget):
         self.save_button.clicked.connect(self.save)
         self.submit_button = QPushButton(self.tr("&Indienen ter goedkeuring"))
         self.submit_button.clicked.connect(self.submit)
+        self.submit_feedback = feedback_label("submit_feedback")
 
         top = QFormLayout()
         self.rows.add(top, "outcome", self.tr("Uit&komst"), self.outcome)
@@ -217,6 +219,8 @@ class DecisionPanel(QWidget):
         self.provider_button.clicked.connect(lambda: self.change_provider())
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        # outside the editor: it stays readable when the editor is disabled after submitting
+        layout.addWidget(self.submit_feedback)
         self.documents_box = QWidget()
         db = QVBoxLayout(self.documents_box)
         db.setContentsMargins(0, 0, 0, 0)
@@ -249,7 +253,19 @@ class DecisionPanel(QWidget):
 
     def refresh(self) -> None:
         decisions = self._ctx.decisions.for_case(self.case_id)
+        before = self.decision
         self.decision = decisions[-1] if decisions else None
+        if (
+            before is not None
+            and self.decision is not None
+            and before.id == self.decision.id
+            and before.status is not DecisionStatus.DEFINITIEF
+            and self.decision.status is DecisionStatus.DEFINITIEF
+        ):
+            tell_done(
+                self.submit_feedback,
+                self.tr("Besluit goedgekeurd: kenmerk %s.") % self.decision.kenmerk,
+            )
         self.provider.clear()
         for choice, _warning in self._ctx.suggestions.choices(self.case_id):
             self.provider.addItem(
@@ -526,20 +542,65 @@ class DecisionPanel(QWidget):
         self.changed.emit()
 
     def submit(self) -> None:
+        """Save the concept, check it, and after confirmation send it to the team lead."""
         self.save()
         if self.decision is None:
+            return
+        from wmo_desk.domain.decision_rules import check_decision
+
+        try:
+            # refused proposals stay here, before the user is asked anything
+            check_decision(self.decision, self._ctx.catalogues.current())
+        except FieldErrors as exc:
+            self._show_submit_errors(exc)
+            return
+        if not confirm(
+            self,
+            self.tr("Indienen ter goedkeuring"),
+            self.tr("Het voorstel (%s) gaat naar de teamleider ter goedkeuring.")
+            % self._summary(self.decision),
+            self.tr("Indienen ter goedkeuring"),
+            self.tr("Daarna kunt u het niet meer wijzigen, tenzij de teamleider het terugstuurt.")
+            + self._deadline_sentence(),
+        ):
             return
         try:
             self.decision = self._ctx.decisions.submit(self.decision)
         except FieldErrors as exc:
-            shown = {
-                k if k in ("motivation", "provisions") else "provisions": v
-                for k, v in exc.errors.items()
-            }
-            self.rows.show(shown)
+            self._show_submit_errors(exc)
             return
         except UserError as exc:
             QMessageBox.warning(self, exc.title, exc.message)
             return
+        tell_done(self.submit_feedback, self.tr("Ingediend ter goedkeuring bij de teamleider."))
         self.refresh()
         self.changed.emit()
+
+    def _show_submit_errors(self, exc: FieldErrors) -> None:
+        shown = {
+            k if k in ("motivation", "provisions") else "provisions": v
+            for k, v in exc.errors.items()
+        }
+        self.rows.show(shown)
+
+    def _summary(self, d: Decision) -> str:
+        count = len(d.provisions)
+        if not count:
+            return OUTCOME_LABELS[d.outcome].lower()
+        noun = self.tr("voorziening") if count == 1 else self.tr("voorzieningen")
+        return f"{OUTCOME_LABELS[d.outcome].lower()}, {count} {noun}"
+
+    def _deadline_sentence(self) -> str:
+        deadline = next(
+            (
+                d
+                for d in self._ctx.cases.view(self.case_id).deadlines
+                if d.kind.value == "beslissing"
+            ),
+            None,
+        )
+        if deadline is None:
+            return ""
+        return " " + self.tr("De beschikking moet uiterlijk %s zijn gegeven.") % weekday_date(
+            deadline.due
+        )
