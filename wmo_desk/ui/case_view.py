@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QAbstractTableModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -132,7 +132,7 @@ class CaseViewWidget(QWidget):
         )
         banner_text.setObjectName("conflict_text")
         banner_text.setWordWrap(True)
-        self.conflict_button = QPushButton(self.tr("Conflict bekij&ken…"))
+        self.conflict_button = QPushButton(self.tr("Conflict bekijken…"))
         self.conflict_button.setObjectName("conflict_button")
         self.conflict_button.clicked.connect(lambda: self.conflicts_requested.emit(self.case_id))
         banner_layout = QHBoxLayout(self.conflict_banner)
@@ -154,9 +154,9 @@ class CaseViewWidget(QWidget):
         self.timeline.setObjectName("timeline")
 
         self.step_buttons = QHBoxLayout()
-        self.hold_button = QPushButton(self.tr("&Opschorten…"))
-        self.resume_button = QPushButton(self.tr("&Hervatten"))
-        self.close_button = QPushButton(self.tr("Af&sluiten…"))
+        self.hold_button = QPushButton(self.tr("Opschorten…"))
+        self.resume_button = QPushButton(self.tr("Hervatten"))
+        self.close_button = QPushButton(self.tr("Afsluiten…"))
         self.hold_button.clicked.connect(self._hold)
         self.resume_button.clicked.connect(self._resume)
         self.close_button.clicked.connect(self._close)
@@ -185,27 +185,34 @@ class CaseViewWidget(QWidget):
         overview_layout.addWidget(history, 1)
         self.sections = QTabWidget()
         self.sections.setObjectName("case_sections")
-        self.sections.addTab(overview, self.tr("&Overzicht"))
+        self.sections.addTab(overview, self.tr("Overzicht"))
         self.conversation = ConversationPanel(ctx, case_id)
         self.conversation.changed.connect(self._after)
-        self.sections.addTab(self.conversation, self.tr("&Gesprek"))
+        self.sections.addTab(self.conversation, self.tr("Gesprek"))
         self.zrm = ZrmPanel(ctx, case_id)
         self.results = ResultsPanel(ctx, case_id)
-        self.sections.addTab(self.zrm, self.tr("&ZRM"))
-        self.sections.addTab(self.results, self.tr("&Resultaten"))
+        self.sections.addTab(self.zrm, self.tr("ZRM"))
+        self.sections.addTab(self.results, self.tr("Resultaten"))
         self.providers = SuggestionsPanel(ctx, case_id)
         self.providers.chosen.connect(self._after)
-        self.sections.addTab(self.providers, self.tr("&Aanbieders"))
+        self.sections.addTab(self.providers, self.tr("Aanbieders"))
         self.verslag = VerslagPanel(ctx, case_id)
         self.verslag.changed.connect(self._after)
         self.conversation.changed.connect(self.verslag.refresh)
-        self.sections.addTab(self.verslag, self.tr("&Verslag"))
+        self.sections.addTab(self.verslag, self.tr("Verslag"))
         self.decision = DecisionPanel(ctx, case_id)
         self.decision.changed.connect(self._after)
         self.providers.chosen.connect(self.decision.refresh)
-        self.sections.addTab(self.decision, self.tr("&Besluit"))
+        self.sections.addTab(self.decision, self.tr("Besluit"))
+        # The tabs are reached with Ctrl+1 … Ctrl+7 (and Ctrl+Tab), not with Alt letters: those stay
+        # free for the fields and buttons on the tabs, so no Alt letter means two things at once.
+        for index in range(self.sections.count()):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda i=index: self._show_section(i))
+            self.sections.setTabToolTip(index, f"Ctrl+{index + 1}")
         # AVG art. 15: the team lead makes the client's overview of who looked at the file
-        self.inzage_button = QPushButton(self.tr("&Inzageoverzicht…"))
+        self.inzage_button = QPushButton(self.tr("Inzageoverzicht…"))
         self.inzage_button.setObjectName("inzage_button")
         self.inzage_button.setAccessibleName(self.tr("Inzageoverzicht voor de cliënt maken"))
         self.inzage_button.setToolTip(
@@ -222,6 +229,13 @@ class CaseViewWidget(QWidget):
         layout.addWidget(self.sections, 1)
         self.view: CaseView | None = None
         self.refresh()
+
+    def _show_section(self, index: int) -> None:
+        self.sections.setCurrentIndex(index)
+        page = self.sections.currentWidget()
+        if page is not None:
+            page.setFocus()
+            page.focusNextChild()
 
     def refresh(self) -> None:
         self.view = v = self._ctx.cases.view(self.case_id)

@@ -1,0 +1,90 @@
+"""Alt letters: on every screen of a case each one means one thing (the tabs go by Ctrl+1 …
+Ctrl+7), and the menu bar's letters are not taken by a field or button."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QTabBar, QTabWidget
+
+from tests.ui.conftest import close_without_asking
+from wmo_desk.domain.caseload import CaseloadFilter
+from wmo_desk.domain.cases import Stage
+from wmo_desk.ui.main_window import MainWindow
+from wmo_desk.ui.melding_dialog import MeldingDialog
+
+_MNEMONIC = re.compile(r"&([^&\s])")
+
+
+def clashes(root) -> dict[str, list[str]]:
+    """The Alt letters used more than once by what is visible and enabled in ``root``."""
+    used: dict[str, list[str]] = defaultdict(list)
+
+    def add(text: str, what: str) -> None:
+        found = _MNEMONIC.search(text.replace("&&", ""))
+        if found:
+            used[found.group(1).lower()].append(f"{what} '{text}'")
+
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisible() and button.isEnabled():
+            add(button.text(), "knop")
+    for label in root.findChildren(QLabel):
+        if label.isVisible() and label.buddy() is not None:
+            add(label.text(), "veld")
+    for box in root.findChildren(QGroupBox):
+        if box.isVisible():
+            add(box.title(), "groep")
+    for bar in root.findChildren(QTabBar):
+        if bar.isVisible():
+            for i in range(bar.count()):
+                add(bar.tabText(i), "tab")
+    if hasattr(root, "menuBar"):
+        for action in root.menuBar().actions():
+            add(action.text(), "menu")
+    return {letter: where for letter, where in used.items() if len(where) > 1}
+
+
+def test_every_tab_of_a_case_has_each_alt_letter_once(qtbot, demo_ctx):
+    ctx = demo_ctx
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    assert clashes(window) == {}
+    flt = CaseloadFilter(municipality_code="0828", stage=Stage.ONDERZOEK)
+    case_id = next(s.case_id for s in ctx.caseload.summaries(flt) if not s.on_hold)
+    ctx.conversation.start(case_id)  # the wizard with its own buttons
+    view = window.open_case(case_id)
+    tabs = view.findChild(QTabWidget, "case_sections")
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.wait(1)
+        assert clashes(window) == {}, tabs.tabText(index)
+
+
+def test_ctrl_and_a_digit_open_a_tab_of_the_case(qtbot, demo_ctx):
+    from PySide6.QtCore import Qt
+
+    ctx = demo_ctx
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    case_id = ctx.caseload.case_ids(CaseloadFilter(municipality_code="0828"))[0]
+    view = window.open_case(case_id)
+    tabs = view.findChild(QTabWidget, "case_sections")
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    tabs.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.tabText(tabs.currentIndex()) == "Besluit"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.tabText(tabs.currentIndex()) == "Gesprek"
+    assert tabs.tabToolTip(1) == "Ctrl+2"
+
+
+def test_the_melding_dialog_has_each_alt_letter_once(qtbot, demo_ctx):
+    dialog = MeldingDialog(demo_ctx)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
+    dialog.show()
+    assert clashes(dialog) == {}
