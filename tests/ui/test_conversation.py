@@ -136,3 +136,22 @@ def test_a_killed_process_loses_at_most_two_seconds_of_typing(tmp_path, clock):
     assert kept >= typed_two_seconds_before_kill > 0
     assert kept <= typed_at[-1][0]
     assert set(str(saved.answers[question.id])) == {"x"}
+
+
+def test_the_next_topic_opens_with_the_cursor_in_its_first_question(qtbot, demo_ctx):
+    from PySide6.QtWidgets import QApplication
+
+    case_id = first_case_in(demo_ctx, Stage.ONDERZOEK)
+    panel = ConversationPanel(demo_ctx, case_id)
+    qtbot.addWidget(panel)
+    with qtbot.waitActive(panel):
+        panel.show()
+        panel.activateWindow()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    wizard = panel.wizard
+    sections = wizard.visible()
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)  # as Ctrl+PgDn does
+    assert wizard.current.id == sections[1].id
+    first = next(w for w in wizard.widgets.values() if not w.isHidden())
+    focused = QApplication.focusWidget()
+    assert focused is first.editor or first.editor.isAncestorOf(focused)

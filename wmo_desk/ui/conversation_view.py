@@ -207,6 +207,15 @@ class ConversationWizard(QWidget):
         target = ids.index(self.current.id) + delta
         if 0 <= target < len(ids):
             self.sections_list.setCurrentRow(target)
+            self.focus_first_question()
+
+    def focus_first_question(self) -> None:
+        """Put the cursor in the topic's first visible question (after Ctrl+PgDn/PgUp and the
+        Vorige/Volgende buttons), so the consultant types on without reaching for the mouse."""
+        for widget in self.widgets.values():
+            if not widget.isHidden():
+                widget.editor.setFocus()
+                return
 
     # --- answers and saving -------------------------------------------------------------
 
