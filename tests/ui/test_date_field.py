@@ -77,3 +77,23 @@ def test_the_calendar_of_an_empty_field_opens_at_this_month_and_picks_a_day(qtbo
         calendar.clicked.emit(QDate(2026, 10, 7))
     assert changed.args[0] == QDate(2026, 10, 7)
     assert date_value(field) == date(2026, 10, 7) and not calendar.isVisible()
+
+
+def test_the_alt_letter_of_a_date_row_puts_the_cursor_in_the_date(qtbot):
+    from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QWidget
+
+    form_widget = QWidget()
+    qtbot.addWidget(form_widget)
+    form = QFormLayout(form_widget)
+    before = QLineEdit()
+    field = date_edit(None, allow_blank=True)
+    form.addRow("&Naam", before)
+    form.addRow("&Datum", field)
+    with qtbot.waitActive(form_widget):
+        form_widget.show()
+        form_widget.activateWindow()
+    before.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is field.line
+    qtbot.keyClick(field.line, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not field  # the date is one stop in the tab order

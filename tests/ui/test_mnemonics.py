@@ -88,3 +88,55 @@ def test_the_melding_dialog_has_each_alt_letter_once(qtbot, demo_ctx):
     qtbot.addWidget(dialog, before_close_func=close_without_asking)
     dialog.show()
     assert clashes(dialog) == {}
+
+
+def unnamed(root) -> list[str]:
+    """Focusable, visible widgets a screen reader could not name: no accessible name, no label
+    pointing at them (or at the box they sit in), no text of their own."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    labelled = {label.buddy() for label in root.findChildren(QLabel) if label.buddy()}
+    found = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if widget.focusProxy() is not None or widget.objectName().startswith("qt_"):
+            continue
+        if widget.accessibleName() or widget in labelled or widget.parent() in labelled:
+            continue
+        if isinstance(widget, QAbstractButton) and widget.text().strip():
+            continue
+        found.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return found
+
+
+def test_every_field_of_the_caseload_and_a_case_has_a_name(qtbot, demo_ctx):
+    ctx = demo_ctx
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    assert unnamed(window) == []
+    flt = CaseloadFilter(municipality_code="0828", stage=Stage.ONDERZOEK)
+    case_id = next(s.case_id for s in ctx.caseload.summaries(flt) if not s.on_hold)
+    ctx.conversation.start(case_id)
+    view = window.open_case(case_id)
+    tabs = view.findChild(QTabWidget, "case_sections")
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.wait(1)
+        assert unnamed(window) == [], tabs.tabText(index)
+
+
+def test_the_alt_letter_of_a_form_row_puts_the_cursor_in_its_field(qtbot, demo_ctx):
+    from PySide6.QtCore import Qt
+
+    dialog = MeldingDialog(demo_ctx)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is dialog.surname  # &Achternaam → the field, not its box
+    assert dialog.surname.accessibleName() == "Achternaam"

@@ -147,11 +147,14 @@ class CaseViewWidget(QWidget):
         self.request = QLabel()
         self.request.setWordWrap(True)
         self.request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.request.setAccessibleName(self.tr("Hulpvraag"))
         self.deadlines = _table(DeadlinesModel((), ctx.clock.today()))
         self.deadlines.setObjectName("deadlines")
+        self.deadlines.setAccessibleName(self.tr("Termijnen"))
         self.deadlines.setMaximumHeight(120)
         self.timeline = _table(TimelineModel(CaseView(None, None, None, (), None, (), ())))  # type: ignore[arg-type]
         self.timeline.setObjectName("timeline")
+        self.timeline.setAccessibleName(self.tr("Tijdlijn"))
 
         self.step_buttons = QHBoxLayout()
         self.hold_button = QPushButton(self.tr("Opschorten…"))

@@ -47,10 +47,12 @@ class CaseloadPanel(QWidget):
         user = ctx.profile.user
         self.search = QLineEdit()
         self.search.setObjectName("search")
+        self.search.setAccessibleName(self.tr("Zoeken in de dossiers"))
         self.search.setPlaceholderText(self.tr("Zoek op naam, BSN of postcode  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.scope = QComboBox()
         self.scope.setObjectName("scope")
+        self.scope.setAccessibleName(self.tr("Welke dossiers"))
         self._consultants: list = []
         self.fill_scope()
         self.reassign_button: QPushButton | None = None
@@ -60,6 +62,7 @@ class CaseloadPanel(QWidget):
             self.reassign_button.clicked.connect(lambda: self.reassign())
         self.stage = QComboBox()
         self.stage.setObjectName("stage_filter")
+        self.stage.setAccessibleName(self.tr("Fase"))
         self.stage.addItem(self.tr("Alle fases"), None)
         for stage in Stage:
             if stage is not Stage.AFGESLOTEN:
@@ -83,6 +86,7 @@ class CaseloadPanel(QWidget):
         )
         self.table = QTableView()
         self.table.setObjectName("caseload")
+        self.table.setAccessibleName(self.tr("Dossiers"))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)

@@ -66,6 +66,7 @@ class ConversationWizard(QWidget):
 
         self.sections_list = QListWidget()
         self.sections_list.setObjectName("sections")
+        self.sections_list.setAccessibleName(self.tr("Onderwerpen van het gesprek"))
         self.sections_list.setMinimumWidth(300)
         self.sections_list.setWordWrap(True)
         self.sections_list.currentItemChanged.connect(self._section_picked)
@@ -79,6 +80,7 @@ class ConversationWizard(QWidget):
         self.page = QWidget()
         self.page_layout = QVBoxLayout(self.page)
         self.scroll = QScrollArea()
+        self.scroll.setAccessibleName(self.tr("Vragen van het onderwerp"))
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.page)
         self.back_button = QPushButton(self.tr("◀ &Vorige"))

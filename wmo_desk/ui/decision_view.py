@@ -135,11 +135,14 @@ class DecisionPanel(QWidget):
             self.product.addItem(f"{p.code} – {p.name}", p.code)
         self.result = QLineEdit()
         self.volume = QLineEdit()
+        self.volume.setAccessibleName(self.tr("Omvang: aantal"))
         self.volume.setMaximumWidth(80)
         self.unit = QComboBox()
+        self.unit.setAccessibleName(self.tr("Omvang: eenheid"))
         for code, label in UNITS.items():
             self.unit.addItem(label, code)
         self.frequency = QComboBox()
+        self.frequency.setAccessibleName(self.tr("Omvang: per"))
         for code, label in FREQUENCIES.items():
             self.frequency.addItem(label, code)
         today = ctx.clock.today()

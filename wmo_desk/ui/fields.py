@@ -42,6 +42,13 @@ class ErrorRows:
         error.hide()
         layout.addWidget(error)
         form.addRow(label, box)
+        # the row's label points at the field itself (QFormLayout made it point at the box, which
+        # takes no focus): its Alt letter puts the cursor there and a screen reader names it
+        row_label = form.labelForField(box)
+        if isinstance(row_label, QLabel):
+            row_label.setBuddy(widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label.replace("&", "").rstrip(" *"))
         widget.setObjectName(name)
         self.widgets[name] = widget
         self.labels[name] = error
@@ -122,6 +129,8 @@ class DateField(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.setFocusProxy(self.line)
+        # a label's Alt letter only moves to a buddy that takes focus (it then goes to the line)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.line.installEventFilter(self)
         self.calendar: QCalendarWidget | None = None
         self.setDate(_qdate(value))
@@ -225,7 +234,8 @@ class DateField(QWidget):
             and blank
             and event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonRelease)
         ):
-            QTimer.singleShot(0, lambda: self.line.setCursorPosition(0))
+            line = self.line  # the line as context: no call once the field is gone
+            QTimer.singleShot(0, line, lambda: line.setCursorPosition(0))
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event) -> None:

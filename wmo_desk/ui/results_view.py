@@ -80,6 +80,7 @@ class ResultsPanel(QWidget):
         self._products = {p.code: p.name for p in catalogue.products}
         self.table = QTableView()
         self.table.setObjectName("results")
+        self.table.setAccessibleName(self.tr("Afgesproken resultaten"))
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)

@@ -92,10 +92,13 @@ class SuggestionsPanel(QWidget):
         self._catalogue = catalogue = ctx.catalogues.current()
         self.result: Suggestions | None = None
         self.care_form = QComboBox()
+        self.care_form.setAccessibleName(self.tr("Zorgvorm"))
         for c in catalogue.care_forms:
             self.care_form.addItem(c.name, c.code)
         self.product = QComboBox()
+        self.product.setAccessibleName(self.tr("Product"))
         self.specialism = QComboBox()
+        self.specialism.setAccessibleName(self.tr("Doelgroep"))
         self.specialism.addItem(self.tr("Alle doelgroepen"), "")
         for s in specialisms(catalogue):
             self.specialism.addItem(s, s)
@@ -111,6 +114,7 @@ class SuggestionsPanel(QWidget):
         self.area.setStyleSheet("background: #eef4fb; padding: 6px;")
         self.table = QTableView()
         self.table.setObjectName("suggestions")
+        self.table.setAccessibleName(self.tr("Voorgestelde aanbieders"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -111,6 +111,7 @@ class ZrmPanel(QWidget):
         self.case_id = case_id
         self.assessed_on = date_edit(ctx.clock.today(), allow_blank=False)
         self.assessed_on.setMaximumDate(self.assessed_on.date())
+        self.assessed_on.setAccessibleName(self.tr("Datum van de meting"))
         self.levels: dict[str, QComboBox] = {}
         self.notes: dict[str, QLineEdit] = {}
         self.previous: dict[str, QLabel] = {}
@@ -133,6 +134,8 @@ class ZrmPanel(QWidget):
                 combo.addItem(f"{level} – {label}", level)
             note = QLineEdit()
             note.setPlaceholderText(self.tr("korte toelichting"))
+            note.setAccessibleName(self.tr("Toelichting %s") % domain)
+            combo.setAccessibleName(self.tr("Niveau %s") % domain)
             previous = QLabel()
             previous.setStyleSheet("color: #555;")
             label = QLabel(domain.replace("&", "&&"))  # a label with a buddy reads & as a mnemonic
@@ -178,6 +181,7 @@ class ZrmPanel(QWidget):
         layout.addWidget(chart_box)
         layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName(self.tr("ZRM-domeinen"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
