@@ -17,6 +17,7 @@ from keyring.backends import fail
 from sqlalchemy import text
 
 from tests.conftest import TEST_KEY
+from tests.privacy import readable
 from wmo_desk.services.context import DATABASE_NAME, AppContext
 from wmo_desk.services.demo import fill_demo
 from wmo_desk.services.profile_key import (
@@ -42,17 +43,7 @@ def demo_profile(folder: Path, clock, keys: ProfileKeys | None = None) -> tuple[
 
 
 def hits(folder: Path, *needles: str) -> list[str]:
-    """Every file under ``folder`` holding one of ``needles`` as UTF-8 or UTF-16."""
-    found = []
-    for path in folder.rglob("*"):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        for needle in needles:
-            for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
-                if needle.encode(encoding) in data:
-                    found.append(f"{path.relative_to(folder)}: {needle!r} ({encoding})")
-    return found
+    return readable(folder, needles)
 
 
 def digest(path: Path) -> str:

@@ -8,6 +8,7 @@ import logging
 
 from sqlalchemy import text
 
+from tests.privacy import readable
 from wmo_desk.__main__ import _setup_logging
 from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
@@ -27,19 +28,6 @@ def needles_of(ctx) -> set[str]:
         if len(surname) >= 6:
             found.add(surname)
     return found
-
-
-def readable(folder, needles) -> list[str]:
-    hits = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        for needle in needles:
-            for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
-                if needle.encode(encoding) in data:
-                    hits.append(f"{path.relative_to(folder)}: {needle!r} as {encoding}")
-    return hits
 
 
 def test_no_file_of_the_profile_holds_a_bsn_or_a_surname(desktops, server, clock):

@@ -64,13 +64,14 @@ def _read_time(text: str) -> datetime:
 class AuditWriter:
     """Appends committed use cases' entries to the chain, one append at a time.
 
-    An append waits only briefly for SQLite's write lock (the GUI thread must not stall behind
-    a sync's long transaction); when it does not get it, the entries wait in memory and a
+    A use case's own append does not wait for SQLite's write lock (a keystroke in the caseload
+    search must not stall behind a sync's long transaction); when the lock is taken, the
+    entries wait in memory and a
     background thread appends them as soon as the lock is free — also before the database
     closes. Their times are those of the reads, so the order of the chain stays true."""
 
-    #: how long a use case's own append waits for the write lock, in milliseconds
-    QUICK_MS = 100
+    #: how long a use case's own append waits for the write lock, in milliseconds: not at all
+    QUICK_MS = 0
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -89,7 +90,7 @@ class AuditWriter:
             self._waiting.extend(drafts)
             if not self._waiting:
                 return 0
-        patient = wait_ms is not None and wait_ms > self.QUICK_MS
+        patient = wait_ms is not None and wait_ms > 0
         if not self._writing.acquire(blocking=patient, timeout=wait_ms / 1000 if patient else -1):
             self._retry_later()
             return 0
