@@ -328,10 +328,11 @@ class SyncService:
             by_id = {str(r.change_id): r for r in results}
             with self._db.session() as session:
                 repo = SyncRepository(session)
+                confirmed = []
                 for change in batch:
                     result = by_id[change.change_id]
                     if result.status in (ChangeStatus.APPLIED, ChangeStatus.DUPLICATE):
-                        repo.confirmed(change, result.revision)
+                        confirmed.append((change, result.revision))
                         pushed += 1
                     elif result.status is ChangeStatus.CONFLICT:
                         conflicts += repo.conflicted(
@@ -349,6 +350,8 @@ class SyncService:
                             detail=result.detail,
                         )
                         refused += 1
+                # the confirmed changes of the batch at once (each concerns a row of its own)
+                repo.confirmed_all(confirmed)
             done += len(batch)
             progress("Versturen", min(done, total), total)
         return pushed, conflicts, refused

@@ -51,7 +51,9 @@ __all__ = [
     "fill_row",
     "is_withdrawn_twin",
     "payload_of",
+    "payload_of_values",
     "plain",
+    "row_values",
     "same_version",
     "wire_id",
     "withdrawn_bsn",
@@ -105,10 +107,28 @@ def payload_of(row: Any) -> dict[str, Any]:
     }
 
 
+def payload_of_values(model: type, values: Any) -> dict[str, Any]:
+    """:func:`payload_of` for a row read as plain values (a Core result row's mapping)."""
+    return {
+        c.key: _encode(c, values[c.key])
+        for c in model.__table__.columns  # type: ignore[attr-defined]
+        if c.key not in _BOOKKEEPING
+    }
+
+
 def fill_row(row: Any, payload: dict[str, Any]) -> None:
     for c in row.__table__.columns:
         if c.key not in _BOOKKEEPING and c.key in payload:
             setattr(row, c.key, _decode(c, payload[c.key]))
+
+
+def row_values(model: type, payload: dict[str, Any]) -> dict[str, Any]:
+    """The column values :func:`fill_row` would set from ``payload``, for a bulk statement."""
+    return {
+        c.key: _decode(c, payload[c.key])
+        for c in model.__table__.columns  # type: ignore[attr-defined]
+        if c.key not in _BOOKKEEPING and c.key in payload
+    }
 
 
 def is_withdrawn_twin(row: Any) -> bool:

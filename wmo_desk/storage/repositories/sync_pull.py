@@ -1,16 +1,24 @@
 """Sync state in the desktop database, the pull side: staging pulled pages in the inbox and
 applying them in one transaction (newest version of each record, parents first), twin clients.
 
+Applying is set-based: the rows a page touches are read with one query per record type and the
+plain cases (a new row, a newer version of a row without local changes, a tombstone) are written
+with one INSERT and one UPDATE per record type. A record that needs more (local changes, a twin
+client, a withdrawn twin, a damaged document) goes the one-record way, :meth:`_apply_record`,
+after what came before it is written, so it sees the database exactly as before.
+
 A mixin of :class:`~wmo_desk.storage.repositories.sync.SyncRepository`, which adds the push side
 and the conflict records these methods use (``_add_conflict``, ``_adopt``, ``case_of``)."""
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.identifiers import utcnow
@@ -19,10 +27,12 @@ from wmo_desk.storage.repositories.sync_payloads import (
     FORM_SNAPSHOT_KEY,
     LOCAL_ID_KEY,
     RECORD_TYPES,
+    WITHDRAWN_MARK,
     fill_row,
     is_withdrawn_twin,
     payload_of,
     plain,
+    row_values,
     same_version,
     withdrawn_bsn,
 )
@@ -42,6 +52,47 @@ from wmo_desk.sync.protocol import UserPayload, WithdrawalPayload
 _ORDER = {name: i for i, name in enumerate(["user", "catalogue", *RECORD_TYPES])}
 log = logging.getLogger(__name__)
 _SERVER_PAYLOADS = {"user": UserPayload, "withdrawal": WithdrawalPayload}
+# ids per IN (...) query: well below SQLite's limit of bound parameters
+_CHUNK = 500
+
+
+def chunks(items: list[Any]) -> Iterator[list[Any]]:
+    """``items`` in slices small enough for one ``IN (...)``."""
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class _Writes:
+    """The plain rows of one record type to insert, to update and to make tombstones of: one
+    statement each (executemany; rows of one list have the same keys, so it stays one)."""
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.tombstones: list[dict[str, Any]] = []
+
+    def write(self, session: Session) -> None:
+        if self.inserts:
+            session.execute(insert(self.model), self.inserts)
+        for rows in (self.updates, self.tombstones):
+            if rows:
+                session.execute(update(self.model), rows)
+        expire_loaded(
+            session,
+            self.model,
+            (v["id"] for v in itertools.chain(self.inserts, self.updates, self.tombstones)),
+        )
+        self.inserts, self.updates, self.tombstones = [], [], []
+
+
+def expire_loaded(session: Session, model: type, ids: Iterable[str]) -> None:
+    """After a bulk statement: a row of ``model`` loaded earlier in this session reads the
+    written values when it is used again."""
+    for record_id in ids:
+        loaded = session.identity_map.get(session.identity_key(model, record_id))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 def _server_record_intact(record: SyncInboxRow) -> bool:
@@ -65,16 +116,22 @@ class PullSide:
 
     def stage(self, records: list[dict[str, Any]], next_cursor: int) -> None:
         """Keep a pulled page and move the cursor past it, in the same transaction."""
-        for record in records:
-            self._session.add(
-                SyncInboxRow(
-                    record_type=record["record_type"],
-                    record_id=str(record["payload"].get(LOCAL_ID_KEY) or record["record_id"]),
-                    revision=record["revision"],
-                    deleted=record["deleted"],
-                    municipality_code=record["municipality_code"],
-                    payload=record["payload"],
-                )
+        if records:
+            self._session.execute(
+                insert(SyncInboxRow),
+                [
+                    {
+                        "record_type": record["record_type"],
+                        "record_id": str(
+                            record["payload"].get(LOCAL_ID_KEY) or record["record_id"]
+                        ),
+                        "revision": record["revision"],
+                        "deleted": record["deleted"],
+                        "municipality_code": record["municipality_code"],
+                        "payload": record["payload"],
+                    }
+                    for record in records
+                ],
             )
         self.set_cursor(next_cursor)
         self._session.flush()
@@ -96,28 +153,177 @@ class PullSide:
         A row with local changes the server has not seen keeps them: when the server's
         version is newer, both are kept as a conflict."""
         self._session.execute(text("PRAGMA defer_foreign_keys = ON"))
-        staged = list(self._session.scalars(select(SyncInboxRow)))
+        self._session.flush()
+        # plain rows (with the inbox's attribute names), not ORM objects: read once, never written
+        staged = self._session.execute(select(SyncInboxRow.__table__).order_by(SyncInboxRow.seq))
         # the newest version of each record only, applied parents first
-        newest: dict[tuple[str, str], SyncInboxRow] = {}
+        newest: dict[tuple[str, str], Any] = {}
         for row in staged:
             key = (row.record_type, row.record_id)
             if key not in newest or newest[key].revision < row.revision:
                 newest[key] = row
         ordered = sorted(newest.values(), key=lambda r: (_ORDER.get(r.record_type, 99), r.revision))
         applied = 0
-        for record in ordered:
-            if not _server_record_intact(record):
+        for record_type, run in itertools.groupby(ordered, key=lambda r: r.record_type):
+            if record_type in RECORD_TYPES:
+                applied += self._apply_records(record_type, list(run))
                 continue
-            if record.record_type == "user":
-                self._apply_user(record)
-            elif record.record_type in RECORD_TYPES:
-                applied += self._apply_record(record)
-            elif record.record_type == "withdrawal":
-                # last: a case given back in the same pull has a newer revision and stays
-                self._session.flush()
-                applied += apply_withdrawal(self._session, record.payload, record.revision)
+            for record in run:
+                if not _server_record_intact(record):
+                    continue
+                if record.record_type == "user":
+                    self._apply_user(record)
+                elif record.record_type == "withdrawal":
+                    # last: a case given back in the same pull has a newer revision and stays
+                    self._session.flush()
+                    applied += apply_withdrawal(self._session, record.payload, record.revision)
         self._session.execute(delete(SyncInboxRow))
         self._session.flush()
+        return applied
+
+    def _rows_by_id(self, model: type, ids: Iterable[str]) -> dict[str, Any]:
+        """The rows of ``model`` with these ids, as plain values (one query per chunk)."""
+        table = model.__table__  # type: ignore[attr-defined]
+        found: dict[str, Any] = {}
+        for chunk in chunks(sorted(set(ids))):
+            for row in self._session.execute(select(table).where(table.c.id.in_(chunk))):
+                found[row.id] = row
+        return found
+
+    def _client_ids_by_bsn(self, bsns: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in chunks(sorted({b for b in bsns if b is not None})):
+            for client_id, bsn in self._session.execute(
+                select(ClientRow.id, ClientRow.bsn).where(ClientRow.bsn.in_(chunk))
+            ):
+                found[bsn] = client_id
+        return found
+
+    def _apply_records(self, record_type: str, records: list[Any]) -> int:
+        """Apply the newest versions of records of one type, in revision order; returns how many
+        were applied. The same outcome, record for record, as :meth:`_apply_record` on each."""
+        model = RECORD_TYPES[record_type]
+        session = self._session
+        session.flush()
+        existing = self._rows_by_id(model, (r.record_id for r in records))
+        writes = _Writes(model)
+        is_client = record_type == "client"
+        # the local client holding each BSN a pulled client has (a twin, when another's)
+        owner_of_bsn: dict[str, str] = {}
+        if is_client:
+            bsns = [r.payload.get("bsn") for r in records if not r.deleted]
+            bsns += [row.bsn for row in existing.values()]
+            owner_of_bsn = self._client_ids_by_bsn(bsns)
+        kept_of: dict[str, str | None] = {}
+        users: dict[str, str] = {}  # consultants to add, with the municipality of the first case
+        snapshots: dict[tuple[Any, Any], dict[str, Any]] = {}
+        known_snapshots: set[tuple[Any, Any]] = set()
+        if record_type == "case":
+            kept_of = {
+                client_id: kept_of_withdrawn(bsn)
+                for client_id, bsn in session.execute(
+                    select(ClientRow.id, ClientRow.bsn).where(
+                        ClientRow.bsn.startswith(WITHDRAWN_MARK, autoescape=True)
+                    )
+                )
+            }
+        if record_type == "conversation":
+            known_snapshots = set(
+                session.execute(select(FormSnapshotRow.form_id, FormSnapshotRow.version)).tuples()
+            )
+
+        def write() -> None:
+            if users:
+                known = set(self._rows_by_id(UserRow, users))
+                now = utcnow()
+                new_users = [
+                    {"id": user_id, "name": "Onbekende medewerker", "role": "consulent",
+                     "municipality_code": code, "created_at": now, "modified_at": now,
+                     "pending": False}
+                    for user_id, code in users.items()
+                    if user_id not in known
+                ]  # fmt: skip
+                if new_users:
+                    session.execute(insert(UserRow), new_users)
+                users.clear()
+            if snapshots:
+                session.execute(
+                    insert(FormSnapshotRow),
+                    [
+                        {"form_id": key[0], "version": key[1], "definition": snapshot["definition"],
+                         "sha256": snapshot["sha256"]}
+                        for key, snapshot in snapshots.items()
+                    ],
+                )  # fmt: skip
+                known_snapshots.update(snapshots)
+                snapshots.clear()
+            writes.write(session)
+
+        applied = 0
+        for record in records:
+            row = existing.get(record.record_id)
+            if row is not None and row.server_revision == record.revision:
+                continue
+            one_by_one = row is not None and (
+                row.pending or (is_client and row.bsn.startswith(WITHDRAWN_MARK))
+            )
+            if not one_by_one and not record.deleted:
+                if record_type == "decision_document":
+                    one_by_one = not document_intact(record.payload)
+                elif is_client and row is None:
+                    owner = owner_of_bsn.get(record.payload.get("bsn"))
+                    one_by_one = owner is not None and owner != record.record_id
+            if one_by_one:
+                write()
+                applied += self._apply_record(record)
+                session.flush()
+                if is_client:
+                    # a twin gave way or was kept: its BSN and state are read again
+                    touched = {record.payload.get("bsn"), row.bsn if row is not None else None}
+                    touched.discard(None)
+                    ids = [i for i, r in existing.items() if r.bsn in touched] + [record.record_id]
+                    existing.update(self._rows_by_id(model, ids))
+                    for bsn in touched:
+                        owner_of_bsn.pop(bsn, None)
+                    owner_of_bsn.update(self._client_ids_by_bsn(touched))
+                continue
+            if record.deleted:
+                if row is not None:
+                    writes.tombstones.append(
+                        {"id": record.record_id, "deleted": True,
+                         "server_revision": record.revision, "pending": False}
+                    )  # fmt: skip
+                applied += 1
+                continue
+            payload = dict(record.payload)
+            snapshot = payload.pop(FORM_SNAPSHOT_KEY, None)
+            payload.pop(LOCAL_ID_KEY, None)
+            if record_type == "conversation" and snapshot:
+                key = (payload.get("form_id"), payload.get("form_version"))
+                if key not in known_snapshots and key not in snapshots:
+                    snapshots[key] = snapshot
+            moved = False
+            if record_type == "case":
+                consultant = payload.get("consultant_id")
+                if consultant and consultant not in users:
+                    users[consultant] = record.municipality_code
+                kept = _kept(kept_of, payload.get("client_id"))
+                moved = kept != payload.get("client_id")
+                payload["client_id"] = kept
+            values = row_values(model, payload)
+            values.update(
+                id=record.record_id,
+                deleted=False,
+                pending=moved,  # a case of a withdrawn twin goes back with the client kept
+                server_revision=record.revision,
+            )
+            (writes.inserts if row is None else writes.updates).append(values)
+            if is_client and "bsn" in values:
+                if row is not None and owner_of_bsn.get(row.bsn) == record.record_id:
+                    del owner_of_bsn[row.bsn]
+                owner_of_bsn[values["bsn"]] = record.record_id
+            applied += 1
+        write()
         return applied
 
     def _apply_user(self, record: SyncInboxRow) -> None:
@@ -320,3 +526,15 @@ class PullSide:
         )
         self._session.execute(delete(SyncOutboxRow).where(SyncOutboxRow.record_id == twin.id))
         self._session.flush()
+
+
+def _kept(kept_of: dict[str, str | None], client_id: str | None) -> str | None:
+    """:meth:`PullSide._kept_client` over the withdrawn twins read beforehand."""
+    seen = set()
+    while client_id and client_id not in seen:
+        seen.add(client_id)
+        kept = kept_of.get(client_id)
+        if kept is None:
+            break
+        client_id = kept
+    return client_id
