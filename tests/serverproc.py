@@ -27,13 +27,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(url: str, log: Path, timeout: float = 20) -> Iterator[str]:
-    """``wmo-desk-server serve`` on database ``url``; yields its root URL once /health answers."""
+def serving(
+    url: str, log: Path, timeout: float = 20, *, extra: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """``wmo-desk-server serve`` on database ``url`` (with ``extra`` options); yields its root
+    URL once /health answers."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            server_cli("serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)),
+            server_cli("serve", "--db", url, "--host", "127.0.0.1", "--port", str(port), *extra),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -230,7 +230,12 @@ def test_serve_on_postgresql_answers_login_push_and_pull(postgres_url, tmp_path)
         assert push.status_code == 200, push.text
         [_client, result] = push.json()["results"]
         assert [r["status"] for r in push.json()["results"]] == ["applied", "applied"]
-        pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
+        # the pushing sign-in has them; the user's second laptop gets them
+        own = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
+        assert own.status_code == 200
+        assert [r["record_type"] for r in own.json()["records"]] == ["user"]
+        second, _ = _login(base)
+        pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=second)
         assert pull.status_code == 200
         cases = [r for r in pull.json()["records"] if r["record_type"] == "case"]
         assert [(r["record_id"], r["revision"]) for r in cases] == [
@@ -249,6 +254,52 @@ def test_serve_on_postgresql_answers_login_push_and_pull(postgres_url, tmp_path)
     assert "melding" not in output and "Jansen" not in output and PASSWORD not in output
 
 
+def test_serve_with_two_worker_processes_on_one_database(postgres_url, tmp_path):
+    """``serve --workers 2``: two processes answer on one port; pushes from many connections at
+    once all apply, with unique revisions, and a second sign-in pulls every one of them."""
+    _add_user(postgres_url)
+    log = tmp_path / "server.log"
+    with serving(postgres_url, log, timeout=40, extra=("--workers", "2")) as root:
+        base = f"{root}/api/v1"
+        headers, _ = _login(base)
+
+        def push(number: int) -> list[int]:
+            with httpx.Client(headers=headers, timeout=30) as client:
+                revisions = []
+                for i in range(5):
+                    body = {"changes": [_change(surname=f"Klant {number}-{i}")]}
+                    response = client.post(f"{base}/sync/push", json=body)
+                    assert response.status_code == 200, response.text
+                    [result] = response.json()["results"]
+                    assert result["status"] == "applied", result
+                    revisions.append(result["revision"])
+                return revisions
+
+        with ThreadPoolExecutor(6) as pool:
+            revisions = [
+                r for future in [pool.submit(push, n) for n in range(6)] for r in future.result()
+            ]
+        assert len(set(revisions)) == 30
+        second, _ = _login(base)
+        pulled = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=second).json()
+        clients = [r["revision"] for r in pulled["records"] if r["record_type"] == "client"]
+        assert sorted(clients) == sorted(revisions)
+    output = log.read_text("utf-8", "replace")
+    assert output.count("Started server process") == 2, output[-2000:]
+    assert "Traceback" not in output and " 500 " not in output
+
+
+def test_several_worker_processes_need_postgresql(tmp_path):
+    done = subprocess.run(
+        server_cli("serve", "--db", str(tmp_path / "server.sqlite"), "--workers", "2"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Meer dan één serverproces kan alleen op PostgreSQL" in done.stderr
+
+
 def test_two_server_processes_pushing_at_once_keep_revisions_unique_and_pulls_complete(
     postgres_url, tmp_path
 ):
@@ -262,6 +313,8 @@ def test_two_server_processes_pushing_at_once_keep_revisions_unique_and_pulls_co
     ):
         bases = [first, second]
         headers, _user_id = _login(first)
+        # the reader is the user's second laptop: a pull skips what its own sign-in pushed
+        reader_headers, _ = _login(second)
         pushing = threading.Event()
         pushing.set()
 
@@ -282,7 +335,7 @@ def test_two_server_processes_pushing_at_once_keep_revisions_unique_and_pulls_co
             """Pulls with a cursor while the pushes run, then once more after they end."""
             seen, since, turn = [], 0, 0
             deadline = time.monotonic() + 120
-            with httpx.Client(headers=headers, timeout=30) as client:
+            with httpx.Client(headers=reader_headers, timeout=30) as client:
                 while True:
                     last_round = not pushing.is_set()
                     while True:
@@ -311,7 +364,7 @@ def test_two_server_processes_pushing_at_once_keep_revisions_unique_and_pulls_co
             followed = reader.result(timeout=180)
 
         from_zero = []
-        with httpx.Client(headers=headers, timeout=30) as client:
+        with httpx.Client(headers=reader_headers, timeout=30) as client:
             since = 0
             while True:
                 page = client.get(f"{second}/sync/pull", params={"since": since}).json()
@@ -371,6 +424,9 @@ def sanne_client(server_db_url):
     with TestClient(app) as client:
         token = client.post("/api/v1/login", json={"username": "sanne", "password": PASSWORD})
         client.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        # pulls come from a second sign-in: the pushing one does not get its own versions back
+        reader = client.post("/api/v1/login", json={"username": "sanne", "password": PASSWORD})
+        client.reader = {"Authorization": f"Bearer {reader.json()['token']}"}
         yield client, token.json()["user"]["id"]
 
 
@@ -391,7 +447,11 @@ def test_any_json_answers_come_back_unchanged(sanne_client, answers):
     assert pushed.status_code == 200, pushed.text
     results = pushed.json()["results"]
     assert [r["status"] for r in results] == ["applied"] * 3, results
-    pulled = http.get("/api/v1/sync/pull", params={"since": results[2]["revision"] - 1})
+    pulled = http.get(
+        "/api/v1/sync/pull",
+        params={"since": results[2]["revision"] - 1},
+        headers=http.reader,
+    )
     [record] = [r for r in pulled.json()["records"] if r["record_id"] == change["record_id"]]
     assert record["payload"] == change["payload"]
     assert record["payload"]["answers"] == answers

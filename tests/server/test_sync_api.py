@@ -39,10 +39,20 @@ class Api:
         self.client = client
         self.ids: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
+        # A pull skips what the same sign-in pushed (its desktop has it): to see what a user
+        # sees, pulls go through a second sign-in of the user (as from a second laptop).
+        self.readers: dict[str, str] = {}
         for name in users or USERS:
             body = client.post("/api/v1/login", json={"username": name, "password": PASSWORD})
             self.tokens[name] = body.json()["token"]
             self.ids[name] = body.json()["user"]["id"]
+
+    def reader(self, user):
+        if user not in self.readers:
+            body = self.client.post("/api/v1/login", json={"username": user, "password": PASSWORD})
+            assert body.status_code == 200, body.text
+            self.readers[user] = body.json()["token"]
+        return self.readers[user]
 
     def push(self, user, changes):
         response = self.client.post(
@@ -53,11 +63,13 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()["results"]
 
-    def pull(self, user, since=0, limit=500):
+    def pull(self, user, since=0, limit=500, *, own_session=False):
+        """A page of what ``user`` pulls; with ``own_session`` through the sign-in that pushes."""
+        token = self.tokens[user] if own_session else self.reader(user)
         response = self.client.get(
             "/api/v1/sync/pull",
             params={"since": since, "limit": limit},
-            headers={"Authorization": f"Bearer {self.tokens[user]}"},
+            headers={"Authorization": f"Bearer {token}"},
         )
         assert response.status_code == 200, response.text
         return response.json()
@@ -283,6 +295,34 @@ def test_pull_pages_resume_without_gaps_or_duplicates(api):
         "more": False,
         "wipe": False,
     }
+
+
+def test_a_pusher_does_not_pull_back_what_it_just_pushed(api):
+    """The desktop that pushed has those versions: its next pull skips them but moves past
+    them, and still brings what others (or the server) wrote, also to the same records."""
+    client = change(surname="Jansen")
+    created = case(api, "sanne", client)
+    pushed = api.push("sanne", [client, created] + [change(house_number=n) for n in range(1, 9)])
+    head = max(r["revision"] for r in pushed)
+    accounts = api.pull_all("sanne", accounts=True)  # the second laptop gets everything
+    assert len(accounts) == 10 + 3
+    page = api.pull("sanne", since=0, limit=4, own_session=True)
+    assert [r["record_type"] for r in page["records"]] == ["user"] * 3  # published by the server
+    assert page["more"] is True
+    page = api.pull("sanne", since=page["next_since"], limit=4, own_session=True)
+    assert page["records"] == [] and page["more"] is True  # four of her own passed over
+    since = page["next_since"]
+    while page["more"]:
+        page = api.pull("sanne", since=since, limit=4, own_session=True)
+        assert page["records"] == []
+        since = page["next_since"]
+    assert since == head
+    # the team lead changes her case: her own sign-in gets that version
+    edited = case(api, "sanne", client, record_id=created["record_id"], base=pushed[1]["revision"])
+    edited["payload"]["stage"] = "onderzoek"
+    assert api.push("tl", [edited])[0]["status"] == "applied"
+    [got] = api.pull("sanne", since=since, own_session=True)["records"]
+    assert got["record_id"] == created["record_id"] and got["payload"]["stage"] == "onderzoek"
 
 
 def test_the_openapi_document_lists_the_endpoints(api):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -153,6 +154,19 @@ async def _input_refused(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=400,
         content={"code": "invalid_data", "message": "De server kan deze gegevens niet opslaan."},
+    )
+
+
+# ``wmo-desk-server serve --workers N``: each worker process builds its app from these.
+WORKER_DB_ENV = "WMO_DESK_SERVER_DB"
+WORKER_TOKEN_HOURS_ENV = "WMO_DESK_SERVER_TOKEN_HOURS"
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several server processes (uvicorn's factory, ``--workers N``)."""
+    return create_app(
+        os.environ[WORKER_DB_ENV],
+        token_hours=float(os.environ.get(WORKER_TOKEN_HOURS_ENV, DEFAULT_TOKEN_HOURS)),
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import re
 import secrets
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session
 from wmo_desk.server import throttle
 from wmo_desk.server.models import ROLES, AuthSession, User
 from wmo_desk.server.records import publish_user
+from wmo_desk.sync.protocol import DEVICE_HEADER
 
 DEFAULT_TOKEN_HOURS = 12
 MIN_PASSWORD_LENGTH = 10
@@ -142,29 +146,54 @@ def create_user(
     return user
 
 
-def login(
+# Password hashing (argon2: 64 MiB and tens of milliseconds of CPU per sign-in) runs in this
+# bounded pool, not in the threads that serve sync requests: a burst of sign-ins queues here
+# instead of taking every worker thread (and 64 MiB each) while pushes and pulls wait.
+HASH_WORKERS = max(1, (os.cpu_count() or 2) // 2)
+_hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="wachtwoord")
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` is the one of ``password_hash`` (None: an unknown user, checked
+    against a dummy hash so both failures take as long)."""
+    try:
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return password_hash is not None
+
+
+async def password_matches_async(password_hash: str | None, password: str) -> bool:
+    """:func:`password_matches` in the hashing pool, awaited without holding a worker thread."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_hash_pool, password_matches, password_hash, password)
+
+
+def start_login(
+    session: Session, username: str, *, address: str | None = None, now: datetime | None = None
+) -> User | None:
+    """The first step of a sign-in: the back-off (``TooManyAttempts`` while the username or
+    the ``address`` is locked out: the password is not even checked), then the account."""
+    throttle.check(session, username, address, now=_now(now))
+    return session.scalar(select(User).where(User.username == username.strip()))
+
+
+def finish_login(
     session: Session,
     username: str,
     password: str,
+    user_id: uuid.UUID | None,
+    verified: bool,
     *,
     address: str | None = None,
     lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
     now: datetime | None = None,
 ) -> IssuedToken:
-    """Check the password and open a session; raises :class:`BadCredentials` or ``UserInactive``.
-
-    While the username or the client ``address`` is locked out after failed sign-ins the
-    password is not even checked: :class:`~wmo_desk.server.throttle.TooManyAttempts`. A failure
-    is committed at once (the refusal rolls the rest back); a good sign-in resets the username's
-    count and deletes sessions long expired or revoked."""
+    """The last step, after the password was checked: a failure is counted and committed at
+    once (:class:`BadCredentials`), a good sign-in resets the username's count, deletes
+    sessions long expired or revoked and opens a session."""
     created = _now(now)
-    throttle.check(session, username, address, now=created)
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        verified = user is not None
-    except (VerificationError, InvalidHashError):
-        verified = False
+    user = session.get(User, user_id) if user_id is not None else None
     if not verified or user is None:
         throttle.record_failure(session, username, address, now=created)
         session.commit()
@@ -187,6 +216,33 @@ def login(
     )
     session.flush()
     return IssuedToken(token=token, expires_at=expires_at, user=user)
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
+    lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Check the password and open a session, in one go (:func:`start_login`, the password,
+    :func:`finish_login`); raises :class:`BadCredentials`, ``UserInactive`` or
+    ``TooManyAttempts``."""
+    created = _now(now)
+    user = start_login(session, username, address=address, now=created)
+    verified = password_matches(user.password_hash if user else None, password)
+    return finish_login(
+        session,
+        username,
+        password,
+        user.id if user else None,
+        verified,
+        address=address,
+        lifetime=lifetime,
+        now=created,
+    )
 
 
 def revoke_sessions(session: Session, username: str, *, now: datetime | None = None) -> int:
@@ -277,4 +333,17 @@ def current_user(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise TokenInvalid()
     with request.app.state.db.session_scope() as session:
-        return user_for_token(session, credentials.credentials)
+        user = user_for_token(session, credentials.credentials)
+    request.state.session = writer_of(credentials.credentials, request.headers.get(DEVICE_HEADER))
+    return user
+
+
+def writer_of(token: str, device: str | None) -> str:
+    """Who writes what a request pushes: the sign-in (its token's hash) and the desktop profile
+    it names (DEVICE_HEADER; two profiles of one sign-in are two writers). A push marks what it
+    wrote with this, and a pull with the same passes over it. A device is only the caller's own
+    word: naming another one only makes the caller's own pulls bring back more."""
+    signed = hash_token(token)
+    if not device or len(device) > 64:
+        return signed
+    return hashlib.sha256(f"{signed}:{device}".encode("utf-8", "replace")).hexdigest()

@@ -125,21 +125,37 @@ async def login(request: Request) -> LoginResponse | JSONResponse:
     # Behind a TLS proxy this is the address the proxy forwards (uvicorn's proxy headers).
     address = request.client.host if request.client else None
 
-    def _login() -> LoginResponse:
-        with request.app.state.db.session_scope() as session:
-            issued = auth.login(
+    db, lifetime, now = (
+        request.app.state.db,
+        request.app.state.token_lifetime,
+        request.app.state.clock(),
+    )
+
+    def _start() -> tuple[object, str | None]:
+        with db.session_scope() as session:
+            user = auth.start_login(session, credentials.username, address=address, now=now)
+            return (user.id, user.password_hash) if user else (None, None)
+
+    def _finish(user_id, verified: bool) -> LoginResponse:
+        with db.session_scope() as session:
+            issued = auth.finish_login(
                 session,
                 credentials.username,
                 credentials.password,
+                user_id,
+                verified,
                 address=address,
-                lifetime=request.app.state.token_lifetime,
-                now=request.app.state.clock(),
+                lifetime=lifetime,
+                now=now,
             )
             return LoginResponse(
                 token=issued.token, expires_at=issued.expires_at, user=user_out(issued.user)
             )
 
-    return await run_in_threadpool(_login)
+    # the database steps in the worker threads, the hashing in its own bounded pool
+    user_id, password_hash = await run_in_threadpool(_start)
+    verified = await auth.password_matches_async(password_hash, credentials.password)
+    return await run_in_threadpool(_finish, user_id, verified)
 
 
 @router.get("/health", response_model=Health)

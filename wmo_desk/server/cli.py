@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -141,12 +142,27 @@ def _purge_sessions(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from wmo_desk.server.app import create_app
+    from wmo_desk.server.app import WORKER_DB_ENV, WORKER_TOKEN_HOURS_ENV, create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(database_url(args.db), token_hours=args.token_hours)
+    url = database_url(args.db)
     # uvicorn's own access log prints query strings; ours logs route templates only.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    options = {"host": args.host, "port": args.port, "access_log": False, "log_level": "info"}
+    if args.workers == 1:
+        uvicorn.run(create_app(url, token_hours=args.token_hours), **options)
+        return 0
+    if not url.startswith("postgresql"):
+        print(
+            "Meer dan één serverproces kan alleen op PostgreSQL (--db postgresql://...): "
+            "een SQLite-bestand heeft één schrijver.",
+            file=sys.stderr,
+        )
+        return 2
+    # Migrate once here; each worker process builds its app from these variables.
+    ServerDatabase.open(url).close()
+    os.environ[WORKER_DB_ENV] = url
+    os.environ[WORKER_TOKEN_HOURS_ENV] = str(args.token_hours)
+    uvicorn.run("wmo_desk.server.app:worker_app", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -222,6 +238,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8750)
     serve.add_argument("--token-hours", type=float, default=12)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        choices=range(1, 65),
+        metavar="N",
+        help="server processes on one PostgreSQL database (default 1; SQLite: 1 only)",
+    )
     serve.set_defaults(func=_serve)
     return parser
 

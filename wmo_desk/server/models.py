@@ -91,6 +91,10 @@ class Record(ServerBase):
     payload: Mapped[str] = mapped_column(Text)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The sign-in (SHA-256 of its token) whose push wrote this version; NULL when the server
+    # wrote it (approval, reassignment, publication). That session's pull skips it: the desktop
+    # has it already.
+    written_in: Mapped[str | None] = mapped_column(String(64))
 
 
 class AppliedChange(ServerBase):

@@ -161,9 +161,10 @@ def visible_to(user: User) -> Select[tuple[Record]]:
     )
 
 
-def payload_for(record: Record, user: User) -> dict[str, Any]:
-    """The payload as ``user`` may read it: catalogues lose BW capacity except for bw-consulent."""
-    payload = json.loads(record.payload)
+def payload_for(record: Record, user: User, text: str | None = None) -> dict[str, Any]:
+    """The payload (``text``, or the record's) as ``user`` may read it: catalogues lose BW
+    capacity except for bw-consulent."""
+    payload = json.loads(record.payload if text is None else text)
     if record.record_type == "catalogue" and user.role != BW_ROLE:
         for provider in payload.get("providers", []):
             for location in provider.get("locations", []):

@@ -192,6 +192,9 @@ class SyncService:
 
     def _sync(self, token: str, progress: Progress, cancelled: Callable[[], bool]) -> SyncReport:
         client = self._client()
+        with self._db.session() as session:
+            # the server passes over what this profile pushed when it pulls (it has that)
+            client.device = AuditRepository(session).device_id()
         pushed, new_conflicts, refused = self._push(client, token, progress, cancelled)
         audit_pushed = self._push_audit(client, token)
         pulled, catalogue_version, conflicts_on_pull, wipe = self._pull(

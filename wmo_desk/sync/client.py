@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.sync.protocol import (
+    DEVICE_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_OUTDATED_TEXT,
     PROTOCOL_VERSION,
@@ -77,6 +78,9 @@ class ServerClient:
         import httpx
 
         self._http = http or httpx.Client(timeout=timeout)
+        # This profile's device id, sent with every call (DEVICE_HEADER): a pull then passes
+        # over what this profile pushed itself, also when two profiles share a sign-in.
+        self.device: str | None = None
 
     def close(self) -> None:
         """Close the connections this client opened (a transport passed in stays open)."""
@@ -87,6 +91,8 @@ class ServerClient:
         import httpx
 
         headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+        if self.device:
+            headers[DEVICE_HEADER] = self.device
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

@@ -26,6 +26,9 @@ from wmo_desk.domain.text import json_text_problem, text_problem, unencodable_pr
 PROTOCOL_VERSION = 2
 MIN_PROTOCOL_VERSION = 2
 PROTOCOL_HEADER = "Wmo-Desk-Protocol"
+# The desktop profile a call comes from (its access-log device id). With the sign-in it names
+# who wrote a version: that profile's pulls pass over it (it has it already).
+DEVICE_HEADER = "Wmo-Desk-Device"
 
 MAX_CHANGES_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
