@@ -140,3 +140,37 @@ def test_the_alt_letter_of_a_form_row_puts_the_cursor_in_its_field(qtbot, demo_c
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is dialog.surname  # &Achternaam → the field, not its box
     assert dialog.surname.accessibleName() == "Achternaam"
+
+
+def test_the_team_leads_screens_have_names_and_each_alt_letter_once(qtbot, demo_ctx):
+    """Goedkeuren, Werkvoorraad team and Herindicaties (with rows and without)."""
+    from dataclasses import replace
+    from datetime import date
+
+    from tests.services.test_team import final_decision
+    from wmo_desk.domain.decisions import DecisionStatus
+    from wmo_desk.domain.users import Role
+
+    ctx = demo_ctx
+    waiting = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.AANVRAAG))
+    final_decision(ctx, waiting[0].case_id, date(2027, 6, 30), status=DecisionStatus.INGEDIEND)
+    lead = next(u for u in ctx.profiles.users() if u.role is Role.TEAMLEIDER)
+    ctx.activate(replace(ctx.profile, user=lead))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    window.workload_action.trigger()
+    window.herindicatie_action.trigger()  # empty: the demo has no final decisions
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(1)
+        name = window.tabs.tabText(index)
+        assert clashes(window) == {}, name
+        assert unnamed(window) == [], name
+    delivered = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.LEVERING))
+    final_decision(ctx, delivered[0].case_id, date(2026, 12, 31))
+    window.herindicatie_action.trigger()
+    window.tabs.currentWidget().refresh()
+    assert window.tabs.currentWidget().table.isVisible()
+    assert clashes(window) == {} and unnamed(window) == []

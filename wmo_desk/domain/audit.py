@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, str] = {
     "caseload.list": "Overzicht van dossiers bekeken",
     "caseload.search": "Dossiers gezocht",
     "team.list": "Teamoverzicht bekeken",
+    "herindicatie.list": "Lijst van aflopende voorzieningen (herindicaties) bekeken",
     "case.read": "Dossier geopend",
     "case.create": "Melding vastgelegd",
     "client.create": "Cliënt vastgelegd",

@@ -21,31 +21,96 @@ from PySide6.QtWidgets import (
 from wmo_desk.domain.decisions import Decision
 from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
+from wmo_desk.services.team import DecisionCost, Proposal, TeamService
 from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
 from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
-from wmo_desk.ui.display import days_left_text, short_date
+from wmo_desk.ui.display import days_left_text, money, short_date
+from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
 from wmo_desk.ui.table_model import RowsModel
 from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
 
+def cost_text(cost: DecisionCost) -> str:
+    """``€ 5.244,00`` a year; what is not priced is said, not hidden in the sum."""
+    if not cost.provisions:
+        return "geen voorziening"
+    if cost.unpriced == cost.provisions:
+        return "onbekend (geen tarief)"
+    text = money(cost.cents)
+    if cost.unpriced:
+        text += f" + {cost.unpriced} zonder tarief"
+    return text
+
+
 class QueueModel(RowsModel):
-    """Submitted proposals with the client and the decision deadline."""
+    """Submitted proposals with the client, the proposer, the cost per year and the decision
+    deadline; rows are (decision, client name, deadline, proposal). Sorts in place, so the
+    rows stay the model's own."""
 
-    headers = ("Cliënt", "Besluit", "Ingediend", "Beschikking uiterlijk")
+    headers = (
+        "Cliënt",
+        "Besluit",
+        "Voorgesteld door",
+        "Kosten per jaar",
+        "Ingediend",
+        "Beschikking uiterlijk",
+    )
 
-    def __init__(self, rows: list[tuple[Decision, str, object]], today, parent=None) -> None:
-        super().__init__(rows, parent)
+    def __init__(self, proposals: list[Proposal], today, parent=None) -> None:
+        super().__init__([(p.decision, p.client_name, p.deadline, p) for p in proposals], parent)
         self._today = today
 
     def text(self, row, column: int) -> str:
-        decision, client, deadline = row
+        decision, client, deadline, proposal = row
         due = (
             f"{short_date(deadline.due)} ({days_left_text((deadline.due - self._today).days)})"
             if deadline
             else ""
         )
         submitted = decision.modified_at.astimezone()
-        return (client, OUTCOME_LABELS[decision.outcome], short_date(submitted.date()), due)[column]
+        return (
+            client,
+            OUTCOME_LABELS[decision.outcome],
+            proposal.proposer_name,
+            cost_text(proposal.cost),
+            short_date(submitted.date()),
+            due,
+        )[column]
+
+    def sort_key(self, row, column: int) -> object:
+        decision, client, deadline, proposal = row
+        return (
+            client.lower(),
+            OUTCOME_LABELS[decision.outcome],
+            proposal.proposer_name.lower(),
+            proposal.cost.cents,
+            decision.modified_at,
+            deadline.due.toordinal() if deadline else 10**9,
+        )[column]
+
+    def style(self, row, column: int, role: int) -> object:
+        proposal = row[3]
+        if column == 3 and role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == 3 and role == Qt.ItemDataRole.ToolTipRole:
+            tip = "Over een heel jaar, tegen het tarief uit de catalogus"
+            return tip + (" (demotarieven, geen contractwaarden)." if proposal.cost.demo else ".")
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        before = list(self.rows)
+        self.rows.sort(
+            key=lambda r: self.sort_key(r, column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        position = {id(r): i for i, r in enumerate(self.rows)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(
+            old,
+            [self.index(position[id(before[i.row()])], i.column()) for i in old],
+        )
+        self.layoutChanged.emit()
 
 
 class ApprovalPanel(QWidget):
@@ -63,33 +128,56 @@ class ApprovalPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._team = TeamService.of(ctx)
         self.task: Task | None = None
+        self.preview_task: Task | None = None
+        #: shows a file in the system's viewer (tests put their own)
+        self.opener = system_opener
         self.table = QTableView()
         self.table.setObjectName("approval_queue")
+        self.table.setAccessibleName(self.tr("Voorstellen ter goedkeuring"))
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # oldest first, as the heading says (a header click sorts on another column)
+        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)
         self.detail = QLabel()
         self.detail.setObjectName("proposal")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.provisions = QTableView()
+        self.provisions.setObjectName("proposal_provisions")
+        self.provisions.setAccessibleName(self.tr("Voorzieningen van het voorstel"))
         self.provisions.verticalHeader().hide()
         self.provisions.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.provisions.horizontalHeader().setStretchLastSection(True)
-        self.approve_button = QPushButton(self.tr("&Goedkeuren"))
+        self.approve_button = QPushButton(self.tr("Goed&keuren"))
         self.return_button = QPushButton(self.tr("&Terugsturen…"))
         self.approve_button.clicked.connect(self.approve)
         self.return_button.clicked.connect(self.send_back)
+        self.verslag_button = QPushButton(self.tr("&Verslag openen"))
+        self.verslag_button.clicked.connect(self.open_verslag)
+        self.preview_button = QPushButton(self.tr("Voo&rbeeld beschikking"))
+        self.preview_button.setToolTip(
+            self.tr("De brief zoals hij na goedkeuren wordt, met CONCEPT als kenmerk")
+        )
+        self.preview_button.clicked.connect(lambda: self.preview())
+        documents = QHBoxLayout()
+        documents.addWidget(self.verslag_button)
+        documents.addWidget(self.preview_button)
+        documents.addStretch(1)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.detail)
         rl.addWidget(self.provisions, 1)
+        rl.addLayout(documents)
         self.busy = BusyBar()
         self.busy.setObjectName("approval_busy")
         buttons = QHBoxLayout()
@@ -99,7 +187,9 @@ class ApprovalPanel(QWidget):
         rl.addLayout(buttons)
         self.feedback = feedback_label("approval_feedback")
         rl.addWidget(self.feedback)
-        splitter = QSplitter()
+        # the queue above, the proposal below: both get the full width at 1280 px
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
@@ -110,13 +200,14 @@ class ApprovalPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = []
-        for decision in self._ctx.decisions.queue():
-            view = self._ctx.cases.view(decision.case_id)
-            deadline = next((d for d in view.deadlines if d.kind.value == "beslissing"), None)
-            rows.append((decision, view.client.display_name, deadline))
-        self.table.setModel(QueueModel(rows, self._ctx.clock.today(), self))
+        header = self.table.horizontalHeader()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        model = QueueModel(self._team.approval_queue(), self._ctx.clock.today(), self)
+        self.table.setModel(model)
+        if 0 <= column < len(QueueModel.headers):
+            model.sort(column, order)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show())
+        rows = model.rows
         if rows:
             self.table.selectRow(0)
         self._show()
@@ -131,12 +222,21 @@ class ApprovalPanel(QWidget):
         idle = self.task is None
         self.approve_button.setEnabled(d is not None and idle)
         self.return_button.setEnabled(d is not None and idle)
+        self.verslag_button.setEnabled(d is not None)
+        self.preview_button.setEnabled(d is not None and self.preview_task is None)
         if d is None:
             self.detail.setText(self.tr("Geen voorstellen om te beoordelen."))
             self.provisions.setModel(ProvisionsModel((), {}, self))
             return
+        proposal: Proposal = self.table.model().rows[self.table.currentIndex().row()][3]
+        cost = cost_text(proposal.cost)
+        if proposal.cost.demo:
+            cost += self.tr(" (demotarieven)")
         self.detail.setText(
-            f"<b>{OUTCOME_LABELS[d.outcome]}</b><br><b>Motivering:</b> {escape(d.motivation)}"
+            f"<b>{OUTCOME_LABELS[d.outcome]}</b> · "
+            + self.tr("voorgesteld door %s · kosten per jaar: %s")
+            % (escape(proposal.proposer_name), escape(cost))
+            + f"<br><b>Motivering:</b> {escape(d.motivation)}"
         )
         names = {p.code: p.name for p in self._ctx.catalogues.current().products}
         self.provisions.setModel(ProvisionsModel(d.provisions, names, self))
@@ -221,3 +321,72 @@ class ApprovalPanel(QWidget):
         self.refresh()
         tell_done(self.feedback, self.tr("Teruggestuurd naar de consulent (%s).") % client)
         self.decided.emit(d.case_id)
+
+    def open_verslag(self) -> None:
+        """The case's verslag as the consultant made it (the newest stored version)."""
+        d = self.selected()
+        if d is None:
+            return
+        documents = self._ctx.documents
+        ref = documents.latest(d.case_id, "verslag")
+        if ref is None:
+            QMessageBox.information(
+                self,
+                self.tr("Geen verslag"),
+                self.tr(
+                    "Voor dit dossier is nog geen verslag gemaakt. De consulent maakt het op "
+                    "het tabblad Verslag van het dossier."
+                ),
+            )
+            return
+        open_document(
+            self,
+            documents,
+            ref,
+            self.opener,
+            lambda r: save_document_as(self, documents, r),
+        )
+
+    def preview(self) -> Task | None:
+        """Render the beschikking as approving would (kenmerk CONCEPT) in the background and
+        show it; nothing is stored."""
+        d = self.selected()
+        if d is None or self.preview_task is not None:
+            return None
+        client = self.table.model().rows[self.table.currentIndex().row()][1]
+
+        def done(path) -> None:
+            self.preview_task = None
+            self._show()
+            if self.opener(path) is False:
+                QMessageBox.warning(
+                    self,
+                    self.tr("Voorbeeld niet geopend"),
+                    self.tr(
+                        "Er is geen programma gevonden dat een PDF kan tonen. Het voorbeeld "
+                        "staat tot het sluiten van wmo_desk in:\n%s"
+                    )
+                    % path,
+                )
+
+        def failed(error: UserError) -> None:
+            self.preview_task = None
+            self._show()
+            QMessageBox.warning(self, error.title, error.message)
+
+        self.preview_task = run_task(
+            self,
+            self.tr("Voorbeeld van de beschikking voor %s wordt gemaakt…") % client,
+            lambda: self._team.preview_letter(self._ctx, d),
+            done,
+            failed,
+            controls=(self.preview_button,),
+            busy=self.busy,
+        )
+        self.preview_task.finished.connect(self._preview_ended)
+        return self.preview_task
+
+    def _preview_ended(self) -> None:
+        if self.preview_task is not None and not self.preview_task.running:
+            self.preview_task = None
+            self._show()

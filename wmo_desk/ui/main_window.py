@@ -20,10 +20,12 @@ from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_panel import CaseloadPanel
 from wmo_desk.ui.conflict_dialog import ConflictDialog
+from wmo_desk.ui.herindicatie_view import HerindicatieView
 from wmo_desk.ui.melding_dialog import MeldingDialog
 from wmo_desk.ui.signin_dialog import SignInDialog
 from wmo_desk.ui.sync_panel import SyncPanel
 from wmo_desk.ui.tasks import Task, run_task
+from wmo_desk.ui.team_view import WorkloadView, open_team_tab
 
 
 class MainWindow(QMainWindow):
@@ -154,6 +156,20 @@ class MainWindow(QMainWindow):
                     self.tr("Werken als %s (%s, demo)") % (user.name, user.role.label)
                 )
                 act.triggered.connect(lambda _c=False, uid=user.id: self.switch_user.emit(uid))
+        self.herindicatie_action = action(
+            self.tr("&Herindicaties…"),
+            None,
+            lambda: open_team_tab(self, self._ctx, HerindicatieView),
+        )
+        if self._ctx.profile.user.role is Role.TEAMLEIDER:
+            self.team_menu = self.menuBar().addMenu(self.tr("Tea&m"))
+            self.workload_action = self.team_menu.addAction(self.tr("&Werkvoorraad team…"))
+            self.workload_action.triggered.connect(
+                lambda: open_team_tab(self, self._ctx, WorkloadView)
+            )
+            self.team_menu.addAction(self.herindicatie_action)
+        else:  # a consultant's own provisions that end soon
+            view_menu.addAction(self.herindicatie_action)
         self.menuBar().addMenu(self.tr("&Help")).addAction(about)
         toolbar = self.addToolBar(self.tr("Acties"))
         toolbar.setObjectName("actions")

@@ -1,0 +1,334 @@
+"""The team lead's overviews: the team's workload, provisions that end soon (herindicatie), and
+the approval queue with proposer and cost per year."""
+
+from __future__ import annotations
+
+import calendar
+import os
+import time
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wmo_desk.domain.catalogue import Catalogue, Product
+from wmo_desk.domain.deadlines import Deadline, DeadlineKind, case_deadlines
+from wmo_desk.domain.decisions import Decision, DeliveryForm, Provision
+from wmo_desk.domain.errors import UserError
+from wmo_desk.domain.users import Role
+from wmo_desk.services.catalogue import CatalogueService
+from wmo_desk.services.clock import Clock
+from wmo_desk.services.profile import Profile
+from wmo_desk.storage.database import Database
+from wmo_desk.storage.repositories.audit import AuditRepository
+from wmo_desk.storage.repositories.cases import CaseRepository
+from wmo_desk.storage.repositories.clients import ClientRepository
+from wmo_desk.storage.repositories.decisions import DecisionRepository
+from wmo_desk.storage.repositories.team import TeamRepository
+from wmo_desk.storage.repositories.users import UserRepository
+
+if TYPE_CHECKING:
+    from wmo_desk.services.context import AppContext
+
+#: the horizons the herindicatie list offers, in months; the first start shows DEFAULT_MONTHS
+HORIZONS = (1, 3, 6)
+DEFAULT_MONTHS = 3
+#: the same list with the same number of results within this time is logged once
+REPEAT_SECONDS = 5.0
+
+_PER_YEAR_BY_FREQUENCY = {"1": 365, "2": 52, "4": 12}  # WMO757: per dag, per week, per maand
+_PER_YEAR_BY_PERIOD = {"week": 52, "maand": 12, "jaar": 1}
+#: how many of a time tariff's unit one unit of omvang (WJ756) is
+_TIME_UNITS = {
+    "uur": {"04": 1.0, "01": 1 / 60, "16": 4.0},
+    "dagdeel": {"16": 1.0, "04": 0.25, "01": 1 / 240},
+    "etmaal": {"14": 1.0},
+}
+_COUNTED = ("82", "84")  # stuks (output), stuks (inspanning)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the last day of a shorter month)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def yearly_cost_cents(provision: Provision, product: Product | None) -> int | None:
+    """What the provision costs over a full year at the catalogue tariff (a pgb at its own
+    amount, per the product's tariff period); None when the tariff or omvang does not say.
+
+    A period tariff (per week, maand, jaar) is paid per period, times the number of pieces
+    for an omvang in stuks; a time tariff (per uur, dagdeel, etmaal) times the omvang per
+    year; an omvang in total over the validity is spread over the years it runs (a shorter
+    provision counts whole). A tariff without period is one amount per piece.
+    """
+    if product is None:
+        return None
+    price = (
+        provision.pgb_cents if provision.delivery_form is DeliveryForm.PGB else product.tariff_cents
+    )
+    if price is None:
+        return None
+    period = product.tariff_period
+    volume = provision.volume
+    if period in _PER_YEAR_BY_PERIOD:
+        pieces = volume if volume and provision.unit in _COUNTED else 1
+        return price * _PER_YEAR_BY_PERIOD[period] * pieces
+    if period == "":
+        return price * (volume if volume and provision.unit in _COUNTED else 1)
+    factor = _TIME_UNITS.get(period, {}).get(provision.unit)
+    if factor is None or volume is None:
+        return None
+    if provision.frequency in _PER_YEAR_BY_FREQUENCY:
+        return round(price * volume * factor * _PER_YEAR_BY_FREQUENCY[provision.frequency])
+    if provision.frequency == "6" and provision.end is not None:
+        total = price * volume * factor
+        days = (provision.end - provision.start).days + 1
+        return round(total if days <= 365 else total * 365 / days)
+    return None
+
+
+@dataclass(frozen=True)
+class DecisionCost:
+    """The cost per year of a decision's provisions.
+
+    Attributes:
+        cents: the sum of the provisions whose cost is known (0 without provisions).
+        unpriced: how many provisions have no tariff or an omvang the tariff cannot count.
+        demo: a tariff used is a demo value, not the contracted one.
+    """
+
+    cents: int
+    unpriced: int
+    demo: bool
+    provisions: int
+
+
+def decision_cost(decision: Decision, catalogue: Catalogue) -> DecisionCost:
+    total, unpriced, demo = 0, 0, False
+    for provision in decision.provisions:
+        product = catalogue.product(provision.product_code)
+        cost = yearly_cost_cents(provision, product)
+        if cost is None:
+            unpriced += 1
+            continue
+        total += cost
+        demo = demo or bool(product and product.tariff_is_demo)
+    return DecisionCost(total, unpriced, demo, len(decision.provisions))
+
+
+@dataclass(frozen=True)
+class ConsultantLoad:
+    """One consultant's open work (``user_id`` empty in the total row)."""
+
+    user_id: str
+    name: str
+    open: int
+    overdue: int
+    due_this_week: int
+    on_hold: int
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The team's work today: a row per consultant, the total, and the end of this week."""
+
+    consultants: tuple[ConsultantLoad, ...]
+    total: ConsultantLoad
+    week_end: date
+
+
+@dataclass(frozen=True)
+class EndingProvision:
+    """A provision whose end date comes within the chosen horizon: time for a herindicatie."""
+
+    case_id: str
+    client_sort_name: str
+    product_code: str
+    product_name: str
+    end: date
+    consultant_id: str
+    consultant_name: str
+    delivery_form: DeliveryForm
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A submitted proposal as the approval queue shows it."""
+
+    decision: Decision
+    client_name: str
+    proposer_name: str
+    deadline: Deadline | None
+    cost: DecisionCost
+
+
+class TeamService:
+    """Overviews across the consultants of the profile's municipality.
+
+    The workload and the approval queue are for team leads; the herindicatie list shows a
+    team lead the whole municipality and a consultant their own cases.
+    """
+
+    def __init__(
+        self, db: Database, clock: Clock, profile: Profile, catalogues: CatalogueService
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._profile = profile
+        self._catalogues = catalogues
+        self._last_logged: tuple[str, int, float] | None = None
+
+    @classmethod
+    def of(cls, ctx: AppContext) -> TeamService:
+        """The service for the context's current profile."""
+        assert ctx.profile is not None
+        return cls(ctx.db, ctx.clock, ctx.profile, ctx.catalogues)
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self._profile.user.role is Role.TEAMLEIDER
+
+    def _require_teamlead(self) -> None:
+        if not self.is_team_lead:
+            raise UserError(
+                "Geen bevoegdheid", "Alleen een teamleider ziet het werk van het hele team."
+            )
+
+    def workload(self) -> Workload:
+        """Open cases, overdue and due this week (to Sunday) per consultant; binding terms only."""
+        self._require_teamlead()
+        today = self._clock.today()
+        week_end = today + timedelta(days=6 - today.weekday())
+        with self._db.session() as session:
+            # the stored next deadlines of cases on hold move every day (as in the caseload)
+            CaseRepository(session).refresh_deadlines(today)
+            rows = TeamRepository(session).workload(
+                self._profile.municipality_code, today, week_end
+            )
+        loads = tuple(
+            ConsultantLoad(uid, name, n_open, late, soon, held)
+            for uid, name, role, n_open, late, soon, held in rows
+            # a team lead is listed only when cases were given to them
+            if role != Role.TEAMLEIDER.value or n_open
+        )
+        total = ConsultantLoad(
+            "",
+            "Totaal",
+            sum(c.open for c in loads),
+            sum(c.overdue for c in loads),
+            sum(c.due_this_week for c in loads),
+            sum(c.on_hold for c in loads),
+        )
+        return Workload(loads, total, week_end)
+
+    def herindicaties(self, months: int = DEFAULT_MONTHS) -> list[EndingProvision]:
+        """Provisions ending from today to ``months`` ahead, soonest first (the read is logged
+        with the number of rows, never the clients)."""
+        today = self._clock.today()
+        mine = None if self.is_team_lead else self._profile.user.id
+        catalogue = self._catalogues.current()
+        with self._db.session() as session:
+            rows = TeamRepository(session).ending_provisions(
+                self._profile.municipality_code, today, add_months(today, months), mine
+            )
+            self._log(session, "herindicatie.list", len(rows))
+        result = []
+        for case_id, sort_name, code, end, consultant_id, consultant, form, _pid in rows:
+            product = catalogue.product(code)
+            result.append(
+                EndingProvision(
+                    case_id=case_id,
+                    client_sort_name=sort_name,
+                    product_code=code,
+                    product_name=product.name if product else code,
+                    end=end,
+                    consultant_id=consultant_id,
+                    consultant_name=consultant,
+                    delivery_form=DeliveryForm(form),
+                )
+            )
+        return result
+
+    def approval_queue(self) -> list[Proposal]:
+        """The proposals waiting in the municipality, oldest first, with who proposed them,
+        the decision term and the cost per year; each proposal's file counts as read."""
+        self._require_teamlead()
+        today = self._clock.today()
+        catalogue = self._catalogues.current()
+        result = []
+        with self._db.session() as session:
+            cases, clients, users = (
+                CaseRepository(session),
+                ClientRepository(session),
+                UserRepository(session),
+            )
+            audit = AuditRepository(session)
+            for decision, client_id in DecisionRepository(session).submitted(
+                self._profile.municipality_code
+            ):
+                case = cases.get(decision.case_id)
+                client = clients.get(client_id)
+                if case is None or client is None:
+                    continue
+                proposer = users.get(decision.proposed_by)
+                deadline = next(
+                    (d for d in case_deadlines(case, today) if d.kind is DeadlineKind.BESLISSING),
+                    None,
+                )
+                result.append(
+                    Proposal(
+                        decision=decision,
+                        client_name=client.display_name,
+                        proposer_name=proposer.name if proposer else "",
+                        deadline=deadline,
+                        cost=decision_cost(decision, catalogue),
+                    )
+                )
+                audit.record(self._profile.user.id, "case.read", client.id, case.id)
+        return result
+
+    def preview_letter(self, ctx: AppContext, decision: Decision) -> Path:
+        """The beschikking as it would read if approved today, marked as a concept, in the
+        private folder of temporary copies (removed when wmo_desk closes). Nothing is stored."""
+        from wmo_desk.services.decision_documents import DecisionDocuments
+
+        self._require_teamlead()
+        concept = replace(
+            decision,
+            kenmerk="CONCEPT",
+            decision_date=self._clock.today(),
+            approved_by=self._profile.user.id,
+        )
+        [(_kind, _name, content)] = [
+            d for d in DecisionDocuments(ctx)(concept, []) if d[0] == "beschikking"
+        ]
+        folder = ctx.documents.open_dir
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path = folder / f"voorbeeld-beschikking-{decision.id[:8]}.pdf"
+            fd = os.open(
+                path,
+                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
+                0o600,
+            )
+            with os.fdopen(fd, "wb") as f:
+                f.write(content)
+        except OSError as exc:
+            raise UserError(
+                "Voorbeeld niet gemaakt",
+                f"Er kon geen tijdelijk bestand worden gemaakt ({exc.strerror or exc}).",
+            ) from exc
+        return path
+
+    def _log(self, session, action: str, count: int) -> None:
+        # a refresh of the same list seconds later is the same look, logged once
+        now = time.monotonic()
+        last = self._last_logged
+        if last is not None and last[:2] == (action, count) and now - last[2] < REPEAT_SECONDS:
+            return
+        self._last_logged = (action, count, now)
+        AuditRepository(session).record(
+            self._profile.user.id, action, None, None, detail=f"{count} resultaten"
+        )

@@ -1,0 +1,183 @@
+"""Herindicaties: the provisions that end within the chosen months, soonest first; Enter opens
+the case, so the consultant can start the re-assessment before the end date."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wmo_desk.domain.decisions import DeliveryForm
+from wmo_desk.services.context import AppContext
+from wmo_desk.services.team import DEFAULT_MONTHS, HORIZONS, EndingProvision, TeamService
+from wmo_desk.ui.display import count, days_left_text, short_date
+from wmo_desk.ui.team_view import FooterProxy, SortedRowsModel, closes_on_escape, list_table
+
+#: ending within this many days: shown amber (a re-assessment takes weeks)
+SOON_DAYS = 28
+_SOON = QColor("#fff1c2")
+
+
+def months_text(months: int) -> str:
+    return "1 maand" if months == 1 else f"{months} maanden"
+
+
+class HerindicatieModel(SortedRowsModel):
+    """Provisions ending soon: client, product, end date, days left, consultant."""
+
+    headers = ("Cliënt", "Product", "Leveringsvorm", "Einddatum", "Resterend", "Consulent")
+
+    def __init__(self, rows, today, parent=None) -> None:
+        super().__init__(rows, parent)
+        self.today = today
+
+    def text(self, row, column: int) -> str:
+        p: EndingProvision = row
+        form = "Pgb" if p.delivery_form is DeliveryForm.PGB else "Zorg in natura"
+        return (
+            p.client_sort_name,
+            f"{p.product_name} ({p.product_code})",
+            form,
+            short_date(p.end),
+            days_left_text((p.end - self.today).days),
+            p.consultant_name,
+        )[column]
+
+    def sort_key(self, row, column: int) -> object:
+        p: EndingProvision = row
+        if column in (3, 4):
+            return p.end.toordinal()
+        return self.text(row, column).lower()
+
+    def style(self, row, column: int, role: int) -> object:
+        p: EndingProvision = row
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and column in (3, 4)
+            and (p.end - self.today).days <= SOON_DAYS
+        ):
+            return _SOON
+        return None
+
+
+class HerindicatieView(QWidget):
+    """Provisions that end within 1, 3 or 6 months (for a team lead: the whole municipality;
+    for a consultant: the own cases).
+
+    Signals:
+        case_requested(str): open this case (Enter, double-click or the button).
+        close_requested(): Esc was pressed.
+    """
+
+    case_requested = Signal(str)
+    close_requested = Signal()
+
+    title = "Herindicaties"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._team = TeamService.of(ctx)
+        self.horizon = QComboBox()
+        self.horizon.setObjectName("horizon")
+        self.horizon.setAccessibleName(self.tr("Periode"))
+        for months in HORIZONS:
+            self.horizon.addItem(self.tr("de komende %s") % months_text(months), months)
+        self.horizon.setCurrentIndex(self.horizon.findData(DEFAULT_MONTHS))
+        label = QLabel(self.tr("Voorzieningen die aflopen in &periode:"))
+        label.setBuddy(self.horizon)
+        self.count = QLabel()
+        self.count.setObjectName("herindicatie_count")
+        self.open_button = QPushButton(self.tr("Dossier &openen"))
+        self.open_button.clicked.connect(self.open_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(label)
+        bar.addWidget(self.horizon)
+        bar.addWidget(self.count, 1)
+        bar.addWidget(self.open_button)
+
+        self.table = list_table("herindicaties", self.tr("Aflopende voorzieningen"))
+        self.proxy = FooterProxy(self)
+        self.model = HerindicatieModel((), ctx.clock.today(), self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((230, 380, 130, 110, 120)):
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.empty = QLabel()
+        self.empty.setObjectName("herindicatie_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        scope = (
+            self.tr("alle dossiers van de gemeente")
+            if self._team.is_team_lead
+            else self.tr("uw eigen dossiers")
+        )
+        note = QLabel(
+            self.tr(
+                "Voorzieningen uit definitieve besluiten in %s, met de einddatum van de laatste "
+                "toewijzing. Plan de herindicatie ruim voor de einddatum; Enter opent het dossier."
+            )
+            % scope
+        )
+        note.setWordWrap(True)
+        note.setObjectName("herindicatie_note")
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(note)
+        self.horizon.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.refresh()
+
+    def months(self) -> int:
+        return int(self.horizon.currentData())
+
+    def refresh(self) -> None:
+        rows = self._team.herindicaties(self.months())
+        self.model.beginResetModel()
+        self.model.today = self._ctx.clock.today()
+        self.model.rows = rows
+        self.model.endResetModel()
+        header = self.table.horizontalHeader()
+        self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.count.setText(count(len(rows), self.tr("voorziening"), self.tr("voorzieningen")))
+        self.empty.setText(
+            self.tr("Geen herindicaties in de komende %s.") % months_text(self.months())
+        )
+        self.stack.setCurrentWidget(self.table if rows else self.empty)
+        self.open_button.setEnabled(bool(rows))
+        if rows:
+            self.table.selectRow(0)
+
+    def showEvent(self, event) -> None:
+        if getattr(self, "_shown", False):
+            self.refresh()
+        self._shown = True
+        super().showEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if not closes_on_escape(event, self.close_requested.emit):
+            super().keyPressEvent(event)
+
+    def selected(self) -> EndingProvision | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.model.rows:
+            return None
+        return self.model.rows[self.proxy.mapToSource(index).row()]
+
+    def open_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.case_requested.emit(row.case_id)
