@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wmo_desk.server import approvals, audit_api, auth_api, sync_api
+from wmo_desk.server import approvals, audit_api, auth_api, roles, sync_api, web
 from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError, utc_now
 from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
@@ -198,7 +198,10 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(auth_api.router)
-    app.include_router(sync_api.router)
-    app.include_router(approvals.router)
-    app.include_router(audit_api.router)
+    app.add_exception_handler(roles.RoleRefused, roles.role_refused)
+    # a web account (regio, meldpunt, toezichthouder) never syncs
+    app.include_router(sync_api.router, dependencies=[roles.SyncRole])
+    app.include_router(approvals.router, dependencies=[roles.SyncRole])
+    app.include_router(audit_api.router, dependencies=[roles.SyncRole])
+    app.include_router(web.router)
     return app

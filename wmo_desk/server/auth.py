@@ -21,7 +21,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from wmo_desk.server import throttle
-from wmo_desk.server.models import ROLES, AuthSession, User
+from wmo_desk.server.models import ROLES, SYNC_ROLES, AuthSession, User
 from wmo_desk.server.records import publish_user
 from wmo_desk.sync.protocol import DEVICE_HEADER
 
@@ -142,7 +142,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    publish_user(session, user)
+    if user.role in SYNC_ROLES:  # desktops know colleagues; a web account is none of theirs
+        publish_user(session, user)
     return user
 
 
@@ -278,7 +279,8 @@ def set_active(
     revoked = 0 if active else revoke_sessions(session, username, now=now)
     user.active = active
     session.flush()
-    publish_user(session, user)
+    if user.role in SYNC_ROLES:  # desktops know colleagues; a web account is none of theirs
+        publish_user(session, user)
     return revoked
 
 

@@ -194,7 +194,13 @@ def _parser() -> argparse.ArgumentParser:
     create = command("create-user", "add an account")
     create.add_argument("--username", required=True)
     create.add_argument("--name", required=True, help="display name")
-    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=ROLES,
+        help="consulent, teamleider, bw-consulent: the desktop (sync); regio, meldpunt, "
+        "toezichthouder: the regional web pages under /regio/ only",
+    )
     create.add_argument("--municipality", required=True, help="4-digit CBS code, e.g. 0828")
     create.add_argument("--password-file", help="file holding the password (else prompted)")
     create.set_defaults(func=_create_user)

@@ -23,7 +23,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from wmo_desk.storage.types import UtcDateTime
 
-ROLES = ("consulent", "teamleider", "bw-consulent")
+# The first three sync a desktop; regio (regional office), meldpunt (signal desk) and
+# toezichthouder (Wmo supervisor) use the web pages only (wmo_desk/server/roles.py).
+ROLES = ("consulent", "teamleider", "bw-consulent", "regio", "meldpunt", "toezichthouder")
+SYNC_ROLES = frozenset(ROLES[:3])
 
 
 class ServerBase(DeclarativeBase):
@@ -43,7 +46,11 @@ class ServerBase(DeclarativeBase):
 class User(ServerBase):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('consulent', 'teamleider', 'bw-consulent')", name="role"),
+        CheckConstraint(
+            "role IN ('consulent', 'teamleider', 'bw-consulent', 'regio', 'meldpunt', "
+            "'toezichthouder')",
+            name="role",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

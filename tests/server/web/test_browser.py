@@ -1,0 +1,89 @@
+"""The regional pages in a real headless Chromium (Debian's chromium and chromium-driver), used
+with the keyboard only: sign in with Tab and Enter, read a cell of the dashboard."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.server.test_sync_api import PASSWORD
+from tests.server.web.conftest import REGIO
+from tests.server.web.seed import seed
+from wmo_desk.server.web.monitoring import Quarter
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1280,1400", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--lang=nl",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    # an explicit driver path: Selenium Manager never looks for (or downloads) a driver
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _type(driver, text: str) -> None:
+    driver.switch_to.active_element.send_keys(text)
+
+
+@pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
+def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser):
+    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
+    quarter = Quarter.of(date.fromisoformat(seed(region.api)))
+    SHOTS.mkdir(exist_ok=True)
+    browser.get(f"{region.base}/regio/aanmelden")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
+    browser.save_screenshot(str(SHOTS / "web_signin.png"))
+    # the username field has the focus; Tab goes to the password, Enter sends the form
+    assert browser.switch_to.active_element.get_attribute("id") == "gebruikersnaam"
+    _type(browser, REGIO)
+    _type(browser, Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("id") == "wachtwoord"
+    _type(browser, "fout wachtwoord")
+    _type(browser, Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "wachtwoord-fout"))
+    assert (
+        "Gebruikersnaam of wachtwoord klopt niet."
+        in browser.find_element(By.ID, "wachtwoord-fout").text
+    )
+    browser.save_screenshot(str(SHOTS / "web_signin_error.png"))
+    # after the error the focus is back on the password field, the username kept
+    assert browser.switch_to.active_element.get_attribute("id") == "wachtwoord"
+    _type(browser, PASSWORD)
+    _type(browser, Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/regio/monitor"))
+
+    # choose the quarter with the keyboard: Tab through the header to the first select
+    browser.get(f"{region.base}/regio/monitor?kwartaal={quarter.key}")
+    cell = browser.find_element(
+        By.XPATH,
+        f'//table[@id="tabel-clienten"]//th[@scope="row" and text()="{quarter.label}"]/following-sibling::td[1]',
+    )
+    assert cell.text == ("9" if quarter.first <= date(2026, 12, 1) <= quarter.last else "< 5")
+    caption = browser.find_element(By.CSS_SELECTOR, "#tabel-clienten caption").text
+    assert caption.startswith("Cliënten per kwartaal")
+    # the skip link is the first stop of the keyboard
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Naar de inhoud"
+    browser.save_screenshot(str(SHOTS / "web_monitor_focus.png"))
+    browser.set_window_size(1280, 3200)
+    browser.save_screenshot(str(SHOTS / "web_monitor.png"))

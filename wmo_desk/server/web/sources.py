@@ -1,0 +1,113 @@
+"""Reading a region for the dashboard: its municipalities, products and providers from the
+published catalogue, and the synced records of its municipalities, decoded."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wmo_desk.server.models import Record
+from wmo_desk.server.web.monitoring import ProductInfo, RawRecord
+
+MONITORED_TYPES = ("case", "decision", "provision", "allocation")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region as its catalogue describes it; without a catalogue, the one municipality."""
+
+    code: str
+    name: str
+    municipalities: dict[str, str]
+    #: a former municipality's code (a merger, RedenWijziging 11) -> the current code
+    former: dict[str, str]
+    products: dict[str, ProductInfo]
+    providers: dict[str, str]
+    has_catalogue: bool
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({*self.municipalities, *self.former})
+
+
+def region_of(session: Session, municipality_code: str) -> Region:
+    """The region of ``municipality_code``: the newest catalogue published for it."""
+    row = session.scalar(
+        select(Record)
+        .where(
+            Record.record_type == "catalogue",
+            Record.municipality_code == municipality_code,
+            Record.deleted.is_(False),
+        )
+        .order_by(Record.revision.desc())
+        .limit(1)
+    )
+    if row is None:
+        return Region(
+            code="",
+            name="",
+            municipalities={municipality_code: f"Gemeente {municipality_code}"},
+            former={},
+            products={},
+            providers={},
+            has_catalogue=False,
+        )
+    catalogue = json.loads(row.payload)
+    municipalities = {m["cbs_code"]: m["name"] for m in catalogue.get("municipalities", [])}
+    former = {
+        old: m["cbs_code"]
+        for m in catalogue.get("municipalities", [])
+        for old in m.get("former", [])
+    }
+    products = {
+        p["code"]: ProductInfo(
+            name=p.get("name", p["code"]),
+            category=p.get("category", ""),
+            tariff_cents=p.get("tariff_cents"),
+            tariff_period=p.get("tariff_period", ""),
+        )
+        for p in catalogue.get("products", [])
+    }
+    providers = {p["id"]: p.get("name", p["id"]) for p in catalogue.get("providers", [])}
+    return Region(
+        code=catalogue.get("region_code", ""),
+        name=catalogue.get("region_name", ""),
+        municipalities=municipalities,
+        former=former,
+        products=products,
+        providers=providers,
+        has_catalogue=True,
+    )
+
+
+def region_records(session: Session, region: Region) -> list[RawRecord]:
+    """The live case, decision, provision and allocation records of the region's
+    municipalities (a former municipality's under its current code)."""
+    rows = session.execute(
+        select(
+            Record.record_type, Record.record_id, Record.municipality_code, Record.payload
+        ).where(
+            Record.record_type.in_(MONITORED_TYPES),
+            Record.municipality_code.in_(region.codes),
+            Record.deleted.is_(False),
+        )
+    )
+    records = []
+    for record_type, record_id, municipality, payload in rows:
+        try:
+            decoded = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(decoded, dict):
+            records.append(
+                RawRecord(
+                    record_type,
+                    str(record_id),
+                    region.former.get(municipality, municipality),
+                    decoded,
+                )
+            )
+    return records
