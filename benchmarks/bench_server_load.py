@@ -1,7 +1,10 @@
 """The server under 50 concurrent simulated desktops on PostgreSQL, beside a bare floor app.
 
 Run: ``.venv/bin/python -m benchmarks.bench_server_load [--clients 50] [--rounds 3]
-[--seconds 20]`` (needs the PostgreSQL server binaries, as the server tests do).
+[--seconds 20] [--workers N] [--burst 50]`` (needs the PostgreSQL server binaries, as the server
+tests do). ``--workers`` runs the server as ``serve --workers N``; after the rounds, one more
+round of the server alone gets ``--burst`` sign-ins at once a quarter into it, and its sync p95
+is reported beside the rounds without.
 
 A private PostgreSQL cluster is started the way ``tests/postgres.py`` does it. The server is
 ``wmo-desk-server serve --db postgresql+psycopg://...`` (uvicorn, one process) with one
@@ -285,8 +288,27 @@ class Round:
     cpu: dict[str, float]
 
 
+async def sign_in_burst(target: Target, usernames: list[str], samples: Samples) -> None:
+    """``len(usernames)`` sign-ins sent at once, each on its own connection (``burst``)."""
+
+    async def one(username: str) -> None:
+        async with httpx.AsyncClient(base_url=target.url, timeout=120) as http:
+            started = time.perf_counter()
+            answer = await http.post(
+                "/api/v1/login", json={"username": username, "password": PASSWORD}
+            )
+        samples.add("burst", time.perf_counter() - started, answer.status_code == 200)
+
+    await asyncio.gather(*(one(u) for u in usernames))
+
+
 async def run_round(
-    target: Target, accounts: list[tuple[str, str]], template, seconds: float, cpu_probes
+    target: Target,
+    accounts: list[tuple[str, str]],
+    template,
+    seconds: float,
+    cpu_probes,
+    burst: int = 0,
 ) -> Round:
     desktops = [Desktop(target, username, uid, template) for username, uid in accounts]
     samples = Samples()
@@ -300,7 +322,13 @@ async def run_round(
         while time.perf_counter() < deadline:
             await desktop.loop_once(samples)
 
-    await asyncio.gather(*(run(d) for d in desktops))
+    async def burst_later() -> None:
+        # a quarter into the round: the sync load is running when the sign-ins arrive
+        await asyncio.sleep(seconds / 4)
+        await sign_in_burst(target, [u for u, _ in accounts][:burst], samples)
+
+    extra = [burst_later()] if burst and target.real else []
+    await asyncio.gather(*(run(d) for d in desktops), *extra)
     elapsed = time.perf_counter() - started
     cpu = {name: probe() - before[name] for name, probe in cpu_probes.items()}
     for desktop in desktops:
@@ -373,6 +401,28 @@ def report(rounds: list[Round], names: list[str], clients: int, growth: bool = T
         print(f"  {name:22} " + "  ".join(f"{v:6.1f}" for v in per_round))
 
 
+def report_burst(burst: Round, normal: list[Round]) -> None:
+    """Sync latency in the round with the burst of sign-ins beside the rounds without."""
+
+    def p95(rounds: list[Round], endpoint: str) -> float:
+        values = [v for r in rounds for v in r.samples.latency.get(endpoint, [])]
+        return percentile(values, 0.95) * 1000
+
+    during = burst.samples.latency.get("burst", [])
+    print(
+        f"\n  a burst of {len(during)} sign-ins at once during the sync load "
+        f"(sign-in p50 {percentile(during, 0.5) * 1000:.0f} ms, "
+        f"p95 {percentile(during, 0.95) * 1000:.0f} ms, "
+        f"errors {burst.samples.errors.get('burst', 0)}):"
+    )
+    for endpoint in ("push", "pull"):
+        with_burst, without = p95([burst], endpoint), p95(normal, endpoint)
+        print(
+            f"  {endpoint} p95 with the burst {with_burst:7.1f} ms, without {without:7.1f} ms: "
+            f"{with_burst / without:.2f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
@@ -380,6 +430,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument(
         "--solo-seconds", type=float, default=8, help="first one client alone, for the latency"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="wmo-desk-server serve --workers N (default 1)"
+    )
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=50,
+        help="sign-ins sent at once during one extra round of sync load (0: none)",
     )
     args = parser.parse_args()
 
@@ -420,7 +479,9 @@ def main() -> None:
             floor_port = free_port()
         with (
             ServerProcess(
-                server_command(cluster.url("wmo"), server_port), server_port, root / "server.log"
+                server_command(cluster.url("wmo"), server_port, args.workers),
+                server_port,
+                root / "server.log",
             ) as server,
             ServerProcess(
                 app_command("benchmarks.bench_server_load:floor_app", floor_port),
@@ -456,8 +517,24 @@ def main() -> None:
             rounds: list[Round] = []
             for n in range(args.rounds):
                 rounds += load(accounts, args.seconds, f"round {n + 1}")
+            burst_rounds: list[Round] = []
+            if args.burst:
+                for target, process in targets[:1]:
+                    probes = {
+                        "generator": time.process_time,
+                        "server": process.cpu_seconds,
+                        "postgres": lambda: cluster_cpu_seconds(cluster.datadir),
+                    }
+                    burst_rounds.append(
+                        asyncio.run(
+                            run_round(target, accounts, template, args.seconds, probes, args.burst)
+                        )
+                    )
+                    print(f"  burst round, {target.name}: {args.burst} sign-ins at once")
             report(solo, names, 1, growth=False)
             report(rounds, names, args.clients)
+            if burst_rounds:
+                report_burst(burst_rounds[0], [r for r in rounds if r.target == names[0]])
             with psycopg.connect(
                 host="127.0.0.1", port=cluster.port, user="postgres", dbname="wmo"
             ) as conn:

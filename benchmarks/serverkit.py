@@ -41,10 +41,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(db_url: str, port: int) -> list[str]:
+def server_command(db_url: str, port: int, workers: int = 1) -> list[str]:
     """The real server, started as an administrator would: ``wmo-desk-server serve``."""
     script = Path(sys.executable).with_name("wmo-desk-server")
-    return [str(script), "serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(script), "serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port)]
+    return command + (["--workers", str(workers)] if workers > 1 else [])
 
 
 def app_command(app: str, port: int) -> list[str]:
@@ -111,7 +112,16 @@ class ServerProcess:
         return self.process.pid
 
     def cpu_seconds(self) -> float:
-        return cpu_seconds(self.pid)
+        """The process's CPU time and its worker processes' (``serve --workers N``)."""
+        return cpu_seconds(self.pid) + sum(cpu_seconds(child) for child in _children(self.pid))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
 
 
 def cpu_seconds(pid: int) -> float:

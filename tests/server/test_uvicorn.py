@@ -89,7 +89,12 @@ def test_serve_answers_login_push_and_pull_over_http(tmp_path):
         push = httpx.post(f"{base}/sync/push", headers=headers, json={"changes": changes})
         assert push.status_code == 200
         assert [r["status"] for r in push.json()["results"]] == ["applied", "applied"]
-        pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
+        # the pushing profile has them: its pull passes over them
+        own = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=headers)
+        assert [r["record_type"] for r in own.json()["records"]] == ["user"]
+        # another profile (device) of the same sign-in gets them
+        other = {**headers, "Wmo-Desk-Device": str(uuid.uuid4())}
+        pull = httpx.get(f"{base}/sync/pull", params={"since": 0}, headers=other)
         assert pull.status_code == 200
         records = pull.json()["records"]
         assert [(r["record_type"], r["record_id"]) for r in records] == [
