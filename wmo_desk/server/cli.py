@@ -143,11 +143,18 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from wmo_desk.server.app import WORKER_DB_ENV, WORKER_TOKEN_HOURS_ENV, create_app
+    from wmo_desk.server.serving import HTTP_PROTOCOL
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     url = database_url(args.db)
     # uvicorn's own access log prints query strings; ours logs route templates only.
-    options = {"host": args.host, "port": args.port, "access_log": False, "log_level": "info"}
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,
+        "log_level": "info",
+        "http": HTTP_PROTOCOL,
+    }
     if args.workers == 1:
         uvicorn.run(create_app(url, token_hours=args.token_hours), **options)
         return 0
