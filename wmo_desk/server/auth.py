@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,8 +20,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from wmo_desk.server import throttle
+from wmo_desk.server.db import ServerDatabase
 from wmo_desk.server.models import ROLES, SYNC_ROLES, AuthSession, User
 from wmo_desk.server.records import publish_user
 from wmo_desk.sync.protocol import DEVICE_HEADER
@@ -244,6 +247,49 @@ def login(
         lifetime=lifetime,
         now=created,
     )
+
+
+async def login_async(
+    db: ServerDatabase,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
+    lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
+    now: datetime | None = None,
+    admit: Callable[[User], bool] | None = None,
+) -> IssuedToken | None:
+    """:func:`login` for the routes: the database steps in the worker threads, the password in
+    the bounded hashing pool, so a burst of sign-ins never holds the threads sync requests need.
+    With ``admit``, an account it refuses (right password, wrong kind of account) gets no
+    session: None."""
+    created = _now(now)
+
+    def start() -> tuple[uuid.UUID | None, str | None]:
+        with db.session_scope() as session:
+            user = start_login(session, username, address=address, now=created)
+            return (user.id, user.password_hash) if user else (None, None)
+
+    def finish(user_id: uuid.UUID | None, verified: bool) -> IssuedToken | None:
+        with db.session_scope() as session:
+            issued = finish_login(
+                session,
+                username,
+                password,
+                user_id,
+                verified,
+                address=address,
+                lifetime=lifetime,
+                now=created,
+            )
+            if admit is not None and not admit(issued.user):
+                session.rollback()
+                return None
+            return issued
+
+    user_id, password_hash = await run_in_threadpool(start)
+    verified = await password_matches_async(password_hash, password)
+    return await run_in_threadpool(finish, user_id, verified)
 
 
 def revoke_sessions(session: Session, username: str, *, now: datetime | None = None) -> int:

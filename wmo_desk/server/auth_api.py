@@ -9,7 +9,6 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import ValidationError
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from wmo_desk.server import auth
@@ -125,37 +124,18 @@ async def login(request: Request) -> LoginResponse | JSONResponse:
     # Behind a TLS proxy this is the address the proxy forwards (uvicorn's proxy headers).
     address = request.client.host if request.client else None
 
-    db, lifetime, now = (
+    issued = await auth.login_async(
         request.app.state.db,
-        request.app.state.token_lifetime,
-        request.app.state.clock(),
+        credentials.username,
+        credentials.password,
+        address=address,
+        lifetime=request.app.state.token_lifetime,
+        now=request.app.state.clock(),
     )
-
-    def _start() -> tuple[object, str | None]:
-        with db.session_scope() as session:
-            user = auth.start_login(session, credentials.username, address=address, now=now)
-            return (user.id, user.password_hash) if user else (None, None)
-
-    def _finish(user_id, verified: bool) -> LoginResponse:
-        with db.session_scope() as session:
-            issued = auth.finish_login(
-                session,
-                credentials.username,
-                credentials.password,
-                user_id,
-                verified,
-                address=address,
-                lifetime=lifetime,
-                now=now,
-            )
-            return LoginResponse(
-                token=issued.token, expires_at=issued.expires_at, user=user_out(issued.user)
-            )
-
-    # the database steps in the worker threads, the hashing in its own bounded pool
-    user_id, password_hash = await run_in_threadpool(_start)
-    verified = await auth.password_matches_async(password_hash, credentials.password)
-    return await run_in_threadpool(_finish, user_id, verified)
+    assert issued is not None  # no admit: every account that signs in gets a session
+    return LoginResponse(
+        token=issued.token, expires_at=issued.expires_at, user=user_out(issued.user)
+    )
 
 
 @router.get("/health", response_model=Health)

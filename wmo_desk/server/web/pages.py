@@ -174,25 +174,18 @@ async def sign_in(request: Request) -> Response:
         return _sign_in_page(request, 422, username=username, errors=errors)
     address = request.client.host if request.client else None
 
-    def _login() -> tuple[str, datetime, str] | None:
-        """(token, expiry, role) of a new web session; None for a desktop account."""
-        with request.app.state.db.session_scope() as db_session:
-            issued = auth.login(
-                db_session,
-                username,
-                password,
-                address=address,
-                lifetime=request.app.state.token_lifetime,
-                now=request.app.state.clock(),
-            )
-            if issued.user.role not in WEB_ROLES:
-                # the password was right, but the account is for the desktop: no web session
-                db_session.rollback()
-                return None
-            return issued.token, issued.expires_at, issued.user.role
-
     try:
-        issued = await run_in_threadpool(_login)
+        # the password in the bounded hashing pool, as the desktop's sign-in
+        granted = await auth.login_async(
+            request.app.state.db,
+            username,
+            password,
+            address=address,
+            lifetime=request.app.state.token_lifetime,
+            now=request.app.state.clock(),
+            admit=lambda user: user.role in WEB_ROLES,  # a desktop account gets no web session
+        )
+        issued = None if granted is None else (granted.token, granted.expires_at, granted.user.role)
     except TooManyAttempts as exc:
         return _sign_in_page(request, 429, username=username, message=exc.message)
     except auth.BadCredentials as exc:
