@@ -162,6 +162,12 @@ class Samples:
     latency: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     refused: int = 0
+    # what the errors and refusals were: an HTTP status, a broken connection, a result status
+    causes: dict[str, int] = field(default_factory=dict)
+
+    def cause(self, what: str) -> None:
+        self.causes[what] = self.causes.get(what, 0) + 1
+
     requests: int = 0
     records: int = 0
 
@@ -196,6 +202,7 @@ class Desktop:
             base_url=target.url, timeout=120, limits=httpx.Limits(max_connections=1)
         )
         self.headers: dict[str, str] = {}
+        self.last_cause = ""
 
     async def sign_in(self, samples: Samples) -> None:
         if not self.target.real:
@@ -248,8 +255,10 @@ class Desktop:
             answer = await self.http.request(
                 method, where[0], params=where[1], headers=self.headers, **kwargs
             )
-        except httpx.TransportError:
+        except httpx.TransportError as exc:
+            self.last_cause = type(exc).__name__
             return None
+        self.last_cause = f"HTTP {answer.status_code}"
         return answer if answer.status_code == 200 else None
 
     async def loop_once(self, samples: Samples) -> None:
@@ -263,18 +272,23 @@ class Desktop:
         started = time.perf_counter()
         answer = await self._send("POST", push, json={"changes": changes})
         samples.add("push", time.perf_counter() - started, answer is not None)
-        if answer is not None:
+        if answer is None:
+            samples.cause(f"push: {self.last_cause}")
+        else:
             by_id = {c["change_id"]: c["record_id"] for c in changes}
             for result in answer.json()["results"]:
                 if result["status"] == "applied":
                     self.revisions[by_id[result["change_id"]]] = result.get("revision") or 0
                 else:
                     samples.refused += 1
+                    samples.cause(f"push result {result['status']} {result.get('reason') or ''}")
             samples.records += len(changes)
         started = time.perf_counter()
         answer = await self._send("GET", pull)
         samples.add("pull", time.perf_counter() - started, answer is not None)
-        if answer is not None:
+        if answer is None:
+            samples.cause(f"pull: {self.last_cause}")
+        else:
             self.since = answer.json()["next_since"]
         samples.requests += 2
         self.loops += 1
@@ -364,7 +378,16 @@ def report(rounds: list[Round], names: list[str], clients: int, growth: bool = T
         def ms(endpoint: str, fraction: float, values=latency) -> float:
             return percentile(values.get(endpoint, []), fraction) * 1000
 
+        causes: dict[str, int] = {}
+        for r in mine:
+            for what, n in r.samples.causes.items():
+                causes[what] = causes.get(what, 0) + n
         rows[name] = (rps, ms("push", 0.5), ms("pull", 0.5))
+        if causes:
+            print(
+                f"  {name}: errors and refusals: "
+                + ", ".join(f"{k} x{v}" for k, v in sorted(causes.items()))
+            )
         login = f"{ms('login', 0.5):8.0f}ms" if "login" in latency else f"{'-':>10}"
         print(
             f"  {name:22} {rps:7.0f} {records:7.0f} {ms('push', 0.5):7.1f}ms "
