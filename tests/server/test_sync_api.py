@@ -168,6 +168,18 @@ def test_a_duplicate_inside_one_batch_is_applied_once(api):
     assert api.count_records() == 1
 
 
+def test_a_record_sent_twice_in_one_push_conflicts_with_the_first_version_and_its_number(api):
+    first = change(surname="Jansen")
+    second = change(record_id=first["record_id"], surname="Janssen")  # also as if new
+    applied, conflict = api.push("sanne", [first, second])
+    assert applied["status"] == "applied"
+    assert conflict["status"] == "conflict"
+    assert conflict["revision"] == applied["revision"]
+    assert conflict["server_payload"]["surname"] == "Jansen"
+    [stored] = api.pull_all("sanne")
+    assert stored["payload"]["surname"] == "Jansen" and stored["revision"] == applied["revision"]
+
+
 def test_a_stale_base_revision_is_a_conflict_and_the_server_keeps_its_version(api):
     client = change(surname="Jansen")
     created = case(api, "sanne", client, stage="melding")

@@ -347,6 +347,10 @@ class _Plan:
     writes: list[_Write] = field(default_factory=list)
     results: list[ChangeResult] = field(default_factory=list)
     applied_at: dict[int, int] = field(default_factory=dict)  # result index -> write index
+    # a refusal or conflict that sent back a version written earlier in this push: the number
+    # that version gets (result index -> write index)
+    shown_at: dict[int, int] = field(default_factory=dict)
+    last_write: dict[int, int] = field(default_factory=dict)  # id(row) -> its latest write
     seen: dict[uuid.UUID, int] = field(default_factory=dict)  # change ids applied before
     planned_ids: set[uuid.UUID] = field(default_factory=set)
 
@@ -356,6 +360,7 @@ class _Plan:
         row.revision = None  # numbered when written
         self.view.rows[(row.record_type, row.record_id)] = row
         self.writes.append(_Write(row, applied))
+        self.last_write[id(row)] = len(self.writes) - 1
         return len(self.writes) - 1
 
 
@@ -528,7 +533,12 @@ def _plan(session: Session, user: User, changes: list[Change], written_in: str |
             ).all()
         )
     for change in changes:
-        plan.results.append(_apply(plan, change))
+        result = _apply(plan, change)
+        row = view.rows.get((change.record_type, change.record_id))
+        if result.status in ("conflict", "forbidden") and row is not None and row.revision is None:
+            # it answered with a version this push wrote before: numbered when written
+            plan.shown_at[len(plan.results)] = plan.last_write[id(row)]
+        plan.results.append(result)
     return plan
 
 
@@ -580,7 +590,7 @@ def _store(session: Session, plan: _Plan) -> list[ChangeResult]:
     if applied:
         session.execute(insert(AppliedChange.__table__), applied)
     results = list(plan.results)
-    for result_index, write_index in plan.applied_at.items():
+    for result_index, write_index in (plan.applied_at | plan.shown_at).items():
         results[result_index] = results[result_index].model_copy(
             update={"revision": revisions[write_index]}
         )
