@@ -455,3 +455,73 @@ def test_any_json_answers_come_back_unchanged(sanne_client, answers):
     [record] = [r for r in pulled.json()["records"] if r["record_id"] == change["record_id"]]
     assert record["payload"] == change["payload"]
     assert record["payload"]["answers"] == answers
+
+
+# --- a push planned without the writer lock --------------------------------------------------
+
+
+def test_a_push_planned_outside_the_lock_is_planned_again_when_a_row_it_read_changed(
+    postgres_url, monkeypatch
+):
+    """On PostgreSQL a consultant's push is planned without the writer lock; another writer's
+    commit to a row it read, in between, makes it plan again under the lock: the stale edit
+    becomes a conflict, not a lost update."""
+    from sqlalchemy import select, update
+
+    from wmo_desk.server import push
+    from wmo_desk.server.models import Record, User
+    from wmo_desk.sync.protocol import Change
+
+    _add_user(postgres_url)
+    db = ServerDatabase.open(postgres_url)
+    try:
+        with db.session_scope() as session:
+            user = session.scalar(select(User).where(User.username == "sanne"))
+        created = Change.model_validate(_change(surname="Jansen"))
+        [first] = push.apply_push(db, user, [created])
+        edit = Change.model_validate(
+            {
+                **_change(surname="Janssen"),
+                "record_id": str(created.record_id),
+                "base_revision": first.revision,
+            }
+        )
+        with db.session_scope() as session:
+            assert push._plan_outside_lock(session, user, [edit])
+            plan = push._plan(session, user, [edit], None)
+            assert not plan.view.changed_since_read()
+            # another writer commits a new version of that row meanwhile
+            with db.session_scope() as other:
+                other.execute(
+                    update(Record)
+                    .where(Record.record_id == created.record_id)
+                    .values(revision=first.revision + 100)
+                )
+            assert plan.view.changed_since_read()
+        # the same inside apply_push: another writer commits right after the first planning
+        plans = []
+        plan_once = push._plan
+
+        def plan_then_another_writer(session, *args):
+            plans.append(plan_once(session, *args))
+            if len(plans) == 1:
+                with db.session_scope() as other:
+                    other.execute(
+                        update(Record)
+                        .where(Record.record_id == created.record_id)
+                        .values(revision=first.revision + 200)
+                    )
+            return plans[-1]
+
+        monkeypatch.setattr(push, "_plan", plan_then_another_writer)
+        newer = Change.model_validate(
+            {**edit.model_dump(mode="json"), "base_revision": first.revision + 100}
+        )
+        [again] = push.apply_push(db, user, [newer])
+        assert len(plans) == 2  # planned again, under the lock
+        assert again.status == "conflict" and again.revision == first.revision + 200
+        with db.session_scope() as session:
+            stored = session.scalar(select(Record).where(Record.record_id == created.record_id))
+            assert '"Jansen"' in stored.payload  # the stale edit was not written
+    finally:
+        db.close()
