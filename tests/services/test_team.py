@@ -184,6 +184,57 @@ def test_an_extended_toewijzing_or_a_replacing_decision_moves_the_herindicatie(d
     assert TeamService.of(ctx).herindicaties(3) == []
 
 
+def allocate(ctx, decision: Decision, versions: list[tuple[int, int, date | None]]) -> None:
+    """Toewijzingen (number, version, end) of the decision's one provision."""
+    [provision] = decision.provisions
+    with ctx.db.session() as session:
+        repo = DecisionRepository(session)
+        for number, version, end in versions:
+            repo.add_allocation(
+                Allocation(
+                    provision_id=provision.id,
+                    number=number,
+                    version=version,
+                    provider_id="bnoo-actief-zorg-b-v",
+                    product_category="07",
+                    product_code="07203",
+                    start=provision.start,
+                    end=end,
+                    change_reason="" if version == 1 else "04",
+                )
+            )
+
+
+def test_the_current_toewijzingen_decide_the_end_shorter_later_or_open(demo_ctx):
+    ctx = demo_ctx
+    as_role(ctx, Role.TEAMLEIDER)
+    delivered = cases_in(ctx, Stage.LEVERING)
+    soon = TODAY + timedelta(days=30)
+    shortened = final_decision(ctx, delivered[0].case_id, date(2027, 12, 31))
+    allocate(ctx, shortened, [(2001, 1, date(2027, 12, 31)), (2001, 2, soon)])
+    running = final_decision(ctx, delivered[1].case_id, TODAY + timedelta(days=10))
+    allocate(ctx, running, [(2002, 1, TODAY + timedelta(days=10)), (2002, 2, None)])
+    one_open = final_decision(ctx, delivered[2].case_id, TODAY + timedelta(days=15))
+    allocate(ctx, one_open, [(2003, 1, TODAY + timedelta(days=15)), (2004, 1, None)])
+    two = final_decision(ctx, delivered[1].case_id, date(2027, 12, 31))
+    allocate(
+        ctx, two, [(2005, 1, TODAY + timedelta(days=5)), (2006, 1, TODAY + timedelta(days=40))]
+    )
+    # not (yet) allocated: the decision's own end
+    unallocated = final_decision(ctx, delivered[2].case_id, TODAY + timedelta(days=35))
+
+    found = TeamService.of(ctx).herindicaties(3)
+
+    assert [(p.case_id, p.end) for p in found] == [
+        (shortened.case_id, soon),
+        (unallocated.case_id, TODAY + timedelta(days=35)),
+        (two.case_id, TODAY + timedelta(days=40)),
+    ]
+    assert [p.provision_id for p in found] == [
+        d.provisions[0].id for d in (shortened, unallocated, two)
+    ]
+
+
 def test_a_consultant_sees_only_the_own_herindicaties(demo_ctx):
     ctx = demo_ctx
     delivered = cases_in(ctx, Stage.LEVERING)

@@ -94,9 +94,10 @@ def test_the_preview_of_the_letter_is_made_in_the_background(qtbot, demo_ctx):
     as_role(ctx, Role.TEAMLEIDER)
     panel = ApprovalPanel(ctx)
     qtbot.addWidget(panel)
-    panel.table.selectRow(
-        next(i for i, r in enumerate(panel.table.model().rows) if r[0].id == big.id)
+    panel.proxy.select_source_row(
+        panel.table, next(i for i, p in enumerate(panel.model.rows) if p.decision.id == big.id)
     )
+    assert panel.selected().id == big.id
     opened = []
     panel.opener = opened.append
     task = panel.preview()
@@ -114,3 +115,55 @@ def test_the_preview_of_the_letter_is_made_in_the_background(qtbot, demo_ctx):
     # nothing was stored: the decision is still a proposal, without documents
     assert [d.status for d in ctx.decisions.for_case(big.case_id)] == [DecisionStatus.INGEDIEND]
     assert ctx.decisions.documents(big.id) == []
+
+
+def test_the_queue_is_logged_as_a_count_and_a_file_as_read_when_its_proposal_is_shown(
+    qtbot, demo_ctx
+):
+    """NEN 7513: the log says what the team lead saw. Building the window and refreshing it
+    (after a sync) reads the queue, not the files; a proposal's file is read when its details
+    are on the screen."""
+    from tests.services.test_access_log import entries
+    from wmo_desk.ui.main_window import MainWindow
+
+    ctx = demo_ctx
+    _waiting, big, small = proposals(ctx)
+    as_role(ctx, Role.TEAMLEIDER)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    window.refresh()
+    window.refresh()
+    assert window.tabs.currentIndex() == 0  # Mijn dossiers in front, the queue behind it
+    assert entries(ctx, "case.read") == []
+    listed = entries(ctx, "approval.list")
+    assert [(e.detail, e.client_id, e.case_id) for e in listed] == [("2 resultaten", None, None)]
+
+    queue = window.approvals
+    window.tabs.setCurrentWidget(queue)
+    first = queue.selected_proposal()
+    assert first is not None and first.decision.id in (big.id, small.id)
+    assert [(e.client_id, e.case_id) for e in entries(ctx, "case.read")] == [
+        (first.client_id, first.decision.case_id)
+    ]
+    other = next(r for r in range(queue.proxy.rowCount()) if queue.table.currentIndex().row() != r)
+    queue.table.selectRow(other)
+    second = queue.selected_proposal()
+    assert second is not None and second.decision.id != first.decision.id
+    read = entries(ctx, "case.read")
+    assert [e.case_id for e in read] == [first.decision.case_id, second.decision.case_id]
+    assert read[1].client_id == second.client_id
+    assert {e.user_id for e in read} == {ctx.profile.user.id}
+
+    # sorting, a refresh while it stays selected: the same look, nothing new
+    queue.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    window.refresh()
+    assert queue.selected_proposal().decision.id == second.decision.id
+    assert len(entries(ctx, "case.read")) == 2
+    # behind another tab nothing is read; back in front the proposal shown is read again
+    window.tabs.setCurrentIndex(0)
+    window.refresh()
+    assert len(entries(ctx, "case.read")) == 2
+    window.tabs.setCurrentWidget(queue)
+    assert [e.case_id for e in entries(ctx, "case.read")][2:] == [second.decision.case_id]

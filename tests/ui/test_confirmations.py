@@ -174,9 +174,10 @@ def test_approving_asks_first_then_the_case_header_follows(qtbot, demo_ctx, answ
     view = window.open_case(case_id)
     assert "besluit ter goedkeuring bij de teamleider" in view.stage_label.text()
     queue = window.approvals
-    queue.table.selectRow(queue.table.model().rows.index(
-        next(r for r in queue.table.model().rows if r[0].case_id == case_id)
+    queue.proxy.select_source_row(queue.table, next(
+        i for i, p in enumerate(queue.model.rows) if p.decision.case_id == case_id
     ))  # fmt: skip
+    assert queue.selected().case_id == case_id
     client = ctx.cases.view(case_id).client.display_name
 
     seen: list[str] = []

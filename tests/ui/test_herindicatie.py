@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import TODAY
 from tests.services.test_team import as_role, cases_in, final_decision
+from tests.ui.test_team_view import loaded
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.users import Role
 from wmo_desk.ui.case_view import CaseViewWidget
@@ -32,7 +33,7 @@ def open_list(qtbot, ctx) -> tuple[MainWindow, HerindicatieView]:
     window.herindicatie_action.trigger()
     view = window.tabs.currentWidget()
     assert isinstance(view, HerindicatieView)
-    return window, view
+    return window, loaded(qtbot, view)
 
 
 def test_no_provisions_ending_says_so(qtbot, demo_ctx):
@@ -44,7 +45,15 @@ def test_no_provisions_ending_says_so(qtbot, demo_ctx):
     assert view.count.text() == "0 voorzieningen"
     assert not view.open_button.isEnabled()
     view.horizon.setCurrentIndex(view.horizon.findData(6))
+    loaded(qtbot, view)
     assert view.empty.text() == "Geen herindicaties in de komende 6 maanden."
+    # choices made while a read runs: one more read after it, for the last choice
+    view.horizon.setCurrentIndex(view.horizon.findData(1))
+    view.horizon.setCurrentIndex(view.horizon.findData(3))
+    assert view.busy.text() == "Aflopende voorzieningen worden gelezen…"
+    loaded(qtbot, view)
+    assert view.empty.text() == "Geen herindicaties in de komende 3 maanden."
+    assert view.busy.text() == ""
 
 
 def test_provisions_ending_within_the_horizon_and_enter_opens_the_case(qtbot, demo_ctx):
@@ -69,6 +78,7 @@ def test_provisions_ending_within_the_horizon_and_enter_opens_the_case(qtbot, de
     [combo_texts] = [[view.horizon.itemText(i) for i in range(view.horizon.count())]]
     assert combo_texts == ["de komende 1 maand", "de komende 3 maanden", "de komende 6 maanden"]
     view.horizon.setCurrentIndex(view.horizon.findData(6))
+    loaded(qtbot, view)
     assert [r[0] for r in table_rows(view)] == [delivered[1].client_name, delivered[0].client_name]
     assert table_rows(view)[1][3] == "30-04-2027"
 

@@ -148,6 +148,7 @@ def test_the_team_leads_screens_have_names_and_each_alt_letter_once(qtbot, demo_
     from datetime import date
 
     from tests.services.test_team import final_decision
+    from tests.ui.test_team_view import loaded
     from wmo_desk.domain.decisions import DecisionStatus
     from wmo_desk.domain.users import Role
 
@@ -163,6 +164,9 @@ def test_the_team_leads_screens_have_names_and_each_alt_letter_once(qtbot, demo_
     window.workload_action.trigger()
     window.herindicatie_action.trigger()  # empty: the demo has no final decisions
     for index in range(window.tabs.count()):
+        if hasattr(window.tabs.widget(index), "loaded"):
+            loaded(qtbot, window.tabs.widget(index))
+    for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         qtbot.wait(1)
         name = window.tabs.tabText(index)
@@ -172,5 +176,6 @@ def test_the_team_leads_screens_have_names_and_each_alt_letter_once(qtbot, demo_
     final_decision(ctx, delivered[0].case_id, date(2026, 12, 31))
     window.herindicatie_action.trigger()
     window.tabs.currentWidget().refresh()
+    loaded(qtbot, window.tabs.currentWidget())
     assert window.tabs.currentWidget().table.isVisible()
     assert clashes(window) == {} and unnamed(window) == []

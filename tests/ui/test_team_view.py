@@ -27,6 +27,12 @@ def team_lead_with_colleague(ctx) -> User:
     return colleague
 
 
+def loaded(qtbot, view):
+    """``view`` once the figures it reads in the background are shown."""
+    qtbot.waitUntil(lambda: view.task is None, timeout=10_000)
+    return view
+
+
 def rows(table) -> list[list[str]]:
     model = table.model()
     return [
@@ -49,6 +55,9 @@ def test_the_team_lead_sees_each_consultant_and_a_total(qtbot, demo_ctx):
     window.workload_action.trigger()
     view = window.tabs.currentWidget()
     assert isinstance(view, WorkloadView)
+    assert view.busy.text() == "Werkvoorraad van het team wordt gelezen…"
+    loaded(qtbot, view)
+    assert view.busy.text() == ""
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Werkvoorraad team"
     assert "maandag 23 november 2026" in view.heading.text()
     assert "t/m zondag 29-11-2026" in view.heading.text()
@@ -83,7 +92,7 @@ def test_enter_on_a_consultant_shows_their_cases_and_esc_closes(qtbot, demo_ctx)
     qtbot.addWidget(window)
     window.show()
     window.workload_action.trigger()
-    view = window.tabs.currentWidget()
+    view = loaded(qtbot, window.tabs.currentWidget())
     view.table.selectRow(0)
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert window.tabs.currentIndex() == 0
@@ -109,7 +118,7 @@ def test_the_total_row_does_not_open_a_list(qtbot, demo_ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.workload_action.trigger()
-    view = window.tabs.currentWidget()
+    view = loaded(qtbot, window.tabs.currentWidget())
     view.table.selectRow(2)
     with qtbot.assertNotEmitted(view.consultant_requested):
         qtbot.keyClick(view.table, Qt.Key.Key_Return)
@@ -123,3 +132,48 @@ def test_a_consultant_has_no_team_menu_but_the_own_herindicaties(qtbot, demo_ctx
     assert "Tea&m" not in titles
     [view_menu] = [m for m in window.findChildren(QMenu) if m.title() == "Bee&ld"]
     assert "&Herindicaties…" in [a.text() for a in view_menu.actions()]
+
+
+def test_the_figures_are_read_in_the_background_on_opening_and_on_refresh_only(
+    qtbot, demo_ctx, monkeypatch
+):
+    """Not on the GUI thread, and not again each time the tab comes back to the front: the
+    window's Vernieuwen (and a sync, a reassignment) reads them again."""
+    import threading
+
+    from wmo_desk.services.team import TeamService
+
+    ctx = demo_ctx
+    colleague = team_lead_with_colleague(ctx)
+    threads: list[threading.Thread] = []
+    original = TeamService.workload
+
+    def workload(self):
+        threads.append(threading.current_thread())
+        return original(self)
+
+    monkeypatch.setattr(TeamService, "workload", workload)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.workload_action.trigger()
+    view = loaded(qtbot, window.tabs.currentWidget())
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(view)
+    assert view.task is None and len(threads) == 1
+    assert [r[:2] for r in rows(view.table)][:2] == [["Ahmed Yilmaz", "5"], ["Sanne de Wit", "22"]]
+
+    window.refresh_action.trigger()
+    loaded(qtbot, view)
+    assert len(threads) == 2
+    # a case given to another consultant from Mijn dossiers moves in the figures
+    window.tabs.setCurrentIndex(0)
+    window.caseload.scope.setCurrentIndex(window.caseload.scope.findData(colleague.id))
+    window.caseload.table.selectRow(0)
+    sanne = next(u for u in ctx.profiles.users() if u.name == "Sanne de Wit")
+    window.caseload.reassign(sanne.id)
+    assert view.task is not None
+    loaded(qtbot, view)
+    assert len(threads) == 3
+    assert [r[:2] for r in rows(view.table)][:2] == [["Ahmed Yilmaz", "4"], ["Sanne de Wit", "23"]]

@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, str] = {
     "caseload.search": "Dossiers gezocht",
     "team.list": "Teamoverzicht bekeken",
     "herindicatie.list": "Lijst van aflopende voorzieningen (herindicaties) bekeken",
+    "approval.list": "Lijst van voorstellen ter goedkeuring bekeken",
     "case.read": "Dossier geopend",
     "case.create": "Melding vastgelegd",
     "client.create": "Cliënt vastgelegd",

@@ -151,6 +151,7 @@ class EndingProvision:
     consultant_id: str
     consultant_name: str
     delivery_form: DeliveryForm
+    provision_id: str
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class Proposal:
     """A submitted proposal as the approval queue shows it."""
 
     decision: Decision
+    client_id: str
     client_name: str
     proposer_name: str
     deadline: Deadline | None
@@ -201,9 +203,9 @@ class TeamService:
         self._require_teamlead()
         today = self._clock.today()
         week_end = today + timedelta(days=6 - today.weekday())
+        # the stored next deadlines are today's: the caseload (Mijn dossiers, always open in
+        # the window) refreshes them once a day and on every reload, before this is read
         with self._db.session() as session:
-            # the stored next deadlines of cases on hold move every day (as in the caseload)
-            CaseRepository(session).refresh_deadlines(today)
             rows = TeamRepository(session).workload(
                 self._profile.municipality_code, today, week_end
             )
@@ -235,7 +237,7 @@ class TeamService:
             )
             self._log(session, "herindicatie.list", len(rows))
         result = []
-        for case_id, sort_name, code, end, consultant_id, consultant, form, _pid in rows:
+        for case_id, sort_name, code, end, consultant_id, consultant, form, pid in rows:
             product = catalogue.product(code)
             result.append(
                 EndingProvision(
@@ -247,13 +249,17 @@ class TeamService:
                     consultant_id=consultant_id,
                     consultant_name=consultant,
                     delivery_form=DeliveryForm(form),
+                    provision_id=pid,
                 )
             )
         return result
 
     def approval_queue(self) -> list[Proposal]:
         """The proposals waiting in the municipality, oldest first, with who proposed them,
-        the decision term and the cost per year; each proposal's file counts as read."""
+        the decision term and the cost per year.
+
+        The list is logged with its number of rows, never the clients: a file counts as read
+        when its proposal is shown (:meth:`proposal_shown`)."""
         self._require_teamlead()
         today = self._clock.today()
         catalogue = self._catalogues.current()
@@ -264,7 +270,6 @@ class TeamService:
                 ClientRepository(session),
                 UserRepository(session),
             )
-            audit = AuditRepository(session)
             for decision, client_id in DecisionRepository(session).submitted(
                 self._profile.municipality_code
             ):
@@ -280,14 +285,24 @@ class TeamService:
                 result.append(
                     Proposal(
                         decision=decision,
+                        client_id=client.id,
                         client_name=client.display_name,
                         proposer_name=proposer.name if proposer else "",
                         deadline=deadline,
                         cost=decision_cost(decision, catalogue),
                     )
                 )
-                audit.record(self._profile.user.id, "case.read", client.id, case.id)
+            self._log(session, "approval.list", len(result))
         return result
+
+    def proposal_shown(self, proposal: Proposal) -> None:
+        """The team lead sees the proposal's details (motivation, provisions): its case file
+        counts as read."""
+        self._require_teamlead()
+        with self._db.session() as session:
+            AuditRepository(session).record(
+                self._profile.user.id, "case.read", proposal.client_id, proposal.decision.case_id
+            )
 
     def preview_letter(self, ctx: AppContext, decision: Decision) -> Path:
         """The beschikking as it would read if approved today, marked as a concept, in the

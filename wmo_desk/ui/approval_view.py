@@ -26,7 +26,7 @@ from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
 from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
 from wmo_desk.ui.display import days_left_text, money, short_date
 from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
-from wmo_desk.ui.table_model import RowsModel
+from wmo_desk.ui.table_model import FooterProxy, SortedRowsModel, list_table
 from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
 
@@ -42,10 +42,9 @@ def cost_text(cost: DecisionCost) -> str:
     return text
 
 
-class QueueModel(RowsModel):
-    """Submitted proposals with the client, the proposer, the cost per year and the decision
-    deadline; rows are (decision, client name, deadline, proposal). Sorts in place, so the
-    rows stay the model's own."""
+class QueueModel(SortedRowsModel):
+    """Submitted proposals (:class:`Proposal` rows) with the client, the proposer, the cost per
+    year and the decision deadline."""
 
     headers = (
         "Cliënt",
@@ -57,67 +56,53 @@ class QueueModel(RowsModel):
     )
 
     def __init__(self, proposals: list[Proposal], today, parent=None) -> None:
-        super().__init__([(p.decision, p.client_name, p.deadline, p) for p in proposals], parent)
-        self._today = today
+        super().__init__(proposals, parent)
+        self.today = today
 
     def text(self, row, column: int) -> str:
-        decision, client, deadline, proposal = row
+        p: Proposal = row
         due = (
-            f"{short_date(deadline.due)} ({days_left_text((deadline.due - self._today).days)})"
-            if deadline
+            f"{short_date(p.deadline.due)} ({days_left_text((p.deadline.due - self.today).days)})"
+            if p.deadline
             else ""
         )
-        submitted = decision.modified_at.astimezone()
         return (
-            client,
-            OUTCOME_LABELS[decision.outcome],
-            proposal.proposer_name,
-            cost_text(proposal.cost),
-            short_date(submitted.date()),
+            p.client_name,
+            OUTCOME_LABELS[p.decision.outcome],
+            p.proposer_name,
+            cost_text(p.cost),
+            # a proposal cannot change once submitted: its last change is the submission
+            short_date(p.decision.modified_at.astimezone().date()),
             due,
         )[column]
 
     def sort_key(self, row, column: int) -> object:
-        decision, client, deadline, proposal = row
+        p: Proposal = row
         return (
-            client.lower(),
-            OUTCOME_LABELS[decision.outcome],
-            proposal.proposer_name.lower(),
-            proposal.cost.cents,
-            decision.modified_at,
-            deadline.due.toordinal() if deadline else 10**9,
+            p.client_name.lower(),
+            OUTCOME_LABELS[p.decision.outcome],
+            p.proposer_name.lower(),
+            p.cost.cents,
+            p.decision.modified_at.timestamp(),
+            p.deadline.due.toordinal() if p.deadline else 10**9,
         )[column]
 
     def style(self, row, column: int, role: int) -> object:
-        proposal = row[3]
+        p: Proposal = row
         if column == 3 and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if column == 3 and role == Qt.ItemDataRole.ToolTipRole:
             tip = "Over een heel jaar, tegen het tarief uit de catalogus"
-            return tip + (" (demotarieven, geen contractwaarden)." if proposal.cost.demo else ".")
+            return tip + (" (demotarieven, geen contractwaarden)." if p.cost.demo else ".")
         return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        before = list(self.rows)
-        self.rows.sort(
-            key=lambda r: self.sort_key(r, column),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        position = {id(r): i for i, r in enumerate(self.rows)}
-        old = self.persistentIndexList()
-        self.changePersistentIndexList(
-            old,
-            [self.index(position[id(before[i.row()])], i.column()) for i in old],
-        )
-        self.layoutChanged.emit()
 
 
 class ApprovalPanel(QWidget):
     """Approve or return proposals; only for team leads.
 
     Approving asks the regional server and renders the documents: it runs as a :class:`Task`
-    (``self.task`` while it runs).
+    (``self.task`` while it runs). The list is logged as a count; a proposal's file counts as
+    read when its details are on the screen (selected while the panel is visible).
 
     Signals:
         decided(str): the case id of a proposal that was approved or returned.
@@ -133,19 +118,17 @@ class ApprovalPanel(QWidget):
         self.preview_task: Task | None = None
         #: shows a file in the system's viewer (tests put their own)
         self.opener = system_opener
-        self.table = QTableView()
-        self.table.setObjectName("approval_queue")
-        self.table.setAccessibleName(self.tr("Voorstellen ter goedkeuring"))
-        self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        #: the decision whose file was logged as read since the panel was last shown
+        self._read_id: str | None = None
+        self.table = list_table("approval_queue", self.tr("Voorstellen ter goedkeuring"))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.model = QueueModel([], ctx.clock.today(), self)
+        self.proxy = FooterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
         # oldest first, as the heading says (a header click sorts on another column)
         self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show())
         self.detail = QLabel()
         self.detail.setObjectName("proposal")
         self.detail.setWordWrap(True)
@@ -200,25 +183,49 @@ class ApprovalPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the queue again; the proposal selected stays selected while it waits."""
+        chosen = self.selected()
+        proposals = self._team.approval_queue()
+        self.model.today = self._ctx.clock.today()
+        self.model.set_rows(proposals)
         header = self.table.horizontalHeader()
-        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        model = QueueModel(self._team.approval_queue(), self._ctx.clock.today(), self)
-        self.table.setModel(model)
-        if 0 <= column < len(QueueModel.headers):
-            model.sort(column, order)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show())
-        rows = model.rows
-        if rows:
+        self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        ids = [p.decision.id for p in proposals]
+        if chosen is not None and chosen.id in ids:
+            self.proxy.select_source_row(self.table, ids.index(chosen.id))
+        elif proposals:
             self.table.selectRow(0)
         self._show()
 
+    def selected_proposal(self) -> Proposal | None:
+        row = self.proxy.row_of(self.table)
+        return self.model.rows[row] if row is not None and row < len(self.model.rows) else None
+
     def selected(self) -> Decision | None:
-        index = self.table.currentIndex()
-        model = self.table.model()
-        return model.rows[index.row()][0] if index.isValid() else None
+        proposal = self.selected_proposal()
+        return proposal.decision if proposal is not None else None
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # the tab comes to the front: the proposal's details are on the screen now
+        self._note_read()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if not self.isVisible():  # not merely a minimised window
+            self._read_id = None
+
+    def _note_read(self) -> None:
+        """Log the shown proposal's file as read, once while it stays on the screen."""
+        proposal = self.selected_proposal()
+        if proposal is None or not self.isVisible() or proposal.decision.id == self._read_id:
+            return
+        self._read_id = proposal.decision.id
+        self._team.proposal_shown(proposal)
 
     def _show(self) -> None:
-        d = self.selected()
+        proposal = self.selected_proposal()
+        d = proposal.decision if proposal is not None else None
         idle = self.task is None
         self.approve_button.setEnabled(d is not None and idle)
         self.return_button.setEnabled(d is not None and idle)
@@ -228,7 +235,7 @@ class ApprovalPanel(QWidget):
             self.detail.setText(self.tr("Geen voorstellen om te beoordelen."))
             self.provisions.setModel(ProvisionsModel((), {}, self))
             return
-        proposal: Proposal = self.table.model().rows[self.table.currentIndex().row()][3]
+        assert proposal is not None
         cost = cost_text(proposal.cost)
         if proposal.cost.demo:
             cost += self.tr(" (demotarieven)")
@@ -240,14 +247,16 @@ class ApprovalPanel(QWidget):
         )
         names = {p.code: p.name for p in self._ctx.catalogues.current().products}
         self.provisions.setModel(ProvisionsModel(d.provisions, names, self))
+        self._note_read()
 
     def approve(self) -> Task | None:
         """Approve the selected proposal in the background; ``decided`` follows when it is final."""
-        d = self.selected()
-        if d is None or self.task is not None:
+        proposal = self.selected_proposal()
+        if proposal is None or self.task is not None:
             return None
+        d = proposal.decision
         # the queue stays usable meanwhile: the busy line says whose proposal it is
-        client = self.table.model().rows[self.table.currentIndex().row()][1]
+        client = proposal.client_name
         count = len(d.provisions)
         what = OUTCOME_LABELS[d.outcome].lower() + (
             (self.tr(", 1 voorziening") if count == 1 else self.tr(", %d voorzieningen") % count)
@@ -303,9 +312,10 @@ class ApprovalPanel(QWidget):
             self._show()
 
     def send_back(self, comment: str | None = None) -> None:
-        d = self.selected()
-        if d is None or self.task is not None:
+        proposal = self.selected_proposal()
+        if proposal is None or self.task is not None:
             return
+        d, client = proposal.decision, proposal.client_name
         if comment is None:
             comment, ok = QInputDialog.getMultiLineText(
                 self, self.tr("Terugsturen"), self.tr("Wat moet er veranderen?")
@@ -317,7 +327,6 @@ class ApprovalPanel(QWidget):
         except FieldErrors as exc:
             QMessageBox.warning(self, self.tr("Toelichting ontbreekt"), exc.message)
             return
-        client = self.table.model().rows[self.table.currentIndex().row()][1]
         self.refresh()
         tell_done(self.feedback, self.tr("Teruggestuurd naar de consulent (%s).") % client)
         self.decided.emit(d.case_id)
@@ -350,10 +359,10 @@ class ApprovalPanel(QWidget):
     def preview(self) -> Task | None:
         """Render the beschikking as approving would (kenmerk CONCEPT) in the background and
         show it; nothing is stored."""
-        d = self.selected()
-        if d is None or self.preview_task is not None:
+        proposal = self.selected_proposal()
+        if proposal is None or self.preview_task is not None:
             return None
-        client = self.table.model().rows[self.table.currentIndex().row()][1]
+        d, client = proposal.decision, proposal.client_name
 
         def done(path) -> None:
             self.preview_task = None

@@ -19,7 +19,14 @@ from wmo_desk.domain.decisions import DeliveryForm
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.team import DEFAULT_MONTHS, HORIZONS, EndingProvision, TeamService
 from wmo_desk.ui.display import count, days_left_text, short_date
-from wmo_desk.ui.team_view import FooterProxy, SortedRowsModel, closes_on_escape, list_table
+from wmo_desk.ui.table_model import (
+    FooterProxy,
+    RowsLoader,
+    SortedRowsModel,
+    closes_on_escape,
+    list_table,
+)
+from wmo_desk.ui.tasks import BusyBar, Task
 
 #: ending within this many days: shown amber (a re-assessment takes weeks)
 SOON_DAYS = 28
@@ -70,15 +77,18 @@ class HerindicatieModel(SortedRowsModel):
 
 class HerindicatieView(QWidget):
     """Provisions that end within 1, 3 or 6 months (for a team lead: the whole municipality;
-    for a consultant: the own cases).
+    for a consultant: the own cases). The list is read in the background when the view opens,
+    when another period is chosen and at :meth:`refresh` (the window's Vernieuwen, after a sync).
 
     Signals:
         case_requested(str): open this case (Enter, double-click or the button).
         close_requested(): Esc was pressed.
+        loaded(): the list read last is shown.
     """
 
     case_requested = Signal(str)
     close_requested = Signal()
+    loaded = Signal()
 
     title = "Herindicaties"
 
@@ -86,6 +96,11 @@ class HerindicatieView(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._team = TeamService.of(ctx)
+        self.busy = BusyBar()
+        self.busy.setObjectName("herindicatie_busy")
+        self._loader = RowsLoader(
+            self, self.tr("Aflopende voorzieningen worden gelezen…"), self.busy, self.loaded
+        )
         self.horizon = QComboBox()
         self.horizon.setObjectName("horizon")
         self.horizon.setAccessibleName(self.tr("Periode"))
@@ -98,6 +113,7 @@ class HerindicatieView(QWidget):
         self.count.setObjectName("herindicatie_count")
         self.open_button = QPushButton(self.tr("Dossier &openen"))
         self.open_button.clicked.connect(self.open_selected)
+        self.open_button.setEnabled(False)
         bar = QHBoxLayout()
         bar.addWidget(label)
         bar.addWidget(self.horizon)
@@ -136,6 +152,7 @@ class HerindicatieView(QWidget):
         note.setObjectName("herindicatie_note")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.busy)
         layout.addWidget(self.stack, 1)
         layout.addWidget(note)
         self.horizon.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -144,38 +161,42 @@ class HerindicatieView(QWidget):
     def months(self) -> int:
         return int(self.horizon.currentData())
 
-    def refresh(self) -> None:
-        rows = self._team.herindicaties(self.months())
-        self.model.beginResetModel()
+    @property
+    def task(self) -> Task | None:
+        """The read that runs now, if any."""
+        return self._loader.task
+
+    def refresh(self) -> Task | None:
+        """Read the list for the chosen period in the background; it is shown when read."""
+        months = self.months()
+        return self._loader.load(
+            lambda: (months, self._team.herindicaties(months)), lambda r: self._show(*r)
+        )
+
+    def _show(self, months: int, rows: list[EndingProvision]) -> None:
+        chosen = self.selected()
         self.model.today = self._ctx.clock.today()
-        self.model.rows = rows
-        self.model.endResetModel()
+        self.model.set_rows(rows)
         header = self.table.horizontalHeader()
         self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.count.setText(count(len(rows), self.tr("voorziening"), self.tr("voorzieningen")))
-        self.empty.setText(
-            self.tr("Geen herindicaties in de komende %s.") % months_text(self.months())
-        )
+        self.empty.setText(self.tr("Geen herindicaties in de komende %s.") % months_text(months))
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self.open_button.setEnabled(bool(rows))
-        if rows:
+        # the provision chosen before stays chosen (else the first row)
+        ids = [r.provision_id for r in rows]
+        if chosen is not None and chosen.provision_id in ids:
+            self.proxy.select_source_row(self.table, ids.index(chosen.provision_id))
+        elif rows:
             self.table.selectRow(0)
-
-    def showEvent(self, event) -> None:
-        if getattr(self, "_shown", False):
-            self.refresh()
-        self._shown = True
-        super().showEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if not closes_on_escape(event, self.close_requested.emit):
             super().keyPressEvent(event)
 
     def selected(self) -> EndingProvision | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.model.rows:
-            return None
-        return self.model.rows[self.proxy.mapToSource(index).row()]
+        row = self.proxy.row_of(self.table)
+        return self.model.rows[row] if row is not None and row < len(self.model.rows) else None
 
     def open_selected(self) -> None:
         row = self.selected()

@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
             self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
         self.caseload.changed.connect(lambda _id: self.sync_panel.refresh_status())
+        # a case given to another consultant moves in the team overviews
+        self.caseload.changed.connect(lambda _id: self._refresh_team_views())
         self.caseload.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.caseload.table.activated.connect(lambda _i: self.open_selected())
         self.sync_panel = SyncPanel(ctx, self)
@@ -235,6 +237,14 @@ class MainWindow(QMainWindow):
         for i in range(1, self.tabs.count()):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseViewWidget):
+                widget.refresh()
+        self._refresh_team_views()
+
+    def _refresh_team_views(self) -> None:
+        """The open team overviews read their figures again (in the background)."""
+        for i in range(1, self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, WorkloadView | HerindicatieView):
                 widget.refresh()
 
     def sign_in(self, dialog: SignInDialog | None = None) -> bool:

@@ -3,26 +3,14 @@ bar per consultant; Enter shows that consultant's cases in Mijn dossiers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QRectF,
-    QSize,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,72 +18,20 @@ from PySide6.QtWidgets import (
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.team import ConsultantLoad, TeamService, Workload
 from wmo_desk.ui.display import short_date, weekday_date
-from wmo_desk.ui.table_model import RowsModel
+from wmo_desk.ui.table_model import (
+    FooterProxy,
+    RowsLoader,
+    SortedRowsModel,
+    closes_on_escape,
+    list_table,
+)
+from wmo_desk.ui.tasks import BusyBar, Task
 
 OVERDUE_COLOR = QColor("#c62828")
 DUE_COLOR = QColor("#f9a825")
 OPEN_COLOR = QColor("#90a4ae")
-SORT_ROLE = Qt.ItemDataRole.UserRole
 MAX_ROWS_SHOWN = 12
 _OVERDUE_TEXT = QColor("#9b1c1c")
-
-
-class SortedRowsModel(RowsModel):
-    """A :class:`RowsModel` whose cells also give a value to sort on (``SORT_ROLE``)."""
-
-    def sort_key(self, row: object, column: int) -> object:
-        return self.text(row, column)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0):
-        if index.isValid() and role == SORT_ROLE:
-            return self.sort_key(self.rows[index.row()], index.column())
-        return super().data(index, role)
-
-
-class FooterProxy(QSortFilterProxyModel):
-    """Sorts on ``SORT_ROLE``; the source's last row stays last when ``footer`` says so (a
-    total row)."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.footer = False
-        self.setSortRole(SORT_ROLE)
-
-    def lessThan(self, left, right) -> bool:
-        last = self.sourceModel().rowCount() - 1
-        if self.footer and last in (left.row(), right.row()):
-            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
-            # Qt reverses the comparison for a descending sort: the total goes last either way
-            return (not ascending) if left.row() == last else ascending
-        return super().lessThan(left, right)
-
-
-def list_table(name: str, accessible: str) -> QTableView:
-    """A read-only, row-selecting, sortable table (sorted by clicking a header)."""
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setSortingEnabled(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(26)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
-    return table
-
-
-def closes_on_escape(event, close: Callable[[], None]) -> bool:
-    """For a view's ``keyPressEvent``: Esc that no child used closes the view."""
-    if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-        close()
-        return True
-    return False
 
 
 class WorkloadModel(SortedRowsModel):
@@ -207,15 +143,18 @@ class WorkloadBars(QWidget):
 
 
 class WorkloadView(QWidget):
-    """The team's workload; only for team leads.
+    """The team's workload; only for team leads. The figures are read in the background when
+    the view opens and again at :meth:`refresh` (the window's Vernieuwen, after a sync).
 
     Signals:
         consultant_requested(str): show this consultant's cases (Enter or double-click).
         close_requested(): Esc was pressed.
+        loaded(): the figures read last are shown.
     """
 
     consultant_requested = Signal(str)
     close_requested = Signal()
+    loaded = Signal()
 
     title = "Werkvoorraad team"
 
@@ -223,6 +162,11 @@ class WorkloadView(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._team = TeamService.of(ctx)
+        self.busy = BusyBar()
+        self.busy.setObjectName("workload_busy")
+        self._loader = RowsLoader(
+            self, self.tr("Werkvoorraad van het team wordt gelezen…"), self.busy, self.loaded
+        )
         self.heading = QLabel()
         self.heading.setObjectName("workload_heading")
         self.heading.setWordWrap(True)
@@ -242,6 +186,7 @@ class WorkloadView(QWidget):
         self.table.activated.connect(lambda _i: self.show_cases())
         self.show_button = QPushButton(self.tr("&Dossiers van deze consulent"))
         self.show_button.clicked.connect(self.show_cases)
+        self.show_button.setEnabled(False)
         self.bars = WorkloadBars()
         note = QLabel(
             self.tr(
@@ -257,56 +202,63 @@ class WorkloadView(QWidget):
         buttons.addWidget(self.show_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.busy)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addSpacing(8)
         layout.addWidget(self.bars)
         layout.addStretch(1)
+        self._fit_rows(0)
         self.refresh()
 
-    def refresh(self) -> None:
-        work: Workload = self._team.workload()
-        today = self._ctx.clock.today()
-        self.heading.setText(
-            self.tr("<b>Werkvoorraad van het team</b> op %s · deze week: t/m zondag %s")
-            % (weekday_date(today), short_date(work.week_end))
-        )
-        self.model.beginResetModel()
-        self.model.rows = [*work.consultants, work.total]
-        self.model.endResetModel()
-        self.proxy.sort(
-            self.table.horizontalHeader().sortIndicatorSection(),
-            self.table.horizontalHeader().sortIndicatorOrder(),
-        )
-        self.bars.set_rows(work.consultants)
+    @property
+    def task(self) -> Task | None:
+        """The read that runs now, if any."""
+        return self._loader.task
+
+    def refresh(self) -> Task | None:
+        """Read the figures of now in the background; they are shown when read."""
+        return self._loader.load(self._team.workload, self._show)
+
+    def _fit_rows(self, count: int) -> None:
         # as high as its rows (a team is a handful of people), up to a dozen; then it scrolls
-        shown = min(len(self.model.rows), MAX_ROWS_SHOWN)
+        shown = max(1, min(count, MAX_ROWS_SHOWN))
         self.table.setFixedHeight(
             self.table.horizontalHeader().sizeHint().height()
             + shown * self.table.verticalHeader().defaultSectionSize()
             + 2 * self.table.frameWidth()
         )
-        if work.consultants:
+
+    def _show(self, work: Workload) -> None:
+        today = self._ctx.clock.today()
+        self.heading.setText(
+            self.tr("<b>Werkvoorraad van het team</b> op %s · deze week: t/m zondag %s")
+            % (weekday_date(today), short_date(work.week_end))
+        )
+        chosen = self.selected()
+        self.model.set_rows([*work.consultants, work.total])
+        header = self.table.horizontalHeader()
+        self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.bars.set_rows(work.consultants)
+        self._fit_rows(len(self.model.rows))
+        # the consultant chosen before stays chosen (else the first row)
+        ids = [c.user_id for c in work.consultants]
+        if chosen is not None and chosen.user_id in ids:
+            self.proxy.select_source_row(self.table, ids.index(chosen.user_id))
+        elif work.consultants:
             self.table.selectRow(0)
         self.show_button.setEnabled(bool(work.consultants))
-
-    def showEvent(self, event) -> None:
-        # back on the tab after working elsewhere: the figures of now
-        if getattr(self, "_shown", False):
-            self.refresh()
-        self._shown = True
-        super().showEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if not closes_on_escape(event, self.close_requested.emit):
             super().keyPressEvent(event)
 
     def selected(self) -> ConsultantLoad | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
+        row = self.proxy.row_of(self.table)
+        if row is None or row >= len(self.model.rows):
             return None
-        row = self.model.rows[self.proxy.mapToSource(index).row()]
-        return row if row.user_id else None
+        load = self.model.rows[row]
+        return load if load.user_id else None
 
     def show_cases(self) -> None:
         row = self.selected()

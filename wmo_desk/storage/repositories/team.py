@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Date, Subquery, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.cases import Stage
@@ -68,13 +67,14 @@ class TeamRepository:
 
     def ending_provisions(
         self, municipality_code: str, first: date, last: date, consultant_id: str | None = None
-    ) -> list[tuple[str, str, str, date, str, str, str, str | None]]:
+    ) -> list[tuple[str, str, str, date, str, str, str, str]]:
         """Provisions of final decisions whose end falls in ``first`` … ``last``, in open cases.
 
         The end is the newest toewijzing's where the provision has them (an extension is a new
-        version of the toewijzing, not a new decision); a provision of a decision that a later
-        final decision replaces is left out. Rows: (case id, client sort name, product code,
-        end, consultant id, consultant name, delivery form, provision id), by end date.
+        version of the toewijzing, not a new decision; while one runs on without an end, the
+        provision does not end); a provision of a decision that a later final decision replaces
+        is left out. Rows: (case id, client sort name, product code, end, consultant id,
+        consultant name, delivery form, provision id), by end date.
         """
         replaced = (
             select(DecisionRow.replaces_id)
@@ -85,12 +85,17 @@ class TeamRepository:
             )
             .scalar_subquery()
         )
+        ends = self._allocation_ends()
+        # no toewijzing (pgb, or not yet allocated): the decision's own end date
+        end = type_coerce(
+            case((ends.c.provision_id.is_(None), ProvisionRow.end), else_=ends.c.end), Date
+        )
         query = (
             select(
                 CaseRow.id,
                 ClientRow.sort_name,
                 ProvisionRow.product_code,
-                ProvisionRow.end,
+                end,
                 CaseRow.consultant_id,
                 UserRow.name,
                 ProvisionRow.delivery_form,
@@ -100,6 +105,7 @@ class TeamRepository:
             .join(CaseRow, CaseRow.id == DecisionRow.case_id)
             .join(ClientRow, ClientRow.id == CaseRow.client_id)
             .join(UserRow, UserRow.id == CaseRow.consultant_id)
+            .outerjoin(ends, ends.c.provision_id == ProvisionRow.id)
             .where(
                 ProvisionRow.deleted.is_(False),
                 DecisionRow.deleted.is_(False),
@@ -108,38 +114,50 @@ class TeamRepository:
                 CaseRow.deleted.is_(False),
                 CaseRow.municipality_code == municipality_code,
                 CaseRow.stage != Stage.AFGESLOTEN.value,
+                end >= first,
+                end <= last,
             )
+            .order_by(end, ClientRow.sort_name, ProvisionRow.id)
         )
         if consultant_id is not None:
             query = query.where(CaseRow.consultant_id == consultant_id)
-        rows = self._session.execute(query).all()
-        ends = self._allocation_ends([r[7] for r in rows])
-        found = []
-        for r in rows:
-            # no toewijzing (pgb, or not yet allocated): the decision's own end date
-            end = ends[r[7]] if r[7] in ends else r[3]
-            if end is not None and first <= end <= last:
-                found.append((r[0], r[1], r[2], end, r[4], r[5], r[6], r[7]))
-        return sorted(found, key=lambda f: (f[3], f[1], f[7]))
+        return [tuple(r) for r in self._session.execute(query).all()]  # type: ignore[misc]
 
-    def _allocation_ends(self, provision_ids: list[str]) -> dict[str, date | None]:
-        """The last end of the current toewijzingen of each provision (None: one runs on)."""
-        if not provision_ids:
-            return {}
-        rows = self._session.execute(
+    @staticmethod
+    def _allocation_ends() -> Subquery:
+        """Per provision with toewijzingen: the last end of their current versions (the
+        highest version of each number), NULL while one of them runs on without an end."""
+        newest = (
             select(
                 AllocationRow.provision_id,
                 AllocationRow.number,
-                AllocationRow.version,
-                AllocationRow.end,
+                func.max(AllocationRow.version).label("version"),
             )
-            .where(AllocationRow.provision_id.in_(provision_ids), AllocationRow.deleted.is_(False))
-            .order_by(AllocationRow.number, AllocationRow.version)
-        ).all()
-        latest: dict[str, dict[int, date | None]] = defaultdict(dict)
-        for provision_id, number, _version, end in rows:
-            latest[provision_id][number] = end
-        return {
-            pid: None if None in by_number.values() else max(by_number.values())  # type: ignore[type-var]
-            for pid, by_number in latest.items()
-        }
+            .where(AllocationRow.deleted.is_(False))
+            .group_by(AllocationRow.provision_id, AllocationRow.number)
+            .subquery()
+        )
+        return (
+            select(
+                AllocationRow.provision_id,
+                type_coerce(
+                    case(
+                        # count(end) skips NULLs: fewer than the rows means one runs on
+                        (func.count(AllocationRow.end) < func.count(), None),
+                        else_=func.max(AllocationRow.end),
+                    ),
+                    Date,
+                ).label("end"),
+            )
+            .join(
+                newest,
+                and_(
+                    newest.c.provision_id == AllocationRow.provision_id,
+                    newest.c.number == AllocationRow.number,
+                    newest.c.version == AllocationRow.version,
+                ),
+            )
+            .where(AllocationRow.deleted.is_(False))
+            .group_by(AllocationRow.provision_id)
+            .subquery()
+        )
