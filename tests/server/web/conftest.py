@@ -6,19 +6,25 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from tests.server.test_sync_api import CATALOGUE, PASSWORD, Api
 from tests.serverproc import server_cli, serving
-from wmo_desk.server import auth
+from tests.synckit import TestClient
+from wmo_desk.server import approvals, auth
+from wmo_desk.server.app import create_app
 from wmo_desk.server.db import ServerDatabase
-from wmo_desk.server.records import publish_catalogue
+from wmo_desk.server.models import User
+from wmo_desk.server.records import WRITE_LOCK, publish_catalogue
 
 DESKTOP_USERS = {
     "sanne": ("consulent", "0828"),
@@ -124,3 +130,62 @@ def tables_of(html: str) -> dict[str, dict[str, list[str]]]:
     parser = _Tables()
     parser.feed(html)
     return parser.tables
+
+
+#: the fixed "now" of the in-process server: Tuesday 8 December 2026, in 2026 K4
+NOW = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
+
+
+class ClockedApi(Api):
+    """:class:`Api` on the in-process app whose approvals are dated by the app's clock (the
+    approval route takes the wall clock, so the test calls the approval as the route does)."""
+
+    def approve(self, user, decision_id, allocate=()):
+        db = self.app.state.db
+        with WRITE_LOCK, db.session_scope() as session:
+            db.writer_lock(session)
+            lead = session.scalar(select(User).where(User.username == user))
+            grant = approvals.approve(
+                session,
+                lead,
+                uuid.UUID(str(decision_id)),
+                [uuid.UUID(str(p)) for p in allocate],
+                now=self.app.state.clock(),
+            )
+        return grant.model_dump(mode="json")
+
+
+@dataclass
+class ClockedRegion:
+    app: object
+    client: TestClient
+    api: ClockedApi
+
+
+@pytest.fixture
+def clocked_region(tmp_path):
+    """The region on an in-process server whose clock stands at :data:`NOW`, on SQLite; the
+    test client comes from and goes to 127.0.0.1, like a first local run."""
+    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    app = create_app(url)
+    app.state.clock = lambda: NOW
+    with app.state.db.session_scope() as session:
+        for name, (role, code) in {**DESKTOP_USERS, REGIO: ("regio", "0828")}.items():
+            auth.create_user(
+                session, username=name, password=PASSWORD, display_name=name.title(),
+                role=role, municipality_code=code,
+            )  # fmt: skip
+        publish_catalogue(session, json.loads(CATALOGUE.read_text("utf-8")))
+    with TestClient(
+        app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000), follow_redirects=False
+    ) as client:
+        yield ClockedRegion(app, client, ClockedApi(app, client, DESKTOP_USERS))
+
+
+def web_sign_in_client(client: TestClient, username: str = REGIO) -> httpx.Response:
+    """Sign in with ``client`` (it keeps the cookie); returns the answer to the form."""
+    form = client.get("/regio/aanmelden")
+    return client.post(
+        "/regio/aanmelden",
+        data={"csrf": csrf_of(form.text), "gebruikersnaam": username, "wachtwoord": PASSWORD},
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -21,7 +20,6 @@ from wmo_desk.server.web.monitoring import Quarter
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -46,13 +44,14 @@ def _type(driver, text: str) -> None:
 
 
 @pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
-def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser):
+def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser, tmp_path):
     assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
     quarter = Quarter.of(date.fromisoformat(seed(region.api)))
-    SHOTS.mkdir(exist_ok=True)
+    shots = tmp_path / "shots"  # screenshots to look at: pytest --basetemp=DIR keeps them
+    shots.mkdir()
     browser.get(f"{region.base}/regio/aanmelden")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
-    browser.save_screenshot(str(SHOTS / "web_signin.png"))
+    browser.save_screenshot(str(shots / "web_signin.png"))
     # the username field has the focus; Tab goes to the password, Enter sends the form
     assert browser.switch_to.active_element.get_attribute("id") == "gebruikersnaam"
     _type(browser, REGIO)
@@ -65,7 +64,7 @@ def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser):
         "Gebruikersnaam of wachtwoord klopt niet."
         in browser.find_element(By.ID, "wachtwoord-fout").text
     )
-    browser.save_screenshot(str(SHOTS / "web_signin_error.png"))
+    browser.save_screenshot(str(shots / "web_signin_error.png"))
     # after the error the focus is back on the password field, the username kept
     assert browser.switch_to.active_element.get_attribute("id") == "wachtwoord"
     _type(browser, PASSWORD)
@@ -84,6 +83,6 @@ def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser):
     # the skip link is the first stop of the keyboard
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     assert browser.switch_to.active_element.text == "Naar de inhoud"
-    browser.save_screenshot(str(SHOTS / "web_monitor_focus.png"))
+    browser.save_screenshot(str(shots / "web_monitor_focus.png"))
     browser.set_window_size(1280, 3200)
-    browser.save_screenshot(str(SHOTS / "web_monitor.png"))
+    browser.save_screenshot(str(shots / "web_monitor.png"))

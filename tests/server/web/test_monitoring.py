@@ -8,6 +8,7 @@ from datetime import date
 
 from wmo_desk.server.web import monitoring as m
 from wmo_desk.server.web import tables
+from wmo_desk.server.web.suppression import Disclosure
 
 K3, K4 = m.Quarter(2026, 3), m.Quarter(2026, 4)
 PRODUCTS = {
@@ -41,11 +42,12 @@ class Region:
         )  # fmt: skip
 
     def provision(self, decision_id, product="07A07", start="2026-10-01", end=None, **extra):
-        return self._add(
-            "provision", "0828", decision_id=decision_id, product_code=product, start=start,
-            end=end, delivery_form="natura", volume=1, unit="82", frequency="4",
-            provider_id="a", pgb_cents=None, **extra,
+        values = dict(
+            decision_id=decision_id, product_code=product, start=start, end=end,
+            delivery_form="natura", volume=1, unit="82", frequency="4", provider_id="a",
+            pgb_cents=None,
         )  # fmt: skip
+        return self._add("provision", "0828", **{**values, **extra})
 
     def allocation(self, provision_id, provider, start, end=None, number=1, version=1, reason=""):
         return self._add(
@@ -166,23 +168,81 @@ def test_cells_under_five_clients_are_suppressed_and_so_is_their_money():
         region.client_in_care(municipality="0828", product="07A07")
     for _ in range(4):
         region.client_in_care(municipality="1721", product="02A07")
-    facts = region.facts()
-    oss = tables.clients_table(facts, K4, m.Filter(municipality="0828"))
-    assert [c.text for c in oss.rows[-1]] == ["2026 K4", "5", "5", m.SUPPRESSED, m.SUPPRESSED]
-    bernheze = tables.clients_table(facts, K4, m.Filter(municipality="1721"))
+    data = Disclosure(region.facts())
+    bernheze = tables.clients_table(data, K4, m.Filter(municipality="1721"))
     assert [c.text for c in bernheze.rows[-1]][1:] == [m.SUPPRESSED] * 4
-    cost = tables.cost_table(facts, K4, m.Filter())
+    # Oss's 5 would give Bernheze's 4 away from the region's 9: hidden too, and said why
+    oss = tables.clients_table(data, K4, m.Filter(municipality="0828"))
+    assert [c.text for c in oss.rows[-1]] == ["2026 K4", "afgeschermd", "afgeschermd",
+                                              m.SUPPRESSED, m.SUPPRESSED]  # fmt: skip
+    assert tables.PROTECTED_NOTE in oss.note
+    region_rows = tables.clients_table(data, K4, m.Filter())
+    assert [c.text for c in region_rows.rows[-1]][1:] == ["9", "9", m.SUPPRESSED, m.SUPPRESSED]
+    cost = tables.cost_table(data, K4, m.Filter())
     rows = {row[0].text: [c.text for c in row[1:]] for row in cost.rows}
     # 02 has 4 clients; 07 is hidden as well, else it would follow from the total
     assert rows["02 Begeleiding"] == [m.SUPPRESSED, m.SUPPRESSED]
-    assert rows["07 Dagbesteding"] == [m.SUPPRESSED, m.SUPPRESSED]
+    assert rows["07 Dagbesteding"] == ["afgeschermd", "afgeschermd"]
     per_quarter = 5 * round(132400 * 12 * 92 / 365) + 4 * round(58400 * 12 * 92 / 365)
     assert rows["Totaal"] == ["9", f"€ {round(per_quarter / 100):,}".replace(",", ".")]
     csv = tables.to_csv(cost)
-    assert csv.splitlines()[0] == "Productcategorie;Cliënten;Geraamde kosten"
+    assert csv.splitlines()[0] == "Productcategorie;Cliënten;Geraamde kosten"  # no demo tariff
     assert f"Totaal;9;{per_quarter / 100:.2f}".replace(".", ",") in csv
+    assert "07 Dagbesteding;afgeschermd;afgeschermd" in csv
+    assert "demotarieven" not in cost.note
+
+
+def test_money_from_a_demo_tariff_says_so_in_the_table_the_csv_and_the_chart():
+    region = Region()
+    for _ in range(5):
+        region.client_in_care(product="07A07")
+    demo = {**PRODUCTS, "07A07": m.ProductInfo("Dagbesteding", "07", 132400, "maand", True)}
+    data = Disclosure(m.decode(region.records, demo))
+    cost = tables.cost_table(data, K4, m.Filter())
+    assert cost.demo and cost.columns[-1] == "Geraamde kosten (demotarieven)"
+    assert "demotarieven uit de catalogus" in cost.note
+    assert tables.to_csv(cost).splitlines()[0].endswith(";Geraamde kosten (demotarieven)")
+    trend = tables.cost_trend_table(data, K4, m.Filter())
+    assert trend.demo and trend.columns[-1] == "Geraamde kosten (demotarieven)"
+    # a pgb is priced at its own amount: no demo tariff used
+    pgb = Region()
+    for _ in range(5):
+        case = pgb.case()
+        pgb.provision(pgb.decision(case), delivery_form="pgb", pgb_cents=90000)
+    facts = m.decode(pgb.records, demo)
+    assert [p.yearly_cents for p in facts.periods] == [90000 * 12] * 5
+    assert not tables.cost_table(Disclosure(facts), K4, m.Filter()).demo
+
+
+def test_a_pgb_of_a_product_not_in_the_catalogue_is_unpriced_like_on_the_desktop():
+    region = Region()
+    case = region.case()
+    region.provision(region.decision(case), product="99X99", delivery_form="pgb", pgb_cents=9000)
+    (period,) = region.facts().periods
+    assert period.yearly_cents is None
+    rows = tables.cost_table(Disclosure(region.facts()), K4, m.Filter()).note
+    assert "1 toewijzing(en) zonder bekend tarief" in rows
 
 
 def test_a_csv_cell_never_starts_a_formula():
-    table = tables.Table("t", "T", ("Aanbieder",), ((tables.label("=HYPERLINK(1)"),),))
-    assert tables.to_csv(table).splitlines()[1] == "'=HYPERLINK(1)"
+    names = ["=HYPERLINK(1)", "+1", "-1", "@SUM(1)", "\t=1", "\r=1", "Zorg = goed"]
+    table = tables.Table("t", "T", ("=Aanbieder",), tuple((tables.label(n),) for n in names))
+    lines = tables.to_csv(table).split("\r\n")
+    assert lines[0] == "'=Aanbieder"
+    assert lines[1:5] == ["'=HYPERLINK(1)", "'+1", "'-1", "'@SUM(1)"]
+    assert lines[5] == "'\t=1"
+    assert lines[6] == '"\'\r=1"'  # quoted by the csv module, the guard still in front
+    assert lines[7] == "Zorg = goed"
+
+
+def test_the_filter_is_encoded_in_links_and_the_file_name_keeps_to_safe_characters():
+    from wmo_desk.server.web.pages import _filename, _query
+
+    odd = m.Filter(municipality="0828", product='07"><b>&x=1', provider="a b/c;d")
+    assert _query(K4, odd) == (
+        "kwartaal=2026-K4&gemeente=0828&product=07%22%3E%3Cb%3E%26x%3D1&aanbieder=a+b%2Fc%3Bd"
+    )
+    name = _filename("kosten", K4, odd)
+    assert (
+        name == "wmo-monitor-kosten-kwartaal-2026-K4_gemeente-0828_product-07bx1_aanbieder-abcd.csv"
+    )

@@ -108,3 +108,23 @@ def test_a_regio_account_cannot_sync(region):
         assert "kan niet synchroniseren" in answer.json()["message"]
     # the consultants still sync
     assert region.api.pull("sanne")["records"]
+
+
+def test_the_cookie_is_secure_unless_on_this_machine_over_plain_http(tmp_path):
+    from tests.synckit import TestClient
+    from wmo_desk.server.app import create_app
+
+    app = create_app(f"sqlite:///{tmp_path / 'server.sqlite'}")
+    # a browser elsewhere (the default test client is "testclient" at "testserver")
+    with TestClient(app, follow_redirects=False) as client:
+        assert "; secure" in client.get("/regio/aanmelden").headers["set-cookie"].lower()
+    with TestClient(app, base_url="https://regio.example.nl", follow_redirects=False) as client:
+        assert "; secure" in client.get("/regio/aanmelden").headers["set-cookie"].lower()
+    # a proxy on this machine that passes the public host name: still Secure
+    with TestClient(app, client=("127.0.0.1", 50000), follow_redirects=False) as client:
+        assert "; secure" in client.get("/regio/aanmelden").headers["set-cookie"].lower()
+    local = TestClient(
+        app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000), follow_redirects=False
+    )
+    with local as client:
+        assert "secure" not in client.get("/regio/aanmelden").headers["set-cookie"].lower()

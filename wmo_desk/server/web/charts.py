@@ -12,7 +12,8 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 16, 40
 @dataclass(frozen=True)
 class Point:
     label: str
-    value: float | None  # None: suppressed (fewer than 5 clients), drawn as a marked gap
+    value: float | None  # None: hidden, drawn as a gap marked with ``gap``
+    gap: str = "< 5"
 
 
 def _nice_top(value: float, whole: bool) -> float:
@@ -34,8 +35,7 @@ def bar_chart(chart_id: str, title: str, points: list[Point], unit: str = "") ->
     inner_w, inner_h = WIDTH - _LEFT - _RIGHT, HEIGHT - _TOP - _BOTTOM
     slot = inner_w / max(1, len(points))
     described = ", ".join(
-        f"{p.label}: {'minder dan 5 cliënten, niet getoond' if p.value is None else _fmt(p.value, unit)}"
-        for p in points
+        f"{p.label}: {_gap_text(p.gap) if p.value is None else _fmt(p.value, unit)}" for p in points
     )
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -64,7 +64,7 @@ def bar_chart(chart_id: str, title: str, points: list[Point], unit: str = "") ->
         if p.value is None:
             parts.append(
                 f'<text x="{x + w / 2:.1f}" y="{_TOP + inner_h - 6}" text-anchor="middle" '
-                f'font-size="12" fill="#555">&lt; 5</text>'
+                f'font-size="12" fill="#555">{escape(p.gap)}</text>'
             )
             continue
         h = inner_h * p.value / top
@@ -74,6 +74,12 @@ def bar_chart(chart_id: str, title: str, points: list[Point], unit: str = "") ->
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _gap_text(gap: str) -> str:
+    if gap == "< 5":
+        return "minder dan 5 cliënten, niet getoond"
+    return f"{gap}, niet getoond ter bescherming van een kleiner aantal"
 
 
 def _fmt(value: float, unit: str, *, short: bool = False) -> str:

@@ -14,49 +14,39 @@ Definitions (docs/server.md, "Monitoring"):
 - *Uitstroom*: a care period ends in the quarter and no care of the client continues the day
   after.
 - *Melding tot beschikking*: per case whose first final beschikking is dated in the quarter,
-  the days from melding to that date; *op tijd* when it is dated within the decision term:
-  2 weeks from the aanvraag (Wmo art. 2.3.5) or, without an aanvraag date, 8 weeks from the
-  melding (6 weeks onderzoek + 2 weeks), extended for holds and by the Algemene termijnenwet
-  like the desktop's deadlines (wmo_desk/domain/deadlines.py).
-- *Kosten*: an estimate at the catalogue tariff (a pgb at its own amount), the cost per year
-  of the omvang (the same rule as the team lead's approval queue) times the share of the year
-  the period overlaps the quarter.
+  the days from melding to that date; *op tijd* when it is dated within the desktop's
+  beschikking term (wmo_desk/domain/deadlines.py: 2 weeks from the aanvraag, Wmo art. 2.3.5,
+  holds and the Algemene termijnenwet) or, without an aanvraag date, that term counted from
+  the end of the onderzoek term (6 weeks from the melding): about 8 weeks.
+- *Kosten*: an estimate at the catalogue tariff (a pgb at its own amount; a product not in
+  the catalogue, pgb or not, is unpriced), the cost per year of the omvang
+  (wmo_desk/domain/costs.py, the rule of the team lead's approval queue) times the share of
+  the year the period overlaps the quarter.
 
 Every count is of distinct clients; a cell of fewer than :data:`MIN_CLIENTS` clients is
-suppressed (shown as "< 5"), and so is its money.
+suppressed (shown as "< 5"), and so is its money; suppression.py hides the cells that would
+give such a cell away.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from wmo_desk.domain.cases import HoldPeriod
+from wmo_desk.domain.cases import Case, Channel, HoldPeriod, Reporter, Stage
 from wmo_desk.domain.codes import PRODUCT_CATEGORIES
-from wmo_desk.domain.deadlines import extend_for_holds
-from wmo_desk.domain.holidays import next_term_end_day
+from wmo_desk.domain.costs import yearly_cost_cents
+from wmo_desk.domain.deadlines import DeadlineKind, case_deadlines
 
 MIN_CLIENTS = 5
 SUPPRESSED = "< 5"
 FINAL = "definitief"
 #: RedenWijziging that take a toewijzing out: 13 verwijderd, 01 administratieve correctie (vervallen)
 _WITHDRAWN = frozenset({"13", "01"})
-DECISION_TERM = timedelta(weeks=2)
-DECISION_TERM_WITHOUT_AANVRAAG = timedelta(weeks=8)
 _DAY = timedelta(days=1)
-
-_PER_YEAR_BY_FREQUENCY = {"1": 365, "2": 52, "4": 12}  # WMO757: per dag, per week, per maand
-_PER_YEAR_BY_PERIOD = {"week": 52, "maand": 12, "jaar": 1}
-_TIME_UNITS = {
-    "uur": {"04": 1.0, "01": 1 / 60, "16": 4.0},
-    "dagdeel": {"16": 1.0, "04": 0.25, "01": 1 / 240},
-    "etmaal": {"14": 1.0},
-}
-_COUNTED = ("82", "84")  # stuks (output), stuks (inspanning)
-
 
 # -- the inputs ------------------------------------------------------------------------------
 
@@ -79,6 +69,7 @@ class ProductInfo:
     category: str
     tariff_cents: int | None
     tariff_period: str
+    tariff_is_demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +99,8 @@ class CarePeriod:
     start: date
     end: date | None
     yearly_cents: int | None
+    #: priced with a demo tariff of the catalogue, not a contracted one
+    demo: bool = False
 
     def overlaps(self, first: date, last: date) -> bool:
         return self.start <= last and (self.end is None or self.end >= first)
@@ -144,32 +137,6 @@ def _holds(value: object) -> tuple[HoldPeriod, ...]:
 
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def yearly_cost_cents(
-    price: int | None, period: str, volume: int | None, unit: str, frequency: str, days: int
-) -> int | None:
-    """The cost per year of an omvang at ``price`` per tariff ``period``; None when unknown.
-
-    The rule of the team lead's approval queue (wmo_desk/services/team.py), which the server
-    cannot import: a period tariff times the pieces, a time tariff times the omvang per year,
-    an omvang in total spread over the ``days`` the provision runs."""
-    if price is None:
-        return None
-    if period in _PER_YEAR_BY_PERIOD:
-        pieces = volume if volume and unit in _COUNTED else 1
-        return price * _PER_YEAR_BY_PERIOD[period] * pieces
-    if period == "":
-        return price * (volume if volume and unit in _COUNTED else 1)
-    factor = _TIME_UNITS.get(period, {}).get(unit)
-    if factor is None or volume is None:
-        return None
-    if frequency in _PER_YEAR_BY_FREQUENCY:
-        return round(price * volume * factor * _PER_YEAR_BY_FREQUENCY[frequency])
-    if frequency == "6" and days > 0:
-        total = price * volume * factor
-        return round(total if days <= 365 else total * 365 / days)
-    return None
 
 
 def category_of(product_code: str, products: dict[str, ProductInfo]) -> str:
@@ -221,7 +188,6 @@ def decode(records: Iterable[RawRecord], products: dict[str, ProductInfo]) -> Fa
         pgb = p.get("delivery_form") == "pgb"
         code = str(p.get("product_code") or "")
         info = products.get(code)
-        price = _int(p.get("pgb_cents")) if pgb else (info.tariff_cents if info else None)
         spans = [
             a
             for a in allocations.get(provision.record_id, {}).values()
@@ -235,7 +201,18 @@ def decode(records: Iterable[RawRecord], products: dict[str, ProductInfo]) -> Fa
                 continue
             product = str(span.get("product_code") or code)
             provider = str(span.get("provider_id") or ("pgb" if pgb else ""))
-            days = (end - start).days + 1 if end else 0
+            yearly = yearly_cost_cents(
+                in_catalogue=info is not None,
+                tariff_cents=info.tariff_cents if info else None,
+                tariff_period=info.tariff_period if info else "",
+                is_pgb=pgb,
+                pgb_cents=_int(p.get("pgb_cents")),
+                volume=_int(span.get("volume")),
+                unit=str(span.get("unit") or ""),
+                frequency=str(span.get("frequency") or ""),
+                start=start,
+                end=end,
+            )
             periods.append(
                 CarePeriod(
                     client_id=client_id,
@@ -246,16 +223,8 @@ def decode(records: Iterable[RawRecord], products: dict[str, ProductInfo]) -> Fa
                     provider_id=provider,
                     start=start,
                     end=end,
-                    yearly_cents=yearly_cost_cents(
-                        price,
-                        info.tariff_period if info else "",
-                        _int(span.get("volume")),
-                        str(span.get("unit") or ""),
-                        str(span.get("frequency") or ""),
-                        days,
-                    )
-                    if info is not None or pgb
-                    else None,
+                    yearly_cents=yearly,
+                    demo=yearly is not None and not pgb and bool(info and info.tariff_is_demo),
                 )
             )
             case_products[case.record_id].add(product)
@@ -373,6 +342,9 @@ class Filter:
 
 # -- the figures -----------------------------------------------------------------------------
 
+IN_CARE, INSTROOM, DOORSTROOM, UITSTROOM = "in_care", "instroom", "doorstroom", "uitstroom"
+FLOW_KINDS = (IN_CARE, INSTROOM, DOORSTROOM, UITSTROOM)
+
 
 @dataclass(frozen=True)
 class Flows:
@@ -391,52 +363,89 @@ def _by_client(periods: Iterable[CarePeriod]) -> dict[str, list[CarePeriod]]:
     return grouped
 
 
-def flows(facts: Facts, quarter: Quarter, selection: Filter = Filter()) -> Flows:
-    """In care, instroom, doorstroom and uitstroom in ``quarter`` (definitions: module doc).
+def period_events(facts: Facts, quarter: Quarter) -> Iterator[tuple[CarePeriod, tuple[str, ...]]]:
+    """Each care period overlapping ``quarter`` with the flows it counts for (definitions:
+    module doc); a flow counts for a selection when this period matches it.
 
-    Whether care continues is judged over all the client's periods in the region; the event
-    counts for the selection when its own period (the new one, or the one that ends) matches."""
+    Whether care continues is judged over all the client's periods in the region."""
     first, last = quarter.first, quarter.last
-    in_care, instroom, doorstroom, uitstroom = set(), set(), set(), set()
-    for client, periods in _by_client(facts.periods).items():
+    for periods in _by_client(facts.periods).values():
         for p in periods:
-            if not selection.period(p):
+            if not p.overlaps(first, last):
                 continue
-            if p.overlaps(first, last):
-                in_care.add(client)
-            if first <= p.start <= last:
+            kinds = [IN_CARE]
+            if first <= p.start:
                 before = [
                     q
                     for q in periods
                     if q is not p and q.start < p.start and q.covers(p.start - _DAY)
                 ]
                 if not before:
-                    instroom.add(client)
+                    kinds.append(INSTROOM)
                 elif any(
                     (q.product_code, q.provider_id) != (p.product_code, p.provider_id)
                     and q.end is not None
                     and (p.end is None or q.end < p.end)
                     for q in before
                 ):
-                    doorstroom.add(client)
-            if p.end is not None and first <= p.end <= last:
+                    kinds.append(DOORSTROOM)
+            if p.end is not None and p.end <= last:
                 after = p.end + _DAY
                 if not any(q is not p and q.covers(after) for q in periods):
-                    uitstroom.add(client)
-    return Flows(
-        frozenset(in_care), frozenset(instroom), frozenset(doorstroom), frozenset(uitstroom)
+                    kinds.append(UITSTROOM)
+            yield p, tuple(kinds)
+
+
+def _flows(events: Iterable[tuple[CarePeriod, tuple[str, ...]]]) -> Flows:
+    found: dict[str, set[str]] = {kind: set() for kind in FLOW_KINDS}
+    for p, kinds in events:
+        for kind in kinds:
+            found[kind].add(p.client_id)
+    return Flows(*(frozenset(found[kind]) for kind in FLOW_KINDS))
+
+
+def flows(facts: Facts, quarter: Quarter, selection: Filter = Filter()) -> Flows:
+    """In care, instroom, doorstroom and uitstroom in ``quarter`` (definitions: module doc)."""
+    return _flows((p, k) for p, k in period_events(facts, quarter) if selection.period(p))
+
+
+def flows_by_provider(
+    facts: Facts, quarter: Quarter, selection: Filter = Filter()
+) -> dict[str, Flows]:
+    """:func:`flows` per provider that has any client in the quarter (``selection`` as well),
+    in one pass over the periods."""
+    events: dict[str, list[tuple[CarePeriod, tuple[str, ...]]]] = defaultdict(list)
+    for p, kinds in period_events(facts, quarter):
+        if selection.period(p):
+            events[p.provider_id].append((p, kinds))
+    return {provider: _flows(events[provider]) for provider in sorted(events)}
+
+
+def _deadline(case: CaseFacts, stage: Stage, aanvraag: date | None, kind: DeadlineKind) -> date:
+    domain_case = Case(
+        client_id=case.client_id,
+        municipality_code=case.municipality_code,
+        consultant_id="",
+        melding_date=case.melding_date,
+        reported_by=Reporter.CLIENT,
+        channel=Channel.TELEFOON,
+        request_text="",
+        stage=stage,
+        aanvraag_date=aanvraag,
+        holds=case.holds,
     )
+    today = case.decision_date or aanvraag or case.melding_date
+    return next(d.due for d in case_deadlines(domain_case, today) if d.kind is kind)
 
 
 def decision_due(case: CaseFacts) -> date:
-    """The last day the first beschikking of ``case`` is on time (definitions: module doc)."""
-    if case.aanvraag_date is not None:
-        start, term = case.aanvraag_date, DECISION_TERM
-    else:
-        start, term = case.melding_date, DECISION_TERM_WITHOUT_AANVRAAG
-    today = case.decision_date or start
-    due, _added = extend_for_holds(start, start + term, case.holds, today)
-    return next_term_end_day(due)
+    """The last day the first beschikking of ``case`` is on time: the desktop's beschikking
+    term (wmo_desk/domain/deadlines.py); without an aanvraag date, counted from the end of the
+    onderzoek term, as if the aanvraag came on its last day."""
+    aanvraag = case.aanvraag_date
+    if aanvraag is None:
+        aanvraag = _deadline(case, Stage.ONDERZOEK, None, DeadlineKind.ONDERZOEK)
+    return _deadline(case, Stage.AANVRAAG, aanvraag, DeadlineKind.BESLISSING)
 
 
 @dataclass(frozen=True)
@@ -449,15 +458,19 @@ class LeadTimes:
     on_time_share: float | None
 
 
-def lead_times(facts: Facts, quarter: Quarter, selection: Filter = Filter()) -> LeadTimes:
-    chosen = [
+def decided_in(facts: Facts, quarter: Quarter) -> list[CaseFacts]:
+    """The cases whose first final beschikking is dated in ``quarter``."""
+    return [
         c
         for c in facts.cases
         if c.decision_date is not None
         and quarter.first <= c.decision_date <= quarter.last
         and c.decision_date >= c.melding_date
-        and selection.case(c)
     ]
+
+
+def lead_times(facts: Facts, quarter: Quarter, selection: Filter = Filter()) -> LeadTimes:
+    chosen = [c for c in decided_in(facts, quarter) if selection.case(c)]
     if not chosen:
         return LeadTimes(0, 0, None, None)
     days = [(c.decision_date - c.melding_date).days for c in chosen if c.decision_date]
@@ -483,12 +496,14 @@ def quarter_cost_cents(period: CarePeriod, quarter: Quarter) -> int | None:
 
 @dataclass
 class CategoryCost:
-    """Money of one product category in a quarter; ``unpriced`` periods had no tariff."""
+    """Money of one product category in a quarter; ``unpriced`` periods had no tariff;
+    ``demo``: some of the money was priced with a demo tariff."""
 
     category: str
     clients: set[str] = field(default_factory=set)
     cents: int = 0
     unpriced: int = 0
+    demo: bool = False
 
 
 def costs_by_category(
@@ -506,36 +521,11 @@ def costs_by_category(
             row.unpriced += 1
         else:
             row.cents += cents
+            row.demo = row.demo or p.demo
     return [result[k] for k in sorted(result)]
 
 
-def flows_by_provider(
-    facts: Facts, quarter: Quarter, selection: Filter = Filter()
-) -> dict[str, Flows]:
-    """:func:`flows` per provider that has any client in the quarter (``selection`` as well)."""
-    providers = {
-        p.provider_id
-        for p in facts.periods
-        if selection.period(p) and p.overlaps(quarter.first, quarter.last)
-    }
-    return {
-        provider: flows(
-            facts,
-            quarter,
-            Filter(selection.municipality, selection.product, provider),
-        )
-        for provider in sorted(providers)
-    }
-
-
-def total_cost_cents(
-    facts: Facts, quarter: Quarter, selection: Filter = Filter()
-) -> tuple[int, int]:
-    """(estimated cents, distinct clients) of all care in the quarter."""
-    rows = costs_by_category(facts, quarter, selection)
-    return sum(r.cents for r in rows), len(set().union(*(r.clients for r in rows)))
-
-
 def shown(clients: int) -> bool:
-    """Whether a cell about ``clients`` distinct clients may be shown (CBS-style threshold)."""
+    """Whether a cell about ``clients`` distinct clients may be shown (CBS-style threshold);
+    a cell that passes may still be hidden to protect another (see suppression.py)."""
     return clients >= MIN_CLIENTS

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -18,7 +19,7 @@ from wmo_desk.server import auth
 from wmo_desk.server.models import AuthSession, User
 from wmo_desk.server.roles import MONITOR_ROLES, WEB_ROLES
 from wmo_desk.server.throttle import TooManyAttempts
-from wmo_desk.server.web import charts, session, sources, tables
+from wmo_desk.server.web import charts, session, sources, suppression, tables
 from wmo_desk.server.web import monitoring as m
 
 HERE = Path(__file__).parent
@@ -262,34 +263,53 @@ def _choices(request: Request, region: sources.Region) -> tuple[m.Quarter, m.Fil
     return quarter, selection, errors
 
 
-def _dashboard(request: Request, user: User):
+def _dashboard(request: Request, user: User, keys: tuple[str, ...] = tuple(tables.BUILDERS)):
+    """The region, the choices and the tables ``keys`` (only those are computed)."""
     with request.app.state.db.session_scope() as db_session:
         region = sources.region_of(db_session, user.municipality_code)
         records = sources.region_records(db_session, region)
     quarter, selection, errors = _choices(request, region)
-    facts = m.decode(records, region.products)
+    data = suppression.Disclosure(m.decode(records, region.products))
     names = tables.Names(
         municipalities=region.municipalities,
         products={k: v.name for k, v in region.products.items()},
         providers=region.providers,
     )
-    return region, quarter, selection, errors, tables.all_tables(facts, quarter, selection, names)
+    shown = {key: tables.BUILDERS[key](data, quarter, selection, names) for key in keys}
+    return region, quarter, selection, errors, shown
 
 
 def _query(quarter: m.Quarter, selection: m.Filter) -> str:
-    parts = [f"kwartaal={quarter.key}"]
+    """The choices as a URL query, encoded (a value is never markup nor a second parameter)."""
+    parts = [("kwartaal", quarter.key)]
     for name, value in (
         ("gemeente", selection.municipality),
         ("product", selection.product),
         ("aanbieder", selection.provider),
     ):
         if value:
-            parts.append(f"{name}={value}")
-    return "&".join(parts)
+            parts.append((name, value))
+    return urlencode(parts)
+
+
+def _filename(key: str, quarter: m.Quarter, selection: m.Filter) -> str:
+    """``wmo-monitor-<table>-kwartaal-2026-K4_gemeente-0828.csv``: only [A-Za-z0-9_-]."""
+    parts = [f"kwartaal-{quarter.key}"]
+    for name, value in (
+        ("gemeente", selection.municipality),
+        ("product", selection.product),
+        ("aanbieder", selection.provider),
+    ):
+        if value:
+            parts.append(f"{name}-{value}")
+    stem = re.sub(r"[^A-Za-z0-9_-]", "", f"wmo-monitor-{key}-{'_'.join(parts)}")
+    return stem[:150] + ".csv"
 
 
 def _chart(table: tables.Table, column: int, title: str, unit: str = "") -> Markup:
-    points = [charts.Point(row[0].text, row[column].value) for row in table.rows]
+    if table.demo:
+        title += f" ({tables.DEMO})"
+    points = [charts.Point(row[0].text, row[column].value, row[column].text) for row in table.rows]
     return Markup(charts.bar_chart(f"grafiek-{table.key}", title, points, unit))
 
 
@@ -327,12 +347,12 @@ def monitor_csv(request: Request, key: str) -> Response:
     user = _guard(request, MONITOR_ROLES)
     if not isinstance(user, User):
         return user
-    _region, quarter, selection, errors, shown = _dashboard(request, user)
-    if key not in shown:
+    if key not in tables.BUILDERS:
         return _error(request, 404, "Niet gevonden", "Deze tabel bestaat niet.", user)
+    _region, quarter, selection, errors, shown = _dashboard(request, user, (key,))
     if errors:
         return _error(request, 422, "Ongeldige keuze", " ".join(errors.values()), user)
-    name = f"wmo-monitor-{key}-{_query(quarter, selection).replace('&', '_').replace('=', '-')}.csv"
+    name = _filename(key, quarter, selection)
     return Response(
         "\ufeff" + tables.to_csv(shown[key]),
         media_type="text/csv; charset=utf-8",

@@ -23,10 +23,18 @@ SIGN_IN_PURPOSE = "aanmelden"
 SESSION_PURPOSE = "sessie"
 
 
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 def _secure(request: Request) -> bool:
-    # Behind the TLS proxy uvicorn's proxy headers make this https; plain http on 127.0.0.1
-    # (tests, a first try) must still work.
-    return request.url.scheme == "https"
+    """``Secure`` on every cookie, except over plain http from this machine to this machine
+    (the tests, a first local try), where the browser would otherwise drop it.
+
+    Behind the TLS proxy the request is https by uvicorn's proxy headers, or at least has the
+    public host name: Secure either way."""
+    client = request.client.host if request.client else ""
+    local = client in _LOOPBACK and (request.url.hostname or "") in _LOOPBACK
+    return request.url.scheme == "https" or not local
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:

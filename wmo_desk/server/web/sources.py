@@ -68,6 +68,7 @@ def region_of(session: Session, municipality_code: str) -> Region:
             category=p.get("category", ""),
             tariff_cents=p.get("tariff_cents"),
             tariff_period=p.get("tariff_period", ""),
+            tariff_is_demo=bool(p.get("tariff_is_demo", False)),
         )
         for p in catalogue.get("products", [])
     }

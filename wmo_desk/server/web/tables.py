@@ -4,33 +4,52 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from wmo_desk.domain.codes import PRODUCT_CATEGORIES
 from wmo_desk.server.web import monitoring as m
+from wmo_desk.server.web import suppression as s
 
 TREND_QUARTERS = 8
+#: a cell of 5 clients or more hidden so that no "< 5" can be computed back from it
+PROTECTED = "afgeschermd"
+PROTECTED_NOTE = (
+    "„afgeschermd”: niet getoond, omdat anders een aantal onder de 5 uit het totaal en de "
+    "andere cijfers terug te rekenen is."
+)
+DEMO = "demotarieven"
+DEMO_NOTE = (
+    "Let op: (een deel van) deze bedragen is geraamd met demotarieven uit de catalogus, "
+    "niet met de tarieven uit de contracten."
+)
+COST_COLUMN = "Geraamde kosten"
+#: a field starting with one of these would run as a formula in a spreadsheet
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
 class Cell:
     """One cell: ``text`` on the page, ``csv`` in the download, ``value`` for a chart (None when
-    suppressed or not a number)."""
+    hidden or not a number); ``hidden``: suppressed (``< 5``) or protecting (``afgeschermd``)."""
 
     text: str
     csv: str
     value: float | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table with its caption; the first cell of every row is the row's header."""
+    """A table with its caption; the first cell of every row is the row's header. ``demo``:
+    its money includes demo tariffs (the cost column says so)."""
 
     key: str
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
+    demo: bool = False
 
 
 def _thousands(number: int) -> str:
@@ -41,21 +60,48 @@ def label(text: str) -> Cell:
     return Cell(text, text)
 
 
+SUPPRESSED_CELL = Cell(m.SUPPRESSED, m.SUPPRESSED, hidden=True)
+PROTECTED_CELL = Cell(PROTECTED, PROTECTED, hidden=True)
+
+
 def count(clients: int) -> Cell:
     if not m.shown(clients):
-        return Cell(m.SUPPRESSED, m.SUPPRESSED)
+        return SUPPRESSED_CELL
     return Cell(_thousands(clients), str(clients), float(clients))
 
 
-def money(cents: int, clients: int, *, hide: bool = False) -> Cell:
-    if hide or not m.shown(clients):
-        return Cell(m.SUPPRESSED, m.SUPPRESSED)
+def _hidden(cells: s.QuarterCells, measure: str, key: s.Key) -> Cell | None:
+    if not m.shown(cells.count(measure, key)):
+        return SUPPRESSED_CELL
+    if cells.is_protecting(measure, key):
+        return PROTECTED_CELL
+    return None
+
+
+def _count(cells: s.QuarterCells, measure: str, key: s.Key) -> Cell:
+    return _hidden(cells, measure, key) or count(cells.count(measure, key))
+
+
+def _money(cells: s.QuarterCells, key: s.Key) -> Cell:
+    hidden = _hidden(cells, m.IN_CARE, key)
+    if hidden is not None:
+        return hidden
+    cents = cells.cents.get(key, 0)
     euros = round(cents / 100)
     return Cell(f"€ {_thousands(euros)}", f"{cents / 100:.2f}".replace(".", ","), cents / 100)
 
 
 def _decimal(value: float, digits: int) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _notes(rows: list[tuple[Cell, ...]], *notes: str) -> str:
+    protecting = any(c is PROTECTED_CELL for row in rows for c in row)
+    return " ".join(n for n in (*notes, PROTECTED_NOTE if protecting else "") if n)
+
+
+def _cost_column(demo: bool) -> str:
+    return f"{COST_COLUMN} ({DEMO})" if demo else COST_COLUMN
 
 
 @dataclass(frozen=True)
@@ -72,32 +118,32 @@ class Names:
         return self.providers.get(provider_id) or provider_id or "Onbekende aanbieder"
 
 
-def clients_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter) -> Table:
+def clients_table(
+    data: s.Disclosure, quarter: m.Quarter, selection: m.Filter, names: Names | None = None
+) -> Table:
+    key = s.key_of(selection)
     rows = []
     for q in quarter.trail(TREND_QUARTERS):
-        f = m.flows(facts, q, selection)
-        rows.append(
-            (
-                label(q.label),
-                count(len(f.in_care)),
-                count(len(f.instroom)),
-                count(len(f.doorstroom)),
-                count(len(f.uitstroom)),
-            )
-        )
+        cells = data.of(q)
+        rows.append((label(q.label), *(_count(cells, kind, key) for kind in m.FLOW_KINDS)))
     return Table(
         key="clienten",
         caption="Cliënten per kwartaal",
         columns=("Kwartaal", "In zorg", "Instroom", "Doorstroom", "Uitstroom"),
         rows=tuple(rows),
+        note=_notes(rows),
     )
 
 
-def lead_time_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter) -> Table:
+def lead_time_table(
+    data: s.Disclosure, quarter: m.Quarter, selection: m.Filter, names: Names | None = None
+) -> Table:
+    key = s.key_of(selection)
     rows = []
     for q in quarter.trail(TREND_QUARTERS):
-        t = m.lead_times(facts, q, selection)
-        if m.shown(t.clients) and t.median_days is not None and t.on_time_share is not None:
+        hidden = _hidden(data.of(q), s.DECIDED, key)
+        t = m.lead_times(data.facts, q, selection) if hidden is None else None
+        if t is not None and t.median_days is not None and t.on_time_share is not None:
             median = _decimal(t.median_days, 0 if t.median_days.is_integer() else 1)
             share = _decimal(100 * t.on_time_share, 1)
             cells = (
@@ -106,7 +152,7 @@ def lead_time_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter) -> 
                 Cell(f"{share}%", share, 100 * t.on_time_share),
             )
         else:
-            cells = tuple(Cell(m.SUPPRESSED, m.SUPPRESSED) for _ in range(3))
+            cells = (hidden or SUPPRESSED_CELL,) * 3
         rows.append((label(q.label), *cells))
     return Table(
         key="doorlooptijd",
@@ -118,75 +164,80 @@ def lead_time_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter) -> 
             "Binnen de wettelijke termijn",
         ),
         rows=tuple(rows),
-        note="Op tijd: binnen 2 weken na de aanvraag, of zonder aanvraagdatum binnen 8 weken "
-        "na de melding; opschorting telt niet mee.",
+        note=_notes(
+            rows,
+            "Op tijd: binnen 2 weken na de aanvraag, of zonder aanvraagdatum binnen 8 weken "
+            "na de melding; opschorting telt niet mee.",
+        ),
     )
 
 
-def cost_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter) -> Table:
-    rows_in = m.costs_by_category(facts, quarter, selection)
-    hidden = {r.category for r in rows_in if not m.shown(len(r.clients))}
-    if len(hidden) == 1:
-        # One suppressed amount could be computed back from the total: hide the next smallest too.
-        rest = sorted((r for r in rows_in if r.category not in hidden), key=lambda r: r.cents)
-        if rest:
-            hidden.add(rest[0].category)
+def cost_table(
+    data: s.Disclosure, quarter: m.Quarter, selection: m.Filter, names: Names | None = None
+) -> Table:
+    cells = data.of(quarter)
     rows = []
-    for r in rows_in:
-        name = PRODUCT_CATEGORIES.get(r.category, "Onbekende categorie")
+    for category in cells.categories(selection):
+        key = s.key_of(selection, category)
+        name = PRODUCT_CATEGORIES.get(category, "Onbekende categorie")
         rows.append(
             (
-                label(f"{r.category} {name}".strip()),
-                count(len(r.clients))
-                if r.category not in hidden
-                else Cell(m.SUPPRESSED, m.SUPPRESSED),
-                money(r.cents, len(r.clients), hide=r.category in hidden),
+                label(f"{category} {name}".strip()),
+                _count(cells, m.IN_CARE, key),
+                _money(cells, key),
             )
         )
-    all_clients = set().union(*(r.clients for r in rows_in))
-    rows.append(
-        (
-            label("Totaal"),
-            count(len(all_clients)),
-            money(sum(r.cents for r in rows_in), len(all_clients)),
-        )
+    total = s.key_of(selection)
+    rows.append((label("Totaal"), _count(cells, m.IN_CARE, total), _money(cells, total)))
+    unpriced = cells.unpriced.get(total, 0)
+    demo = total in cells.demo
+    note = (
+        "Geraamd met de tarieven uit de catalogus (een pgb met het eigen bedrag); "
+        "dit zijn geen gedeclareerde bedragen."
     )
-    unpriced = sum(r.unpriced for r in rows_in)
-    note = "Geraamd met de tarieven uit de catalogus (een pgb met het eigen bedrag); dit zijn geen gedeclareerde bedragen."
     if unpriced:
         note += f" {unpriced} toewijzing(en) zonder bekend tarief tellen niet mee in het bedrag."
     return Table(
         key="kosten",
         caption=f"Geraamde kosten per productcategorie, {quarter.label}",
-        columns=("Productcategorie", "Cliënten", "Geraamde kosten"),
+        columns=("Productcategorie", "Cliënten", _cost_column(demo)),
         rows=tuple(rows),
-        note=note,
+        note=_notes(rows, DEMO_NOTE if demo else "", note),
+        demo=demo,
     )
 
 
-def cost_trend_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter) -> Table:
-    rows = []
+def cost_trend_table(
+    data: s.Disclosure, quarter: m.Quarter, selection: m.Filter, names: Names | None = None
+) -> Table:
+    key = s.key_of(selection)
+    rows, demo = [], False
     for q in quarter.trail(TREND_QUARTERS):
-        cents, clients = m.total_cost_cents(facts, q, selection)
-        rows.append((label(q.label), count(clients), money(cents, clients)))
+        cells = data.of(q)
+        demo = demo or key in cells.demo
+        rows.append((label(q.label), _count(cells, m.IN_CARE, key), _money(cells, key)))
     return Table(
         key="kosten-per-kwartaal",
         caption="Geraamde kosten per kwartaal",
-        columns=("Kwartaal", "Cliënten", "Geraamde kosten"),
+        columns=("Kwartaal", "Cliënten", _cost_column(demo)),
         rows=tuple(rows),
+        note=_notes(rows, DEMO_NOTE if demo else ""),
+        demo=demo,
     )
 
 
-def provider_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter, names: Names) -> Table:
+def provider_table(
+    data: s.Disclosure, quarter: m.Quarter, selection: m.Filter, names: Names | None = None
+) -> Table:
+    names = names or Names({}, {}, {})
+    cells = data.of(quarter)
     rows = []
-    for provider, f in m.flows_by_provider(facts, quarter, selection).items():
+    for provider in cells.providers(selection):
+        key = (selection.municipality, selection.product, provider, None)
         rows.append(
             (
                 label(names.provider(provider)),
-                count(len(f.in_care)),
-                count(len(f.instroom)),
-                count(len(f.doorstroom)),
-                count(len(f.uitstroom)),
+                *(_count(cells, kind, key) for kind in m.FLOW_KINDS),
             )
         )
     rows.sort(key=lambda row: row[0].text.lower())
@@ -195,29 +246,39 @@ def provider_table(facts: m.Facts, quarter: m.Quarter, selection: m.Filter, name
         caption=f"Per aanbieder, {quarter.label}",
         columns=("Aanbieder", "In zorg", "Instroom", "Doorstroom", "Uitstroom"),
         rows=tuple(rows),
-        note="Doorstroom telt bij de aanbieder (of het product) waar de cliënt naartoe gaat.",
+        note=_notes(
+            rows,
+            "Doorstroom telt bij de aanbieder (of het product) waar de cliënt naartoe gaat.",
+        ),
     )
+
+
+Builder = Callable[[s.Disclosure, m.Quarter, m.Filter, Names], Table]
+#: the tables by key, in the order of the page
+BUILDERS: dict[str, Builder] = {
+    "clienten": clients_table,
+    "doorlooptijd": lead_time_table,
+    "kosten": cost_table,
+    "kosten-per-kwartaal": cost_trend_table,
+    "aanbieders": provider_table,
+}
 
 
 def all_tables(
-    facts: m.Facts, quarter: m.Quarter, selection: m.Filter, names: Names
+    data: s.Disclosure, quarter: m.Quarter, selection: m.Filter, names: Names
 ) -> dict[str, Table]:
-    tables = (
-        clients_table(facts, quarter, selection),
-        lead_time_table(facts, quarter, selection),
-        cost_table(facts, quarter, selection),
-        cost_trend_table(facts, quarter, selection),
-        provider_table(facts, quarter, selection, names),
-    )
-    return {t.key: t for t in tables}
+    return {key: build(data, quarter, selection, names) for key, build in BUILDERS.items()}
+
+
+def _field(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def to_csv(table: Table) -> str:
     """The table as CSV for Dutch spreadsheets: ``;`` between fields, decimal comma."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(_field(c) for c in table.columns)
     for row in table.rows:
-        # a name starting with = + - @ would run as a formula in a spreadsheet
-        writer.writerow("'" + c.csv if c.csv[:1] in ("=", "+", "-", "@") else c.csv for c in row)
+        writer.writerow(_field(c.csv) for c in row)
     return out.getvalue()

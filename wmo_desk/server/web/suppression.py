@@ -1,0 +1,160 @@
+"""Which cells of the monitor may be shown: none about fewer than 5 clients, and none from
+which such a cell could be computed back (complementary suppression).
+
+Every figure of the dashboard is a cell of a cube per quarter and measure: municipality,
+product, provider and (for the clients in care, and so the money) product category, each a
+value or the total over all (None). Along each of these dimensions the cells with a value are
+the *parts* of the cell with the total there, and the parts add up to it (exactly for money
+and municipalities; for distinct clients at several providers or products, roughly: treated
+as exact, which only hides more). Wherever a total and its parts hold exactly one hidden
+cell with clients in it, that cell would follow by subtraction (or addition), so the next
+smallest part is hidden too, or the total when no part is left; and so on until no such
+line remains. The cube is of the whole region and independent of the page's selection, so
+the region's page, a municipality's page and a provider's row hide the same cells.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from wmo_desk.server.web import monitoring as m
+
+#: (municipality, product, provider, product category); None: the total over all
+Key = tuple[str | None, str | None, str | None, str | None]
+#: the lead-time measure: distinct clients of the beschikkingen dated in the quarter
+DECIDED = "beschikkingen"
+MEASURES = (*m.FLOW_KINDS, DECIDED)
+
+
+def key_of(selection: m.Filter, category: str | None = None) -> Key:
+    """The cell of ``selection`` (a row of a category, or the total over the categories)."""
+    return (selection.municipality, selection.product, selection.provider, category)
+
+
+def _margins(*values: Iterable[str]) -> Iterable[Key]:
+    return itertools.product(*((*v, None) for v in values))  # type: ignore[return-value]
+
+
+def _order(key: Key) -> tuple[str, ...]:
+    return tuple(v or "" for v in key)
+
+
+def protect(counts: dict[Key, int]) -> set[Key]:
+    """The hidden cells among ``counts`` (every cell with clients): those under the threshold
+    and the ones hidden so that none of them follows from a total and the other parts."""
+    hidden = {k for k, n in counts.items() if not m.shown(n)}
+    lines: dict[tuple[Key, int], list[Key]] = defaultdict(list)
+    member_of: dict[Key, list[tuple[Key, int]]] = defaultdict(list)
+    for key in counts:
+        for dim, value in enumerate(key):
+            if value is None:
+                continue
+            line = ((*key[:dim], None, *key[dim + 1 :]), dim)
+            lines[line].append(key)
+            member_of[key].append(line)
+    for line in lines:
+        member_of[line[0]].append(line)
+    todo = deque(sorted(lines, key=lambda line: (_order(line[0]), line[1])))
+    while todo:
+        line = todo.popleft()
+        total, parts = line[0], lines[line]
+        if sum(1 for c in (total, *parts) if c in hidden) != 1:
+            continue
+        rest = sorted((c for c in parts if c not in hidden), key=lambda c: (counts[c], _order(c)))
+        extra = rest[0] if rest else total
+        hidden.add(extra)
+        todo.extend(member_of[extra])
+    return hidden
+
+
+@dataclass
+class QuarterCells:
+    """The cube of one quarter: distinct clients per measure and cell, the money per cell of
+    the clients in care, and which cells are hidden."""
+
+    clients: dict[str, dict[Key, set[str]]] = field(
+        default_factory=lambda: {measure: defaultdict(set) for measure in MEASURES}
+    )
+    cents: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
+    unpriced: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
+    #: cells whose money includes a demo tariff
+    demo: set[Key] = field(default_factory=set)
+    hidden: dict[str, set[Key]] = field(default_factory=dict)
+
+    def count(self, measure: str, key: Key) -> int:
+        found = self.clients[measure].get(key)
+        return len(found) if found else 0
+
+    def is_hidden(self, measure: str, key: Key) -> bool:
+        """Hidden: fewer than 5 clients (also none), or to protect such a cell."""
+        return not m.shown(self.count(measure, key)) or key in self.hidden[measure]
+
+    def is_protecting(self, measure: str, key: Key) -> bool:
+        """Hidden although it has 5 clients or more: it would give another cell away."""
+        return m.shown(self.count(measure, key)) and key in self.hidden[measure]
+
+    def categories(self, selection: m.Filter) -> list[str]:
+        """The categories with clients in care in ``selection``, in code order."""
+        base = key_of(selection)
+        return sorted(
+            k[3] for k in self.clients[m.IN_CARE] if k[3] is not None and k[:3] == base[:3]
+        )
+
+    def providers(self, selection: m.Filter) -> list[str]:
+        """The providers with clients in care in ``selection``."""
+        base = key_of(selection)
+        return sorted(
+            {
+                k[2]
+                for k in self.clients[m.IN_CARE]
+                if k[2] is not None
+                and k[3] is None
+                and k[:2] == base[:2]
+                and base[2] in (None, k[2])
+            }
+        )
+
+
+def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
+    """The cube of ``quarter`` for the whole region, with its hidden cells."""
+    cells = QuarterCells()
+    for p, kinds in m.period_events(facts, quarter):
+        full = list(
+            _margins((p.municipality_code,), (p.product_code,), (p.provider_id,), (p.category,))
+        )
+        flat = [k for k in full if k[3] is None]
+        for kind in kinds:
+            for key in full if kind == m.IN_CARE else flat:
+                cells.clients[kind][key].add(p.client_id)
+        money = m.quarter_cost_cents(p, quarter)
+        for key in full:
+            if money is None:
+                cells.unpriced[key] += 1
+            else:
+                cells.cents[key] += money
+                if p.demo:
+                    cells.demo.add(key)
+    for case in m.decided_in(facts, quarter):
+        for key in _margins((case.municipality_code,), case.products, case.providers, ()):
+            cells.clients[DECIDED][key].add(case.client_id)
+    cells.hidden = {
+        measure: protect({k: len(v) for k, v in cells.clients[measure].items()})
+        for measure in MEASURES
+    }
+    return cells
+
+
+class Disclosure:
+    """The region's facts and, per quarter asked for, its cube (computed once per request)."""
+
+    def __init__(self, facts: m.Facts) -> None:
+        self.facts = facts
+        self._quarters: dict[m.Quarter, QuarterCells] = {}
+
+    def of(self, quarter: m.Quarter) -> QuarterCells:
+        if quarter not in self._quarters:
+            self._quarters[quarter] = quarter_cells(self.facts, quarter)
+        return self._quarters[quarter]
