@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wmo_desk.domain import costs
 from wmo_desk.domain.catalogue import Catalogue, Product
 from wmo_desk.domain.deadlines import Deadline, DeadlineKind, case_deadlines
 from wmo_desk.domain.decisions import Decision, DeliveryForm, Provision
@@ -36,16 +37,6 @@ DEFAULT_MONTHS = 3
 #: the same list with the same number of results within this time is logged once
 REPEAT_SECONDS = 5.0
 
-_PER_YEAR_BY_FREQUENCY = {"1": 365, "2": 52, "4": 12}  # WMO757: per dag, per week, per maand
-_PER_YEAR_BY_PERIOD = {"week": 52, "maand": 12, "jaar": 1}
-#: how many of a time tariff's unit one unit of omvang (WJ756) is
-_TIME_UNITS = {
-    "uur": {"04": 1.0, "01": 1 / 60, "16": 4.0},
-    "dagdeel": {"16": 1.0, "04": 0.25, "01": 1 / 240},
-    "etmaal": {"14": 1.0},
-}
-_COUNTED = ("82", "84")  # stuks (output), stuks (inspanning)
-
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later (the last day of a shorter month)."""
@@ -57,36 +48,20 @@ def add_months(day: date, months: int) -> date:
 def yearly_cost_cents(provision: Provision, product: Product | None) -> int | None:
     """What the provision costs over a full year at the catalogue tariff (a pgb at its own
     amount, per the product's tariff period); None when the tariff or omvang does not say.
-
-    A period tariff (per week, maand, jaar) is paid per period, times the number of pieces
-    for an omvang in stuks; a time tariff (per uur, dagdeel, etmaal) times the omvang per
-    year; an omvang in total over the validity is spread over the years it runs (a shorter
-    provision counts whole). A tariff without period is one amount per piece.
-    """
-    if product is None:
-        return None
-    price = (
-        provision.pgb_cents if provision.delivery_form is DeliveryForm.PGB else product.tariff_cents
+    The rule is the domain's (:func:`wmo_desk.domain.costs.yearly_cost_cents`), the same the
+    regional monitor uses."""
+    return costs.yearly_cost_cents(
+        in_catalogue=product is not None,
+        tariff_cents=product.tariff_cents if product is not None else None,
+        tariff_period=product.tariff_period if product is not None else "",
+        is_pgb=provision.delivery_form is DeliveryForm.PGB,
+        pgb_cents=provision.pgb_cents,
+        volume=provision.volume,
+        unit=provision.unit,
+        frequency=provision.frequency,
+        start=provision.start,
+        end=provision.end,
     )
-    if price is None:
-        return None
-    period = product.tariff_period
-    volume = provision.volume
-    if period in _PER_YEAR_BY_PERIOD:
-        pieces = volume if volume and provision.unit in _COUNTED else 1
-        return price * _PER_YEAR_BY_PERIOD[period] * pieces
-    if period == "":
-        return price * (volume if volume and provision.unit in _COUNTED else 1)
-    factor = _TIME_UNITS.get(period, {}).get(provision.unit)
-    if factor is None or volume is None:
-        return None
-    if provision.frequency in _PER_YEAR_BY_FREQUENCY:
-        return round(price * volume * factor * _PER_YEAR_BY_FREQUENCY[provision.frequency])
-    if provision.frequency == "6" and provision.end is not None:
-        total = price * volume * factor
-        days = (provision.end - provision.start).days + 1
-        return round(total if days <= 365 else total * 365 / days)
-    return None
 
 
 @dataclass(frozen=True)
