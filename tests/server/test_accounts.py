@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.serverproc import server_cli
+from tests.serverproc import server_cli, serving
 from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
-from wmo_desk.server.models import AuthSession, Record, User
+from wmo_desk.server.db import ServerDatabase
+from wmo_desk.server.models import AuthSession, LoginFailure, Record, User
 from wmo_desk.sync.client import ServerClient, ServerError
 
 with warnings.catch_warnings():
@@ -286,3 +289,41 @@ def test_the_account_commands_deactivate_activate_and_set_a_password(tmp_path):
 
         done = _run("purge-sessions", "--db", url)
         assert done.stdout.strip() == "0 oude sessie(s) verwijderd."
+
+
+def test_parallel_wrong_passwords_at_the_limit_get_one_try_between_them(server_db_url, tmp_path):
+    """Through the real server process: an attempt counts before its password is checked, so
+    eight simultaneous guesses after four failures give one more try, not eight."""
+    db = ServerDatabase.open(server_db_url)
+    with db.session_scope() as session:
+        auth.create_user(
+            session, username="sanne", password=PASSWORD, display_name="Sanne",
+            role="consulent", municipality_code="0828",
+        )  # fmt: skip
+    with serving(server_db_url, tmp_path / "server.log") as root:
+
+        def attempt(password: str) -> int:
+            with httpx.Client(base_url=root, timeout=30) as client:
+                response = client.post(
+                    "/api/v1/login", json={"username": "sanne", "password": password}
+                )
+                return response.status_code
+
+        assert [attempt("wrong password") for _ in range(4)] == [401] * 4
+        with ThreadPoolExecutor(8) as pool:
+            answers = sorted(pool.map(attempt, ["wrong password"] * 8))
+        assert answers == [401] + [429] * 7
+        assert attempt(PASSWORD) == 429
+    with db.session_scope() as session:
+        scopes = session.scalars(select(LoginFailure.scope)).all()
+    db.close()
+    # the refused attempts were not counted; the lock holds on five failures
+    assert scopes.count("user") == 5
+
+
+def test_a_good_sign_in_forgets_its_own_count_for_the_address(app):
+    _fail(app, 3, "ahmed")
+    assert _login(app, "sanne").status_code == 200
+    with app.state.db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT scope FROM login_failures").scalars().all()
+    assert sorted(rows) == ["address"] * 3 + ["user"] * 3

@@ -173,38 +173,48 @@ async def password_matches_async(password_hash: str | None, password: str) -> bo
     return await loop.run_in_executor(_hash_pool, password_matches, password_hash, password)
 
 
+@dataclass(frozen=True)
+class LoginStart:
+    """What the first step of a sign-in found: the account (None: unknown) and this attempt's
+    count in the back-off, forgotten if the password is right."""
+
+    user_id: uuid.UUID | None
+    password_hash: str | None
+    attempt: list[int]
+
+
 def start_login(
     session: Session, username: str, *, address: str | None = None, now: datetime | None = None
-) -> User | None:
-    """The first step of a sign-in: the back-off (``TooManyAttempts`` while the username or
-    the ``address`` is locked out: the password is not even checked), then the account."""
-    throttle.check(session, username, address, now=_now(now))
-    return session.scalar(select(User).where(User.username == username.strip()))
+) -> LoginStart:
+    """The first step of a sign-in, committed before the password is checked: the back-off
+    (``TooManyAttempts`` while the username or the ``address`` is locked out: the password is
+    not even checked) counts this attempt as failed, then the account is looked up."""
+    attempt = throttle.reserve(session, username, address, now=_now(now))
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    return LoginStart(user.id if user else None, user.password_hash if user else None, attempt)
 
 
 def finish_login(
     session: Session,
     username: str,
     password: str,
-    user_id: uuid.UUID | None,
+    started: LoginStart,
     verified: bool,
     *,
     address: str | None = None,
     lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
     now: datetime | None = None,
 ) -> IssuedToken:
-    """The last step, after the password was checked: a failure is counted and committed at
-    once (:class:`BadCredentials`), a good sign-in resets the username's count, deletes
-    sessions long expired or revoked and opens a session."""
+    """The last step, after the password was checked: a failure stays counted
+    (:class:`BadCredentials`), a good sign-in forgets the username's count, deletes sessions
+    long expired or revoked and opens a session."""
     created = _now(now)
-    user = session.get(User, user_id) if user_id is not None else None
+    user = session.get(User, started.user_id) if started.user_id is not None else None
     if not verified or user is None:
-        throttle.record_failure(session, username, address, now=created)
-        session.commit()
         raise BadCredentials()
     if not user.active:
         raise UserInactive()
-    throttle.reset(session, username)
+    throttle.forget(session, username, started.attempt)
     purge_sessions(session, now=created)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -235,13 +245,14 @@ def login(
     :func:`finish_login`); raises :class:`BadCredentials`, ``UserInactive`` or
     ``TooManyAttempts``."""
     created = _now(now)
-    user = start_login(session, username, address=address, now=created)
-    verified = password_matches(user.password_hash if user else None, password)
+    started = start_login(session, username, address=address, now=created)
+    session.commit()
+    verified = password_matches(started.password_hash, password)
     return finish_login(
         session,
         username,
         password,
-        user.id if user else None,
+        started,
         verified,
         address=address,
         lifetime=lifetime,
@@ -265,18 +276,17 @@ async def login_async(
     session: None."""
     created = _now(now)
 
-    def start() -> tuple[uuid.UUID | None, str | None]:
+    def start() -> LoginStart:
         with db.session_scope() as session:
-            user = start_login(session, username, address=address, now=created)
-            return (user.id, user.password_hash) if user else (None, None)
+            return start_login(session, username, address=address, now=created)
 
-    def finish(user_id: uuid.UUID | None, verified: bool) -> IssuedToken | None:
+    def finish(started: LoginStart, verified: bool) -> IssuedToken | None:
         with db.session_scope() as session:
             issued = finish_login(
                 session,
                 username,
                 password,
-                user_id,
+                started,
                 verified,
                 address=address,
                 lifetime=lifetime,
@@ -287,9 +297,9 @@ async def login_async(
                 return None
             return issued
 
-    user_id, password_hash = await run_in_threadpool(start)
-    verified = await password_matches_async(password_hash, password)
-    return await run_in_threadpool(finish, user_id, verified)
+    started = await run_in_threadpool(start)
+    verified = await password_matches_async(started.password_hash, password)
+    return await run_in_threadpool(finish, started, verified)
 
 
 def revoke_sessions(session: Session, username: str, *, now: datetime | None = None) -> int:

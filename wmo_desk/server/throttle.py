@@ -1,4 +1,9 @@
-"""Sign-in back-off: failed logins counted per username and per client address, then a lockout."""
+"""Sign-in back-off: failed logins counted per username and per client address, then a lockout.
+
+An attempt is counted *before* its password is checked (:func:`reserve`), under a lock per
+counter, and forgotten again when it succeeds. So parallel attempts at the limit cannot each get
+a try: the sixth of six simultaneous wrong passwords is refused like the sixth of six in a row.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import hashlib
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from wmo_desk.server.models import LoginFailure
@@ -19,6 +24,9 @@ ADDRESS_LIMIT = 20
 
 USERNAME = "user"
 ADDRESS = "address"
+# First key of the advisory locks of the counters on PostgreSQL ("wmot"); the second is the
+# counter's hash. PostgreSQL keeps two-key locks apart from the one-key writer lock.
+_LOCK_CLASS = 0x776D6F74
 
 
 class TooManyAttempts(Exception):
@@ -47,7 +55,7 @@ def _keys(username: str, address: str | None) -> list[tuple[str, str, int]]:
 
 
 def _locked_until(
-    session: Session, scope: str, key_hash: str, limit: int, now: datetime
+    session: Session, scope: str, key_hash: str, limit: int, now: datetime, own: list[int]
 ) -> datetime | None:
     # The newest `limit` failures inside the window: all there means locked until the newest
     # plus LOCK. After that one more failure locks again, until the window has moved on.
@@ -57,6 +65,7 @@ def _locked_until(
             LoginFailure.scope == scope,
             LoginFailure.key_hash == key_hash,
             LoginFailure.failed_at > now - WINDOW,
+            LoginFailure.id.not_in(own),
         )
         .order_by(LoginFailure.failed_at.desc())
         .limit(limit)
@@ -67,23 +76,61 @@ def _locked_until(
     return until if until > now else None
 
 
-def check(session: Session, username: str, address: str | None, *, now: datetime) -> None:
-    """Raise :class:`TooManyAttempts` while the username or the address is locked out."""
+def _serialise(session: Session, keys: list[tuple[str, str, int]]) -> None:
+    """Hold each counter until the transaction ends, always in the same order (no deadlock).
+
+    On SQLite the first write of :func:`reserve` takes the database's write lock, which does
+    the same; several server processes run on PostgreSQL only."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for _scope, key_hash, _limit in keys:
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, :obj)"),
+            {"cls": _LOCK_CLASS, "obj": int.from_bytes(bytes.fromhex(key_hash[:8]), signed=True)},
+        )
+
+
+def _purge(session: Session, now: datetime) -> None:
+    """Forget failures out of the window; rows another sign-in holds are left for the next one
+    (two purges deleting in different orders would otherwise deadlock on PostgreSQL)."""
+    old = (
+        select(LoginFailure.id)
+        .where(LoginFailure.failed_at <= now - WINDOW)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    session.execute(delete(LoginFailure).where(LoginFailure.id.in_(old)))
+
+
+def reserve(session: Session, username: str, address: str | None, *, now: datetime) -> list[int]:
+    """Count this attempt as a failure before its password is checked; the ids to forget if it
+    succeeds (:func:`forget`). Raises :class:`TooManyAttempts` while the username or the
+    address is locked out (nothing counted then). The caller commits."""
+    keys = _keys(username, address)
+    _serialise(session, keys)
+    _purge(session, now)
+    attempt = [
+        LoginFailure(scope=scope, key_hash=key_hash, failed_at=now) for scope, key_hash, _ in keys
+    ]
+    session.add_all(attempt)
+    session.flush()
+    own = [row.id for row in attempt]
     locks = [
         until
-        for scope, key_hash, limit in _keys(username, address)
-        if (until := _locked_until(session, scope, key_hash, limit, now)) is not None
+        for scope, key_hash, limit in keys
+        if (until := _locked_until(session, scope, key_hash, limit, now, own)) is not None
     ]
     if locks:
         raise TooManyAttempts(max(1, math.ceil((max(locks) - now).total_seconds())))
+    return own
 
 
-def record_failure(session: Session, username: str, address: str | None, *, now: datetime) -> None:
-    """Count a failed sign-in for the username and the address; forget failures out of the window."""
-    session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - WINDOW))
-    for scope, key_hash, _limit in _keys(username, address):
-        session.add(LoginFailure(scope=scope, key_hash=key_hash, failed_at=now))
-    session.flush()
+def forget(session: Session, username: str, attempt: list[int]) -> None:
+    """A good sign-in: forget the username's failures and this attempt's count for the address
+    (the address keeps its earlier failures)."""
+    reset(session, username)
+    if attempt:
+        session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt)))
 
 
 def reset(session: Session, username: str) -> None:
