@@ -20,12 +20,13 @@ OSS = [
     ("2026-10-13", "2026-11-02"),
 ]
 BERNHEZE = [("2026-11-12", None)] * 3
+# the first nine are the seed's; the last two for tests that add clients later
 SURNAMES = ["Zwartveld", "Heikoop", "Olthuis", "Brinkerink", "Wijnbergen", "Kloosterboer",
-            "Ruisendaal", "Hoefnagels", "Tempelaars"]  # fmt: skip
-BSNS = [demo_bsn(n) for n in range(10, 19)]  # invented, elfproef-valid
+            "Ruisendaal", "Hoefnagels", "Tempelaars", "Dorrestein", "Vleugels"]  # fmt: skip
+BSNS = [demo_bsn(n) for n in range(10, 21)]  # invented, elfproef-valid
 
 
-def _client_in_care(api, consultant, lead, code, product, provider, melding, aanvraag, n):
+def client_in_care(api, consultant, lead, code, product, provider, melding, aanvraag, n):
     client_id, case_id, decision_id = (str(uuid.uuid4()) for _ in range(3))
     decision = change(
         "decision", code=code, record_id=decision_id, case_id=case_id, status="ingediend",
@@ -70,11 +71,11 @@ def seed(api) -> str:
     """Push the region; returns the decision date the server gave (today)."""
     day = ""
     for n, (melding, aanvraag) in enumerate(OSS):
-        day = _client_in_care(
+        day = client_in_care(
             api, "sanne", "tl", "0828", "07A07", OSS_PROVIDER[0], melding, aanvraag, n
         )
     for n, (melding, aanvraag) in enumerate(BERNHEZE, start=len(OSS)):
-        _client_in_care(
+        client_in_care(
             api, "kees", "tl2", "1721", "02A07", BERNHEZE_PROVIDER[0], melding, aanvraag, n
         )
     return day

@@ -10,7 +10,14 @@ import itertools
 
 from tests.server.web import disclosure
 from tests.server.web.conftest import NOW, tables_of, web_sign_in, web_sign_in_client
-from tests.server.web.seed import BERNHEZE_PROVIDER, BSNS, OSS_PROVIDER, SURNAMES, seed
+from tests.server.web.seed import (
+    BERNHEZE_PROVIDER,
+    BSNS,
+    OSS_PROVIDER,
+    SURNAMES,
+    client_in_care,
+    seed,
+)
 from wmo_desk.server.web import monitoring as m
 from wmo_desk.server.web import sources
 
@@ -38,10 +45,11 @@ def test_the_dashboard_shows_the_pushed_region_with_suppression(clocked_region):
 
     # nine clients start on 1 December: in zorg and instroom; Bernheze's three are under 5, so
     # Oss's six are hidden too (9 - 6 would give Bernheze away)
-    assert region["tabel-clienten"]["2026 K4"] == ["9", "9", "< 5", "< 5"]
-    assert region["tabel-clienten"]["2026 K3"] == ["< 5"] * 4
-    assert oss["tabel-clienten"]["2026 K4"] == ["afgeschermd", "afgeschermd", "< 5", "< 5"]
-    assert bernheze["tabel-clienten"]["2026 K4"] == ["< 5"] * 4
+    # no doorstroom or uitstroom, and no one in care in K3: a cell about no one is shown as 0
+    assert region["tabel-clienten"]["2026 K4"] == ["9", "9", "0", "0"]
+    assert region["tabel-clienten"]["2026 K3"] == ["0"] * 4
+    assert oss["tabel-clienten"]["2026 K4"] == ["afgeschermd", "afgeschermd", "0", "0"]
+    assert bernheze["tabel-clienten"]["2026 K4"] == ["< 5", "< 5", "0", "0"]
     assert "„afgeschermd”: niet getoond, omdat anders een aantal onder de 5" in pages["oss"]
 
     # melding to beschikking (8 Dec), the region's nine: 16, 16, 26, 26, 26, 26, 36, 46, 56
@@ -50,6 +58,8 @@ def test_the_dashboard_shows_the_pushed_region_with_suppression(clocked_region):
     assert region["tabel-doorlooptijd"]["2026 K4"] == ["9", "26 dagen", "66,7%"]
     assert oss["tabel-doorlooptijd"]["2026 K4"] == ["afgeschermd"] * 3
     assert bernheze["tabel-doorlooptijd"]["2026 K4"] == ["< 5"] * 3
+    assert region["tabel-doorlooptijd"]["2026 K3"] == ["0", "–", "–"]
+    assert "binnen 2 weken na het einde van de onderzoekstermijn van 6 weken" in pages["regio"]
 
     # money in K4 (1-31 Dec, 31 days), demo tariffs of the BNO-O catalogue: Oss 6 x 07A07
     # (€ 1.324 a month) 6 x 134.939 cents, Bernheze 3 x 02A07 (€ 584) 3 x 59.520 cents
@@ -62,8 +72,8 @@ def test_the_dashboard_shows_the_pushed_region_with_suppression(clocked_region):
     assert "geraamd met demotarieven uit de catalogus" in pages["regio"]
     assert "Geraamde kosten per kwartaal (demotarieven)" in pages["regio"]  # the chart
     providers = region["tabel-aanbieders"]
-    assert providers[OSS_PROVIDER[1]] == ["afgeschermd", "afgeschermd", "< 5", "< 5"]
-    assert providers[BERNHEZE_PROVIDER[1]] == ["< 5"] * 4
+    assert providers[OSS_PROVIDER[1]] == ["afgeschermd", "afgeschermd", "0", "0"]
+    assert providers[BERNHEZE_PROVIDER[1]] == ["< 5", "< 5", "0", "0"]
 
     # every table as CSV, with the same cells
     downloads = {}
@@ -77,7 +87,7 @@ def test_the_dashboard_shows_the_pushed_region_with_suppression(clocked_region):
         downloads[key] = answer.text
     rows = _csv(downloads["clienten"])
     assert rows["Kwartaal"] == ["In zorg", "Instroom", "Doorstroom", "Uitstroom"]
-    assert rows["2026 K4"] == ["9", "9", "< 5", "< 5"]
+    assert rows["2026 K4"] == ["9", "9", "0", "0"]
     money = _csv(downloads["kosten"])
     assert money["Productcategorie"] == ["Cliënten", "Geraamde kosten (demotarieven)"]
     assert money["Totaal"] == ["9", "9881,94"]
@@ -90,6 +100,26 @@ def test_the_dashboard_shows_the_pushed_region_with_suppression(clocked_region):
     for secret in [*BSNS, *SURNAMES, "Kruisstraat", "5341AB", "5341 AB", "Maria"]:
         assert secret not in everything, secret
     assert NOW.date().isoformat() not in everything
+
+
+def test_the_figures_follow_a_push_made_after_the_page_was_shown(clocked_region):
+    seed(clocked_region.api)
+    browser = clocked_region.client
+    web_sign_in_client(browser)
+
+    def shown() -> tuple[list[str], list[str]]:
+        region = tables_of(browser.get(f"/regio/monitor?kwartaal={K4}").text)
+        bernheze = tables_of(browser.get(f"/regio/monitor?kwartaal={K4}&gemeente=1721").text)
+        return region["tabel-clienten"]["2026 K4"], bernheze["tabel-clienten"]["2026 K4"]
+
+    assert shown() == (["9", "9", "0", "0"], ["< 5", "< 5", "0", "0"])
+    assert shown() == (["9", "9", "0", "0"], ["< 5", "< 5", "0", "0"])  # asked again: the same
+    for n in (9, 10):  # Bernheze gets its fourth and fifth client
+        client_in_care(
+            clocked_region.api, "kees", "tl2", "1721", "02A07", BERNHEZE_PROVIDER[0],
+            "2026-11-12", None, n,
+        )  # fmt: skip
+    assert shown() == (["11", "11", "0", "0"], ["5", "5", "0", "0"])
 
 
 def test_no_hidden_cell_follows_from_the_pages_and_downloads(clocked_region):

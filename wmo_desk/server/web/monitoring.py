@@ -23,9 +23,10 @@ Definitions (docs/server.md, "Monitoring"):
   (wmo_desk/domain/costs.py, the rule of the team lead's approval queue) times the share of
   the year the period overlaps the quarter.
 
-Every count is of distinct clients; a cell of fewer than :data:`MIN_CLIENTS` clients is
-suppressed (shown as "< 5"), and so is its money; suppression.py hides the cells that would
-give such a cell away.
+Every count is of distinct clients; a cell of 1 to 4 clients (fewer than :data:`MIN_CLIENTS`)
+is suppressed (shown as "< 5"), and so is its money; suppression.py hides the cells that would
+give such a cell away. A cell without clients is shown as 0: it is about no one, and it cannot
+give a suppressed cell away (it adds nothing to any total).
 """
 
 from __future__ import annotations
@@ -523,6 +524,11 @@ def costs_by_category(
             row.cents += cents
             row.demo = row.demo or p.demo
     return [result[k] for k in sorted(result)]
+
+
+def suppressed(clients: int) -> bool:
+    """Whether a cell about ``clients`` distinct clients is hidden for its own sake: 1 to 4."""
+    return 0 < clients < MIN_CLIENTS
 
 
 def shown(clients: int) -> bool:

@@ -53,6 +53,8 @@ CSRF_TEXT = (
 )
 _MAX_FORM = 4096
 PRE_COOKIE_SECONDS = 3600
+# the figures of the regions last shown, until their records change
+_FIGURES = suppression.DisclosureCache()
 
 
 def _render(
@@ -267,9 +269,13 @@ def _dashboard(request: Request, user: User, keys: tuple[str, ...] = tuple(table
     """The region, the choices and the tables ``keys`` (only those are computed)."""
     with request.app.state.db.session_scope() as db_session:
         region = sources.region_of(db_session, user.municipality_code)
-        records = sources.region_records(db_session, region)
+        version = (tuple(region.codes), *sources.records_version(db_session, region))
+        data = _FIGURES.get(version)
+        if data is None:
+            records = sources.region_records(db_session, region)
+            data = suppression.Disclosure(m.decode(records, region.products))
+            _FIGURES.put(version, data)
     quarter, selection, errors = _choices(request, region)
-    data = suppression.Disclosure(m.decode(records, region.products))
     names = tables.Names(
         municipalities=region.municipalities,
         products={k: v.name for k, v in region.products.items()},

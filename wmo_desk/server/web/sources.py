@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from wmo_desk.server.models import Record
 from wmo_desk.server.web.monitoring import ProductInfo, RawRecord
@@ -27,6 +28,8 @@ class Region:
     products: dict[str, ProductInfo]
     providers: dict[str, str]
     has_catalogue: bool
+    #: the revision of the catalogue record read (0: none)
+    revision: int = 0
 
     @property
     def codes(self) -> list[str]:
@@ -81,7 +84,22 @@ def region_of(session: Session, municipality_code: str) -> Region:
         products=products,
         providers=providers,
         has_catalogue=True,
+        revision=row.revision,
     )
+
+
+def _monitored(region: Region) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Record.record_type.in_(MONITORED_TYPES),
+        Record.municipality_code.in_(region.codes),
+    )
+
+
+def records_version(session: Session, region: Region) -> tuple[int, int]:
+    """What the region's figures were computed from: the catalogue's revision and the newest
+    revision of its monitored records (a tombstone has one too). Equal: the same figures."""
+    newest = session.scalar(select(func.max(Record.revision)).where(*_monitored(region)))
+    return region.revision, newest or 0
 
 
 def region_records(session: Session, region: Region) -> list[RawRecord]:
@@ -90,11 +108,7 @@ def region_records(session: Session, region: Region) -> list[RawRecord]:
     rows = session.execute(
         select(
             Record.record_type, Record.record_id, Record.municipality_code, Record.payload
-        ).where(
-            Record.record_type.in_(MONITORED_TYPES),
-            Record.municipality_code.in_(region.codes),
-            Record.deleted.is_(False),
-        )
+        ).where(*_monitored(region), Record.deleted.is_(False))
     )
     records = []
     for record_type, record_id, municipality, payload in rows:

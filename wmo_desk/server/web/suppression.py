@@ -16,6 +16,7 @@ the region's page, a municipality's page and a provider's row hide the same cell
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -89,8 +90,8 @@ class QuarterCells:
         return len(found) if found else 0
 
     def is_hidden(self, measure: str, key: Key) -> bool:
-        """Hidden: fewer than 5 clients (also none), or to protect such a cell."""
-        return not m.shown(self.count(measure, key)) or key in self.hidden[measure]
+        """Hidden: 1 to 4 clients, or to protect such a cell (no clients is shown as 0)."""
+        return m.suppressed(self.count(measure, key)) or key in self.hidden[measure]
 
     def is_protecting(self, measure: str, key: Key) -> bool:
         """Hidden although it has 5 clients or more: it would give another cell away."""
@@ -148,13 +149,51 @@ def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
 
 
 class Disclosure:
-    """The region's facts and, per quarter asked for, its cube (computed once per request)."""
+    """The region's facts and, per quarter asked for, its cube (computed once, kept while the
+    facts stay the same: :class:`DisclosureCache`)."""
 
     def __init__(self, facts: m.Facts) -> None:
         self.facts = facts
         self._quarters: dict[m.Quarter, QuarterCells] = {}
+        self._lead_times: dict[tuple[m.Quarter, m.Filter], m.LeadTimes] = {}
+
+    def lead_times(self, quarter: m.Quarter, selection: m.Filter) -> m.LeadTimes:
+        """:func:`monitoring.lead_times` of these facts, computed once per quarter and choice."""
+        key = (quarter, selection)
+        found = self._lead_times.get(key)
+        if found is None:
+            found = self._lead_times.setdefault(key, m.lead_times(self.facts, quarter, selection))
+        return found
 
     def of(self, quarter: m.Quarter) -> QuarterCells:
-        if quarter not in self._quarters:
-            self._quarters[quarter] = quarter_cells(self.facts, quarter)
-        return self._quarters[quarter]
+        found = self._quarters.get(quarter)
+        if found is None:
+            # two request threads may compute the same quarter at once: same result, kept once
+            found = self._quarters.setdefault(quarter, quarter_cells(self.facts, quarter))
+        return found
+
+
+class DisclosureCache:
+    """The last few regions' :class:`Disclosure`, each under the version of what it was built
+    from (``sources.records_version``): a page asked again before anything changed is served
+    from memory; a push, approval or catalogue makes a new version and so a new computation.
+    Per server process; shared by its request threads."""
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: dict[tuple, Disclosure] = {}
+
+    def get(self, key: tuple) -> Disclosure | None:
+        with self._lock:
+            found = self._items.pop(key, None)
+            if found is not None:
+                self._items[key] = found  # the newest at the end
+            return found
+
+    def put(self, key: tuple, data: Disclosure) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = data
+            while len(self._items) > self._size:
+                del self._items[next(iter(self._items))]

@@ -62,16 +62,18 @@ def label(text: str) -> Cell:
 
 SUPPRESSED_CELL = Cell(m.SUPPRESSED, m.SUPPRESSED, hidden=True)
 PROTECTED_CELL = Cell(PROTECTED, PROTECTED, hidden=True)
+#: a median or share of no beschikkingen at all
+NONE_CELL = Cell("–", "")
 
 
 def count(clients: int) -> Cell:
-    if not m.shown(clients):
+    if m.suppressed(clients):
         return SUPPRESSED_CELL
     return Cell(_thousands(clients), str(clients), float(clients))
 
 
 def _hidden(cells: s.QuarterCells, measure: str, key: s.Key) -> Cell | None:
-    if not m.shown(cells.count(measure, key)):
+    if m.suppressed(cells.count(measure, key)):
         return SUPPRESSED_CELL
     if cells.is_protecting(measure, key):
         return PROTECTED_CELL
@@ -142,8 +144,10 @@ def lead_time_table(
     rows = []
     for q in quarter.trail(TREND_QUARTERS):
         hidden = _hidden(data.of(q), s.DECIDED, key)
-        t = m.lead_times(data.facts, q, selection) if hidden is None else None
-        if t is not None and t.median_days is not None and t.on_time_share is not None:
+        t = data.lead_times(q, selection) if hidden is None else None
+        if t is not None and t.decisions == 0:
+            cells = (Cell("0", "0", 0.0), NONE_CELL, NONE_CELL)
+        elif t is not None and t.median_days is not None and t.on_time_share is not None:
             median = _decimal(t.median_days, 0 if t.median_days.is_integer() else 1)
             share = _decimal(100 * t.on_time_share, 1)
             cells = (
@@ -166,8 +170,11 @@ def lead_time_table(
         rows=tuple(rows),
         note=_notes(
             rows,
-            "Op tijd: binnen 2 weken na de aanvraag, of zonder aanvraagdatum binnen 8 weken "
-            "na de melding; opschorting telt niet mee.",
+            "Binnen de wettelijke termijn: beschikt binnen 2 weken na de aanvraag (Wmo 2015 "
+            "art. 2.3.5), of zonder aanvraagdatum binnen 2 weken na het einde van de "
+            "onderzoekstermijn van 6 weken (samen ongeveer 8 weken na de melding). Een "
+            "opschorting verlengt de termijn; een termijn die in een weekend of op een "
+            "feestdag eindigt, loopt door tot de volgende werkdag (Algemene termijnenwet).",
         ),
     )
 
