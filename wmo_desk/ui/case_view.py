@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from wmo_desk.ui.decision_view import DecisionPanel
 from wmo_desk.ui.display import days_left_text, long_date, short_date, weekday_date
 from wmo_desk.ui.fields import date_value
 from wmo_desk.ui.inzage_dialog import InzageDialog
+from wmo_desk.ui.layout import scrolled
 from wmo_desk.ui.results_view import ResultsPanel
 from wmo_desk.ui.suggestions_view import SuggestionsPanel
 from wmo_desk.ui.table_model import RowsModel
@@ -188,25 +190,26 @@ class CaseViewWidget(QWidget):
         overview_layout.addWidget(history, 1)
         self.sections = QTabWidget()
         self.sections.setObjectName("case_sections")
-        self.sections.addTab(overview, self.tr("Overzicht"))
+        # every page scrolls when the window is small: no page's form sets the window's minimum
+        self.sections.addTab(scrolled(overview, "overview_scroll"), self.tr("Overzicht"))
         self.conversation = ConversationPanel(ctx, case_id)
         self.conversation.changed.connect(self._after)
-        self.sections.addTab(self.conversation, self.tr("Gesprek"))
+        self.sections.addTab(self.conversation, self.tr("Gesprek"))  # scrolls by itself
         self.zrm = ZrmPanel(ctx, case_id)
         self.results = ResultsPanel(ctx, case_id)
-        self.sections.addTab(self.zrm, self.tr("ZRM"))
-        self.sections.addTab(self.results, self.tr("Resultaten"))
+        self.sections.addTab(self.zrm, self.tr("ZRM"))  # scrolls by itself
+        self.sections.addTab(scrolled(self.results, "results_scroll"), self.tr("Resultaten"))
         self.providers = SuggestionsPanel(ctx, case_id)
         self.providers.chosen.connect(self._after)
-        self.sections.addTab(self.providers, self.tr("Aanbieders"))
+        self.sections.addTab(scrolled(self.providers, "providers_scroll"), self.tr("Aanbieders"))
         self.verslag = VerslagPanel(ctx, case_id)
         self.verslag.changed.connect(self._after)
         self.conversation.changed.connect(self.verslag.refresh)
-        self.sections.addTab(self.verslag, self.tr("Verslag"))
+        self.sections.addTab(scrolled(self.verslag, "verslag_scroll"), self.tr("Verslag"))
         self.decision = DecisionPanel(ctx, case_id)
         self.decision.changed.connect(self._after)
         self.providers.chosen.connect(self.decision.refresh)
-        self.sections.addTab(self.decision, self.tr("Besluit"))
+        self.sections.addTab(scrolled(self.decision, "decision_scroll"), self.tr("Besluit"))
         # The tabs are reached with Ctrl+1 … Ctrl+7 (and Ctrl+Tab), not with Alt letters: those stay
         # free for the fields and buttons on the tabs, so no Alt letter means two things at once.
         for index in range(self.sections.count()):
@@ -236,6 +239,8 @@ class CaseViewWidget(QWidget):
     def _show_section(self, index: int) -> None:
         self.sections.setCurrentIndex(index)
         page = self.sections.currentWidget()
+        if isinstance(page, QScrollArea):
+            page = page.widget()
         if page is not None:
             page.setFocus()
             page.focusNextChild()
@@ -248,7 +253,7 @@ class CaseViewWidget(QWidget):
             f"<h2 style='margin:0'>{escape(c.display_name)}</h2>"
             f"BSN {mask_bsn(c.bsn)} · geboren {long_date(c.birth_date)} · "
             f"{escape(c.address.street_line())}, {escape(c.address.place_line())}"
-            + (f"<br>{escape(contact)}" if contact else "")
+            + (f" · {escape(contact)}" if contact else "")
         )
         stage = f"<b>Fase:</b> {escape(self._stage_text())}"
         if v.consultant:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,13 +23,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wmo_desk.catalogue.geodata import pc4_areas
 from wmo_desk.domain.errors import FieldErrors
 from wmo_desk.domain.ranking import Suggestion, specialisms
+from wmo_desk.paths import resources_dir
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.suggestions import Suggestions
 from wmo_desk.ui.fields import ErrorRows
 from wmo_desk.ui.provider_map import ProviderMap
 from wmo_desk.ui.table_model import RowsModel
+
+#: first widths of #, Afstand, Aanbieder, Locatie, Telefoon, E-mail, Website; Specialismen stretches
+COLUMN_WIDTHS = (32, 64, 160, 140, 100, 205, 170)
+
+
+def _combo() -> QComboBox:
+    """A combo box whose long items do not widen the window (the popup shows them whole)."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(14)
+    return combo
 
 
 def km_text(km: float) -> str:
@@ -73,6 +87,8 @@ class SuggestionsModel(RowsModel):
     def style(self, s: Suggestion, column: int, role: int):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 1):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3, 6, 7):
+            return self.text(s, column)  # the whole text of a cell that may be elided
         return None
 
 
@@ -91,13 +107,13 @@ class SuggestionsPanel(QWidget):
         self.case_id = case_id
         self._catalogue = catalogue = ctx.catalogues.current()
         self.result: Suggestions | None = None
-        self.care_form = QComboBox()
+        self.care_form = _combo()
         self.care_form.setAccessibleName(self.tr("Zorgvorm"))
         for c in catalogue.care_forms:
             self.care_form.addItem(c.name, c.code)
-        self.product = QComboBox()
+        self.product = _combo()
         self.product.setAccessibleName(self.tr("Product"))
-        self.specialism = QComboBox()
+        self.specialism = _combo()
         self.specialism.setAccessibleName(self.tr("Doelgroep"))
         self.specialism.addItem(self.tr("Alle doelgroepen"), "")
         for s in specialisms(catalogue):
@@ -123,7 +139,7 @@ class SuggestionsPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.map = ProviderMap()
+        self.map = ProviderMap(pc4_areas(resources_dir() / "geodata" / "nl_pc4.csv"))
         self.map.setObjectName("provider_map")
         self.map.picked.connect(self.table.selectRow)
 
@@ -139,13 +155,20 @@ class SuggestionsPanel(QWidget):
         self.current.setWordWrap(True)
         self.current.setTextFormat(Qt.TextFormat.RichText)
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("&Zorgvorm")))
-        filters.itemAt(0).widget().setBuddy(self.care_form)
-        filters.addWidget(self.care_form, 2)
-        filters.addWidget(self.product, 2)
-        filters.addWidget(self.specialism, 1)
-        filters.addWidget(self.accepting)
+        # two rows, so that the filters fit a 1280-pixel screen beside nothing else
+        filters = QGridLayout()
+        care_label = QLabel(self.tr("&Zorgvorm"))
+        care_label.setBuddy(self.care_form)
+        filters.addWidget(care_label, 0, 0)
+        filters.addWidget(self.care_form, 0, 1)
+        filters.addWidget(self.product, 0, 2)
+        specialism_label = QLabel(self.tr("&Doelgroep"))
+        specialism_label.setBuddy(self.specialism)
+        filters.addWidget(specialism_label, 1, 0)
+        filters.addWidget(self.specialism, 1, 1)
+        filters.addWidget(self.accepting, 1, 2)
+        filters.setColumnStretch(1, 2)
+        filters.setColumnStretch(2, 3)
         choice_box = QGroupBox(self.tr("Keuze van de cliënt (keuzevrijheid)"))
         form = QFormLayout(choice_box)
         self.rows.add(form, "reason", self.tr("&Reden van de keuze"), self.reason)
@@ -155,10 +178,15 @@ class SuggestionsPanel(QWidget):
         form.addRow("", button_row)
         form.addRow(self.current)
         splitter = QSplitter()
+        splitter.setObjectName("providers_splitter")
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(self.map)
+        # the list gets the extra width of a wide screen (more columns), the map a fair share
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([740, 500])
+        splitter.splitterMoved.connect(lambda _pos, _index: self._fit_columns())
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.warning)
@@ -193,8 +221,9 @@ class SuggestionsPanel(QWidget):
         )
         model = SuggestionsModel(result, self)
         self.table.setModel(model)
-        for column, width in enumerate((34, 70, 230, 200, 110, 190, 180)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self._fit_columns()
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.map.select(cur.row() if cur.isValid() else None)
         )
@@ -206,6 +235,26 @@ class SuggestionsPanel(QWidget):
                 f"<b>Aanbieder van dit gebied: {escape(result.area.provider.name)}</b><br>{escape(result.area.assignment.reason)}"
             )
         self.area.setVisible(result.area is not None)
+
+    def _fit_columns(self) -> None:
+        """Phone and e-mail whole; the provider's name and address share what the list has left
+        (elided, the whole text as a tooltip), so all four are in view on a 1280-pixel screen."""
+        table = self.table
+        if table.model() is None or table.model().columnCount() < 6:
+            return
+        table.resizeColumnToContents(4)
+        table.resizeColumnToContents(5)
+        fixed = sum(table.columnWidth(c) for c in (0, 1, 4, 5))
+        # as if the vertical scroll bar were there: it is, as soon as the list is long
+        room = table.maximumViewportSize().width() - table.verticalScrollBar().sizeHint().width()
+        spare = room - fixed - 2
+        name = max(100, min(260, int(spare * 0.55)))
+        table.setColumnWidth(2, name)
+        table.setColumnWidth(3, max(90, min(240, spare - name)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def selected(self) -> Suggestion | None:
         index = self.table.currentIndex()

@@ -107,7 +107,10 @@ class VerslagPanel(QWidget):
             )
         )
         sl.addRow(self.tr("&Ondertekend op"), self.signed_on)
-        sl.addRow("", self.sign_button)
+        sign_row = QHBoxLayout()  # the button keeps its size on a wide screen
+        sign_row.addWidget(self.sign_button)
+        sign_row.addStretch(1)
+        sl.addRow("", sign_row)
         self.sign_feedback = QLabel()
         self.sign_feedback.setObjectName("sign_feedback")
         self.sign_feedback.setWordWrap(True)

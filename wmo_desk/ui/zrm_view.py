@@ -1,11 +1,10 @@
-"""The ZRM in a case: score the 13 domains, see the previous scores and the change over time."""
+"""The ZRM in a case: score the 13 domains beside the chart of the change over time and old notes."""
 
 from __future__ import annotations
 
-from datetime import date
+from html import escape
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -15,8 +14,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
+    QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -25,75 +24,15 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.zrm import (
     ZRM_DOMAINS,
     ZRM_LEVELS,
-    ZrmAssessment,
     ZrmScore,
-    history,
     level_text,
 )
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.confirm import feedback_label, tell_done
 from wmo_desk.ui.display import long_date, short_date
 from wmo_desk.ui.fields import date_edit, date_value
-
-LEVEL_COLOURS = {
-    1: QColor("#d9534f"),
-    2: QColor("#f0ad4e"),
-    3: QColor("#f7e07a"),
-    4: QColor("#a8d5a2"),
-    5: QColor("#5cb85c"),
-    None: QColor("#e6e6e6"),
-}
-
-
-class ZrmChart(QWidget):
-    """A grid of coloured cells: domains down, assessment dates across; the change over time."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._data: dict[str, list[tuple[date, int | None]]] = {}
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_assessments(self, assessments: list[ZrmAssessment]) -> None:
-        self._data = history(assessments)
-        self.updateGeometry()
-        self.update()
-
-    def columns(self) -> int:
-        return len(next(iter(self._data.values()), []))
-
-    def sizeHint(self) -> QSize:
-        return QSize(240 + 64 * max(1, self.columns()), 22 * (len(ZRM_DOMAINS) + 1) + 8)
-
-    def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        label_w, cell_w, cell_h = 230, 60, 22
-        if not self.columns():
-            painter.drawText(
-                self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Nog geen ZRM afgenomen.")
-            )
-            return
-        dates = [d for d, _ in next(iter(self._data.values()))]
-        bold = QFont(self.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        for c, day in enumerate(dates):
-            rect = QRectF(label_w + c * (cell_w + 4), 0, cell_w, cell_h)
-            painter.drawText(
-                rect, Qt.AlignmentFlag.AlignCenter, short_date(day)[:5] + "-" + str(day.year)[2:]
-            )
-        painter.setFont(self.font())
-        for r, domain in enumerate(ZRM_DOMAINS):
-            y = (r + 1) * cell_h + 2
-            painter.setPen(QPen(self.palette().windowText().color()))
-            painter.drawText(
-                QRectF(0, y, label_w - 8, cell_h), Qt.AlignmentFlag.AlignVCenter, domain
-            )
-            for c, (_day, level) in enumerate(self._data[domain]):
-                rect = QRectF(label_w + c * (cell_w + 4), y + 1, cell_w, cell_h - 3)
-                painter.fillRect(rect, LEVEL_COLOURS[level])
-                painter.setPen(QPen(QColor("#222")))
-                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(level) if level else "–")
+from wmo_desk.ui.layout import scrolled
+from wmo_desk.ui.zrm_chart import ZrmChart
 
 
 class ZrmPanel(QWidget):
@@ -126,9 +65,15 @@ class ZrmPanel(QWidget):
         ):
             header = QLabel(f"<b>{text}</b>")
             grid.addWidget(header, 0, col)
+            if col == 1:
+                self.previous_header = header
         for row, domain in enumerate(ZRM_DOMAINS, start=1):
             combo = QComboBox()
             combo.setObjectName(f"zrm_{row}")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
             combo.addItem(self.tr("n.v.t./onbekend"), None)
             for level, label in ZRM_LEVELS.items():
                 combo.addItem(f"{level} – {label}", level)
@@ -138,6 +83,7 @@ class ZrmPanel(QWidget):
             combo.setAccessibleName(self.tr("Niveau %s") % domain)
             previous = QLabel()
             previous.setStyleSheet("color: #555;")
+            previous.setWordWrap(True)  # it wraps rather than widen the tab
             label = QLabel(domain.replace("&", "&&"))  # a label with a buddy reads & as a mnemonic
             label.setBuddy(combo)
             grid.addWidget(label, row, 0)
@@ -145,7 +91,8 @@ class ZrmPanel(QWidget):
             grid.addWidget(combo, row, 2)
             grid.addWidget(note, row, 3)
             self.levels[domain], self.notes[domain], self.previous[domain] = combo, note, previous
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 2)
         self.save_button = QPushButton(self.tr("ZRM &opslaan"))
         self.save_button.clicked.connect(self.save)
         top = QHBoxLayout()
@@ -163,8 +110,29 @@ class ZrmPanel(QWidget):
         entry_layout.addLayout(grid)
         self.chart = ZrmChart()
         self.chart.setObjectName("zrm_chart")
+        self.chart.chosen.connect(self._show_assessment)
+        self.chosen = QComboBox()
+        self.chosen.setObjectName("zrm_chosen")
+        self.chosen.setAccessibleName(self.tr("Meting waarvan de toelichting wordt getoond"))
+        self.chosen.currentIndexChanged.connect(self._combo_changed)
+        chosen_label = QLabel(self.tr("Toelichting bij de meting &van"))
+        chosen_label.setBuddy(self.chosen)
+        self.old_notes = QTextBrowser()
+        self.old_notes.setObjectName("zrm_notes")
+        self.old_notes.setAccessibleName(self.tr("Scores en toelichting van de gekozen meting"))
+        self.old_notes.setMinimumHeight(140)
         chart_box = QGroupBox(self.tr("Verloop over de tijd"))
-        QVBoxLayout(chart_box).addWidget(self.chart)
+        cl = QVBoxLayout(chart_box)
+        hint = QLabel(
+            self.tr(
+                "Per domein een lijn door de metingen (1 onder, 5 boven), rechts de verandering "
+                "sinds de eerste. Kies een meting met ← en → of een klik."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        cl.addWidget(hint)
+        cl.addWidget(self.chart)
         legend = QLabel(
             self.tr(
                 "1 acute problematiek · 2 niet zelfredzaam · 3 beperkt zelfredzaam · "
@@ -174,19 +142,30 @@ class ZrmPanel(QWidget):
         )
         legend.setWordWrap(True)
         legend.setStyleSheet("color: #555;")
-        chart_box.layout().addWidget(legend)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        layout.addWidget(entry)
-        layout.addWidget(chart_box)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setAccessibleName(self.tr("ZRM-domeinen"))
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        cl.addWidget(legend)
+        chosen_row = QHBoxLayout()
+        chosen_row.addWidget(chosen_label)
+        chosen_row.addWidget(self.chosen, 1)
+        cl.addLayout(chosen_row)
+        cl.addWidget(self.old_notes, 1)
+        entry_page = QWidget()
+        el = QVBoxLayout(entry_page)
+        el.addWidget(entry)
+        el.addStretch(1)
+        # side by side: the new scores beside the history; on a narrow screen each side scrolls
+        splitter = QSplitter()
+        splitter.setObjectName("zrm_splitter")
+        splitter.setChildrenCollapsible(False)
+        entry_scroll = scrolled(entry_page, "zrm_entry_scroll")
+        entry_scroll.setAccessibleName(self.tr("ZRM-domeinen"))
+        splitter.addWidget(entry_scroll)
+        splitter.addWidget(scrolled(chart_box, "zrm_history_scroll"))
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([700, 540])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(splitter)
         self.refresh()
 
     def refresh(self) -> None:
@@ -194,12 +173,46 @@ class ZrmPanel(QWidget):
         last = assessments[-1] if assessments else None
         for domain in ZRM_DOMAINS:
             score = next((s for s in last.scores if s.domain == domain), None) if last else None
-            self.previous[domain].setText(
-                f"{level_text(score.level)} ({short_date(last.assessed_on)})"
-                if last and score
-                else "—"
-            )
+            self.previous[domain].setText(level_text(score.level) if last and score else "—")
+        # the date once in the header, not on every row: the rows stay one line high
+        self.previous_header.setText(
+            f"<b>{escape(self.tr('Vorige score'))}</b>"
+            + (f" ({short_date(last.assessed_on)})" if last else "")
+        )
         self.chart.set_assessments(assessments)
+        self.chosen.blockSignals(True)
+        self.chosen.clear()
+        for assessment in self.chart.assessments:
+            self.chosen.addItem(long_date(assessment.assessed_on))
+        self.chosen.blockSignals(False)
+        self._show_assessment(len(assessments) - 1)
+
+    def _combo_changed(self, index: int) -> None:
+        if index >= 0:
+            self.chart.choose(index)
+
+    def _show_assessment(self, index: int) -> None:
+        """The scores and notes of assessment ``index`` (oldest first) below the chart."""
+        self.chosen.blockSignals(True)
+        self.chosen.setCurrentIndex(index)
+        self.chosen.blockSignals(False)
+        if index < 0 or index >= len(self.chart.assessments):
+            self.old_notes.setHtml(f"<i>{escape(self.tr('Nog geen ZRM afgenomen.'))}</i>")
+            return
+        assessment = self.chart.assessments[index]
+        rows = []
+        for s in assessment.scores:
+            if s.level is None and not s.note:
+                continue
+            note = escape(s.note) if s.note else f"<i>{escape(self.tr('geen toelichting'))}</i>"
+            rows.append(
+                f"<tr><td><b>{escape(s.domain)}</b></td><td>{escape(level_text(s.level))}</td>"
+                f"<td>{note}</td></tr>"
+            )
+        self.old_notes.setHtml(
+            f"<p><b>{escape(self.tr('Meting van %s') % long_date(assessment.assessed_on))}</b></p>"
+            f"<table cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
+        )
 
     def scores(self) -> tuple[ZrmScore, ...]:
         return tuple(
