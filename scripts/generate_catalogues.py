@@ -233,6 +233,7 @@ class Region:
     providers: list[ProviderSpec]
     id_prefix: str
     area_assignments: list[dict] = field(default_factory=list)
+    municipal_products: list[dict] = field(default_factory=list)
 
 
 def product(
@@ -1049,6 +1050,114 @@ MEIERIJ = Region(
 )
 
 
+# --- Each municipality's own products ---------------------------------------------------------
+
+# The regions buy specialised support together; hulp bij het huishouden (iWmo 01), rolstoelen
+# (11), vervoervoorzieningen (12), woonvoorzieningen (13), overige hulpmiddelen (14) and
+# Wmo-vervoer (08) each municipality buys itself (DOMAIN.md §6: the seeds cover only the
+# regional part). Everything here is demo: the codes (category + the municipality's letter +
+# a number), names, tariffs and the leveranciers.
+MUNICIPAL_CARE_FORMS = [
+    ("hulp-bij-het-huishouden", "Hulp bij het huishouden (gemeente)"),
+    ("hulpmiddelen", "Rolstoelen en hulpmiddelen (gemeente)"),
+    ("woonvoorzieningen", "Woonvoorzieningen (gemeente)"),
+    ("vervoer", "Vervoer: scootmobiel en Wmo-vervoer (gemeente)"),
+]
+HH_PER_UUR = {"unit": "04", "frequency": "2"}  # uur per week
+PER_STUK = {"unit": "82", "frequency": "6"}  # stuks, totaal binnen de geldigheidsduur
+RITTEN_PER_MAAND = {"unit": "84", "frequency": "4"}
+BEDRAG = {"unit": "83", "frequency": "6"}  # euro's, totaal
+
+
+def municipal_products(cbs_code: str, letter: str, hh_per_month: bool | None) -> dict:
+    """One municipality's own products (demo), in the format's ``municipal_products`` section.
+
+    ``hh_per_month`` None: no home help of its own (Hart van Brabant buys it as result 2b).
+    """
+    r = rng("gemeentelijke-producten", cbs_code)
+
+    def tariff(base: int) -> int:  # a little difference between municipalities, whole euros
+        return round(base * r.uniform(0.92, 1.08) / 100) * 100
+
+    def code(category: str, n: int) -> str:
+        return f"{category}{letter}{n:02d}"
+
+    if hh_per_month:
+        hh = product(code("01", 1), "Hulp bij het huishouden: schoon en leefbaar huis (per maand)",
+                     "01", "hulp-bij-het-huishouden", "output", tariff(21500), "maand", True,
+                     omvang=OUTPUT)
+    else:
+        hh = product(code("01", 1), "Hulp bij het huishouden (uren per week)", "01",
+                     "hulp-bij-het-huishouden", "inspanning", tariff(3250), "uur", True,
+                     omvang=HH_PER_UUR)
+    home_help = [
+        hh,
+        product(code("01", 2), "Hulp bij het huishouden met wasverzorging (uren per week)",
+                "01", "hulp-bij-het-huishouden", "inspanning", tariff(3350), "uur", True,
+                omvang=HH_PER_UUR),
+    ]
+    return {
+        "municipality_code": cbs_code,
+        "products": [
+            *(home_help if hh_per_month is not None else []),
+            product(code("11", 1), "Handbewogen rolstoel (in bruikleen)", "11", "hulpmiddelen",
+                    "output", tariff(145000), "", True, omvang=PER_STUK),
+            product(code("11", 2), "Elektrische rolstoel (in bruikleen)", "11", "hulpmiddelen",
+                    "output", tariff(520000), "", True, omvang=PER_STUK),
+            product(code("12", 1), "Scootmobiel (in bruikleen)", "12", "vervoer", "output",
+                    tariff(310000), "", True, omvang=PER_STUK),
+            product(code("08", 1), "Wmo-vervoer (regiotaxi), ritten per maand", "08", "vervoer",
+                    "inspanning", tariff(650), "", True, omvang=RITTEN_PER_MAAND),
+            product(code("13", 1), "Traplift (in bruikleen)", "13", "woonvoorzieningen",
+                    "output", tariff(890000), "", True, omvang=PER_STUK),
+            # an amount per beschikking (quote of the contractor): no tariff
+            product(code("13", 2), "Woningaanpassing (bijdrage in de kosten)", "13",
+                    "woonvoorzieningen", "output", None, "", True, omvang=BEDRAG),
+            product(code("14", 1), "Overig hulpmiddel (douchestoel, tillift, aangepast bed)",
+                    "14", "hulpmiddelen", "output", tariff(68000), "", True, omvang=PER_STUK),
+        ],
+    }
+
+
+#: (CBS code, the letter in its product codes, hulp bij het huishouden per maand)
+BNOO_MUNICIPAL = [("1721", "B", False), ("0755", "K", False), ("1982", "C", True),
+                  ("1991", "M", True), ("0828", "O", True)]
+MEIERIJ_MUNICIPAL = [("0796", "H", False), ("1948", "M", True), ("0865", "V", False)]
+HVB_MUNICIPAL = [("0766", "D", None), ("0784", "G", None), ("0785", "R", None),
+                 ("0797", "U", None), ("0798", "B", None), ("0809", "L", None),
+                 ("0824", "O", None), ("0855", "T", None), ("0867", "W", None)]
+
+#: Two demo home-help organisations per municipality; one hulpmiddelen- and one
+#: vervoersleverancier for the region's municipalities together.
+HH_NAMES = ("Thuishulp {} (demo)", "Huishoudelijke Zorg Schoon Thuis {} (demo)")
+
+
+def municipal_providers(region: Region) -> list[ProviderSpec]:
+    names = {m.cbs_code: m.name for m in region.municipalities}
+    specs: list[ProviderSpec] = []
+    aids: list[str] = []
+    rides: list[str] = []
+    for section in region.municipal_products:
+        cbs = section["municipality_code"]
+        codes = {p["category"]: [] for p in section["products"]}
+        for p in section["products"]:
+            codes[p["category"]].append(p["code"])
+        for pattern in HH_NAMES if "01" in codes else ():
+            specs.append(ProviderSpec(pattern.format(names[cbs]), "huishouden", ("ouderen",),
+                                      tuple(codes["01"]), (cbs,), home=cbs, locations=1))
+        aids += [c for cat in ("11", "12", "13", "14") for c in codes.get(cat, [])
+                 if not c.endswith("02") or cat != "13"]  # no leverancier for an amount
+        rides += codes.get("08", [])
+    covered = tuple(s["municipality_code"] for s in region.municipal_products)
+    specs.append(ProviderSpec(f"Hulpmiddelencentrum {region.name} (demo)", "leverancier",
+                              ("lichamelijke beperking", "ouderen"), tuple(aids), covered,
+                              home=region.centrumgemeente, locations=2))
+    specs.append(ProviderSpec(f"Regiotaxi {region.name} (demo)", "vervoer",
+                              ("lichamelijke beperking", "ouderen"), tuple(rides), covered,
+                              home=region.centrumgemeente, locations=1))
+    return specs
+
+
 # fmt: on
 
 
@@ -1146,6 +1255,8 @@ class Builder:
             "ambulant": (80, 17, 3),
             "consortium": (0, 100, 0),
             "huishouden": (85, 15, 0),
+            "leverancier": (100, 0, 0),
+            "vervoer": (100, 0, 0),
             "ouderen": (40, 40, 20),
             "dagbesteding": (60, 30, 10),
             "kv": (70, 30, 0),
@@ -1176,6 +1287,8 @@ class Builder:
             "dagbesteding": "Dagbestedingslocatie",
             "kv": "Logeerlocatie",
             "bw": "Woonlocatie",
+            "leverancier": "Uitleenpunt",
+            "vervoer": "Centrale",
         }.get(spec.kind, "Locatie")
         if is_bw:
             label = "Woonlocatie"
@@ -1203,7 +1316,11 @@ class Builder:
         coverage = self.coverage(spec, home, r)
         if home not in coverage:
             home = coverage[0]
-        categories = {p["code"]: p["category"] for p in self.region.products}
+        categories = {
+            p["code"]: p["category"]
+            for p in self.region.products
+            + [p for m in self.region.municipal_products for p in m["products"]]
+        }
         is_bw = any(categories[c] == "15" for c in spec.product_codes)
         count = self.location_count(spec, r)
         municipalities = [home]
@@ -1295,6 +1412,11 @@ class Builder:
             "products": region.products,
             "providers": providers,
             "area_assignments": self.area_assignments(providers),
+            **(
+                {"municipal_products": region.municipal_products}
+                if region.municipal_products
+                else {}
+            ),
         }
 
 
@@ -1333,6 +1455,28 @@ def build(geodata: list[Pc4]) -> dict[str, dict]:
     BNOO.providers = bnoo_providers()
     ensure_all_products(BNOO.providers, BNOO.products)
     HVB.providers = hvb_area_providers() + HVB_OTHER_PROVIDERS
+    MEIERIJ.providers = list(MEIERIJ_PROVIDERS)
+    for region, municipal in (
+        (BNOO, BNOO_MUNICIPAL),
+        (HVB, HVB_MUNICIPAL),
+        (MEIERIJ, MEIERIJ_MUNICIPAL),
+    ):
+        known = {code for code, _name in region.care_forms}
+        region.care_forms = [
+            *region.care_forms,
+            *(c for c in MUNICIPAL_CARE_FORMS if c[0] not in known),
+        ]
+        region.municipal_products = [municipal_products(*m) for m in municipal]
+        bought = "rolstoelen, scootmobiel, woonvoorzieningen, overige hulpmiddelen, Wmo-vervoer"
+        if region is not HVB:  # there hulp bij het huishouden is result 2b of the region
+            bought = "hulp bij het huishouden, " + bought
+        note = (
+            f" Wat iedere gemeente zelf inkoopt ({bought}) staat per gemeente in "
+            "municipal_products: DEMO, net als hun codes, tarieven en leveranciers."
+        )
+        if not region.notes.endswith(note):
+            region.notes += note
+        region.providers = region.providers + municipal_providers(region)
     agb = AgbCodes()
     return {
         region.file_name: Builder(region, geodata, agb).catalogue()
@@ -1381,6 +1525,8 @@ def main(argv: list[str] | None = None) -> int:
         locations = sum(len(p["locations"]) for p in catalogue["providers"])
         print(
             f"{path.relative_to(ROOT)}: {len(catalogue['products'])} producten, "
+            f"{sum(len(m['products']) for m in catalogue.get('municipal_products', []))} "
+            "gemeentelijke producten, "
             f"{len(catalogue['providers'])} aanbieders, {locations} locaties, "
             f"{len(path.read_bytes()) // 1024} kB"
         )

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.forms import QuestionType, missing_required, visible_sections
 from wmo_desk.services.context import AppContext
+from wmo_desk.services.conversation import PREFILL
 from wmo_desk.ui.conversation_view import ConversationPanel, ConversationWizard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,9 @@ def test_start_navigate_and_continue_where_it_stopped(qtbot, demo_ctx):
     target = long_text_section(wizard.form)
     wizard.sections_list.setCurrentRow([s.id for s in wizard.visible()].index(target.id))
     question = next(
-        q for q in target.questions if q.type is QuestionType.LONG_TEXT and q.condition is None
+        q
+        for q in target.questions
+        if q.type is QuestionType.LONG_TEXT and q.condition is None and q.id not in PREFILL
     )
     editor = wizard.widgets[question.id].editor
     qtbot.keyClicks(editor, "Mevrouw wil graag zelf blijven koken.")

@@ -138,6 +138,42 @@ def _check_references(model: CatalogueIn, path: Path | str) -> None:
             raise CatalogueError(
                 path, f"products[{i}].care_form", f"onbekende zorgvorm '{product.care_form}'"
             )
+    # a municipality's own products: its own codes, unique beside the region's (a toewijzing
+    # names the product by its code only)
+    product_municipality: dict[str, str] = {}
+    seen_municipalities: set[str] = set()
+    for i, section in enumerate(model.municipal_products):
+        where = f"municipal_products[{i}]"
+        if section.municipality_code not in municipalities:
+            raise CatalogueError(
+                path,
+                f"{where}.municipality_code",
+                f"gemeente '{section.municipality_code}' hoort niet bij deze regio",
+            )
+        if section.municipality_code in seen_municipalities:
+            raise CatalogueError(
+                path,
+                f"{where}.municipality_code",
+                f"gemeente '{section.municipality_code}' komt dubbel voor; zet al haar "
+                "producten in één lijst",
+            )
+        seen_municipalities.add(section.municipality_code)
+        for j, product in enumerate(section.products):
+            if product.code in products:
+                raise CatalogueError(
+                    path,
+                    f"{where}.products[{j}].code",
+                    f"productcode '{product.code}' komt dubbel voor (ook een gemeentelijk "
+                    "product heeft een eigen code)",
+                )
+            products.add(product.code)
+            product_municipality[product.code] = section.municipality_code
+            if product.care_form not in care_forms:
+                raise CatalogueError(
+                    path,
+                    f"{where}.products[{j}].care_form",
+                    f"onbekende zorgvorm '{product.care_form}'",
+                )
     provider_ids: set[str] = set()
     location_ids: set[str] = set()
     for i, provider in enumerate(model.providers):
@@ -150,6 +186,14 @@ def _check_references(model: CatalogueIn, path: Path | str) -> None:
             if code not in products:
                 raise CatalogueError(
                     path, f"providers[{i}].product_codes[{j}]", f"onbekend product '{code}'"
+                )
+            own = product_municipality.get(code)
+            if own is not None and own not in provider.municipality_codes:
+                raise CatalogueError(
+                    path,
+                    f"providers[{i}].product_codes[{j}]",
+                    f"product '{code}' is van gemeente {own}, die niet in het werkgebied "
+                    "(municipality_codes) van deze aanbieder ligt",
                 )
         for j, code in enumerate(provider.municipality_codes):
             if code not in municipalities:
@@ -223,6 +267,11 @@ def _to_domain(model: CatalogueIn) -> Catalogue:
         ),
         care_forms=tuple(CareForm(code=c.code, name=c.name) for c in model.care_forms),
         products=tuple(Product(**p.model_dump()) for p in model.products),
+        municipal_products=tuple(
+            Product(**p.model_dump(), municipality_code=section.municipality_code)
+            for section in model.municipal_products
+            for p in section.products
+        ),
         providers=tuple(
             Provider(
                 **p.model_dump(

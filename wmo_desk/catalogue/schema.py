@@ -73,6 +73,13 @@ class ProductIn(_Strict):
         return value
 
 
+class MunicipalProductsIn(_Strict):
+    """What one municipality buys itself (not through the region), with its own codes."""
+
+    municipality_code: str = Field(pattern=r"^\d{4}$")
+    products: list[ProductIn] = Field(min_length=1)
+
+
 class LocationIn(_Strict):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -145,3 +152,4 @@ class CatalogueIn(_Strict):
     products: list[ProductIn] = Field(min_length=1)
     providers: list[ProviderIn] = []
     area_assignments: list[AreaAssignmentIn] = []
+    municipal_products: list[MunicipalProductsIn] = []

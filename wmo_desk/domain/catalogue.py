@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -47,7 +47,12 @@ class CareForm:
 
 @dataclass(frozen=True)
 class Product:
-    """A contracted product; ``tariff_cents`` per ``tariff_period`` (None when unknown)."""
+    """A contracted product; ``tariff_cents`` per ``tariff_period`` (None when unknown).
+
+    ``municipality_code`` is empty for what the region buys for all its municipalities, and
+    names the municipality for what one municipality buys itself (hulp bij het huishouden,
+    hulpmiddelen, woonvoorzieningen, vervoer).
+    """
 
     code: str
     name: str
@@ -61,6 +66,7 @@ class Product:
     tariff_cents: int | None = None
     tariff_period: str = ""
     tariff_is_demo: bool = False
+    municipality_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,19 @@ class Catalogue:
     providers: tuple[Provider, ...]
     area_assignments: tuple[AreaAssignment, ...] = ()
     notes: str = ""
+    #: what each municipality buys itself; :meth:`for_municipality` adds one's to ``products``
+    municipal_products: tuple[Product, ...] = ()
+
+    def for_municipality(self, cbs_code: str | None) -> Catalogue:
+        """The catalogue as a consultant of ``cbs_code`` decides from it: the region's products
+        followed by that municipality's own (all municipalities' when ``cbs_code`` is None)."""
+        own = tuple(
+            p
+            for p in self.municipal_products
+            if cbs_code is None or p.municipality_code == cbs_code
+        )
+        regional = tuple(p for p in self.products if not p.municipality_code)
+        return replace(self, products=(*regional, *own))
 
     def municipality(self, cbs_code: str) -> Municipality | None:
         return next((m for m in self.municipalities if m.cbs_code == cbs_code), None)

@@ -16,11 +16,18 @@ log = logging.getLogger(__name__)
 
 
 class CatalogueService:
-    """The catalogue of this profile's region, cached after the first read."""
+    """The catalogue of this profile's region, cached after the first read.
 
-    def __init__(self, db: Database, region_code: str | None) -> None:
+    :meth:`current` is the catalogue as the profile's municipality decides from it: the
+    region's products and that municipality's own (all municipalities' when none is set).
+    """
+
+    def __init__(
+        self, db: Database, region_code: str | None, municipality_code: str | None = None
+    ) -> None:
         self._db = db
         self._region_code = region_code
+        self._municipality_code = municipality_code
         self._cached: Catalogue | None = None
 
     def import_file(self, path: Path, expected_region: str | None = None) -> Catalogue:
@@ -69,13 +76,15 @@ class CatalogueService:
             if self._region_code is None:
                 raise UserError("Geen regio", "Er is nog geen regio ingesteld.")
             with self._db.session() as session:
-                self._cached = CatalogueRepository(session).load(self._region_code)
-            if self._cached is None:
+                stored = CatalogueRepository(session).load(self._region_code)
+            if stored is None:
                 raise UserError(
                     "Geen catalogus", "De catalogus van de regio is nog niet ingelezen."
                 )
+            self._cached = stored.for_municipality(self._municipality_code)
         return self._cached
 
-    def set_region(self, region_code: str) -> None:
+    def set_region(self, region_code: str, municipality_code: str | None = None) -> None:
         self._region_code = region_code
+        self._municipality_code = municipality_code
         self._cached = None

@@ -115,7 +115,7 @@ class AppContext:
     def activate(self, profile: Profile) -> None:
         """Build the services for ``profile`` (after set-up or a switch of user)."""
         self.profile = profile
-        self.catalogues.set_region(profile.region_code)
+        self.catalogues.set_region(profile.region_code, profile.municipality_code)
         self.intake = IntakeService(self.db, self.clock, profile, self.catalogues)
         self.cases = CaseService(self.db, self.clock, profile)
         self.caseload = CaseloadService(self.db, self.clock, profile.user.id)

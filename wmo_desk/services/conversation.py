@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from wmo_desk.domain.cases import TRANSITIONS, Stage, move_to_stage
+from wmo_desk.domain.cases import TRANSITIONS, Case, Stage, move_to_stage
 from wmo_desk.domain.conversation import Conversation
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.forms import FormDefinition, Question, from_dict, missing_required, to_dict
@@ -21,6 +22,23 @@ from wmo_desk.storage.repositories.conversations import ConversationRepository
 log = logging.getLogger(__name__)
 
 FORM_ID = "keukentafelgesprek"
+
+#: Questions of a form answered at the start from what the melding already says (the
+#: consultant reads it back with the client and corrects it; nothing is typed twice).
+PREFILL: dict[str, Callable[[Case], str]] = {
+    "hulpvraag.vraag": lambda case: case.request_text.strip(),
+}
+
+
+def prefilled_answers(form: FormDefinition, case: Case) -> dict[str, object]:
+    """The answers a new conversation starts with: :data:`PREFILL` for the questions ``form`` has."""
+    asked = {q.id for section in form.sections for q in section.questions}
+    answers: dict[str, object] = {}
+    for question_id, source in PREFILL.items():
+        value = source(case)
+        if question_id in asked and value:
+            answers[question_id] = value
+    return answers
 
 
 class ConversationService:
@@ -63,23 +81,24 @@ class ConversationService:
         if form is None:
             problems = (
                 "; ".join(e.message for e in self.form_errors)
-                or "het formulier staat niet in forms/"
+                or "het gespreksformulier is niet meegeleverd met deze installatie"
             )
             raise UserError(
                 "Geen gespreksformulier", f"Het keukentafelgesprek kan niet starten: {problems}"
             )
-        conversation = Conversation(
-            case_id=case_id,
-            form_id=form.form_id,
-            form_version=form.version,
-            held_on=self._clock.today(),
-            current_section=form.sections[0].id if form.sections else "",
-        )
         user = self._profile.user
         with self._db.session() as session:
             case = CaseRepository(session).get(case_id)
             if case is None:
                 raise UserError("Dossier niet gevonden", "Dit dossier bestaat niet (meer).")
+            conversation = Conversation(
+                case_id=case_id,
+                form_id=form.form_id,
+                form_version=form.version,
+                held_on=self._clock.today(),
+                answers=prefilled_answers(form, case),
+                current_section=form.sections[0].id if form.sections else "",
+            )
             repo = ConversationRepository(session)
             repo.keep_snapshot(form.form_id, form.version, to_dict(form))
             repo.add(conversation)

@@ -338,7 +338,9 @@ class ConversationPanel(QWidget):
             forms = self._ctx.conversation.offered_forms()
             problems = self._ctx.conversation.form_errors
             text = self.tr(
-                "Nog geen gesprek. Het gesprek volgt het formulier in forms/; alles wordt direct opgeslagen, ook zonder internet."
+                "Nog geen gesprek. Het gesprek volgt de vaste onderwerpen van het keukentafelgesprek; "
+                "de hulpvraag uit de melding staat al klaar. Alles wordt direct opgeslagen, ook "
+                "zonder internet."
             )
             if problems:
                 text += (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from wmo_desk.ui.document_actions import (
     system_opener,
 )
 from wmo_desk.ui.document_print import is_printable, print_document
-from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+from wmo_desk.ui.fields import ErrorRows, date_edit, date_value, set_date
 from wmo_desk.ui.table_model import RowsModel
 from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
@@ -85,6 +86,14 @@ class ProvisionsModel(RowsModel):
             long_date(p.end),
             form,
         )[column]
+
+
+def usual_omvang(catalogue) -> tuple[str, str]:
+    """The unit and frequency most of the region's products are measured in."""
+    counts = Counter(
+        (p.unit, p.frequency) for p in catalogue.products if p.unit and not p.municipality_code
+    )
+    return counts.most_common(1)[0][0] if counts else ("04", "2")
 
 
 class DecisionPanel(QWidget):
@@ -129,10 +138,17 @@ class DecisionPanel(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        # a new provision
+        # a new provision, started from an agreed result
+        self._catalogue = catalogue
+        self._offered: tuple = ()
+        self.from_result = QComboBox()
+        self.from_result.setObjectName("provision_from_result")
+        self.from_result.setAccessibleName(self.tr("Voorziening voor afgesproken resultaat"))
+        self.from_result.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.product = QComboBox()
         for p in catalogue.products:
-            self.product.addItem(f"{p.code} – {p.name}", p.code)
+            own = self.tr(" (gemeente)") if p.municipality_code else ""
+            self.product.addItem(f"{p.code} – {p.name}{own}", p.code)
         self.result = QLineEdit()
         self.volume = QLineEdit()
         self.volume.setAccessibleName(self.tr("Omvang: aantal"))
@@ -168,6 +184,7 @@ class DecisionPanel(QWidget):
         self.rows.add(top, "provisions", self.tr("Voorzieningen"), self.table)
         new = QGroupBox(self.tr("Voorziening toevoegen"))
         nf = QFormLayout(new)
+        self.rows.add(nf, "from_result", self.tr("Voor resultaat"), self.from_result)
         self.rows.add(nf, "provisions[].product_code", self.tr("&Product"), self.product)
         self.rows.add(nf, "provisions[].result", self.tr("&Resultaat *"), self.result)
         size = QWidget()
@@ -250,6 +267,9 @@ class DecisionPanel(QWidget):
         il.addWidget(self.busy)
         layout.addWidget(self.issued)
         layout.addWidget(self.editor, 1)
+        self.product.currentIndexChanged.connect(lambda _i: self._product_changed())
+        self.from_result.currentIndexChanged.connect(lambda _i: self._result_chosen())
+        self._product_changed()
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -291,6 +311,8 @@ class DecisionPanel(QWidget):
             self.outcome.setCurrentIndex(self.outcome.findData(d.outcome.value))
             self.motivation.setPlainText(d.motivation)
         self.table.setModel(ProvisionsModel(d.provisions if d else (), self._names, self))
+        if editable:
+            self._offer_results(d.provisions if d else ())
         self.editor.setEnabled(editable)
         final = d is not None and d.status is DecisionStatus.DEFINITIEF
         self.documents_box.setVisible(final)
@@ -324,6 +346,51 @@ class DecisionPanel(QWidget):
                 + "\n".join(f"- {r.description} (tot {long_date(r.term_end)})" for r in results)
             )
         return "\n\n".join(p for p in parts if p)
+
+    def _offer_results(self, provisions: tuple[Provision, ...]) -> None:
+        """List the agreed results; the first one without a provision yet is where a new one starts."""
+        results = self._ctx.assessment.results(self.case_id)
+        covered = {p.product_code for p in provisions}
+        offered = (tuple((r.id, r.modified_at) for r in results), tuple(sorted(covered)))
+        if offered == self._offered:
+            return  # what the user typed since stays
+        self._offered = offered
+        self.from_result.blockSignals(True)
+        self.from_result.clear()
+        self.from_result.addItem(self.tr("(geen: zelf invullen)"), None)
+        for r in results:
+            name = self._names.get(r.product_code, "")
+            label = f"{r.description[:60]}" + (f" – {name}" if name else "")
+            self.from_result.addItem(label, r)
+        first = next((i + 1 for i, r in enumerate(results) if r.product_code not in covered), 0)
+        self.from_result.setCurrentIndex(first)
+        self.from_result.blockSignals(False)
+        self._result_chosen()
+
+    def _result_chosen(self) -> None:
+        """Start the new provision from the chosen result: its product, what it must achieve, its term."""
+        result = self.from_result.currentData()
+        if result is None:
+            return
+        index = self.product.findData(result.product_code)
+        if index >= 0:
+            self.product.setCurrentIndex(index)
+            self._product_changed()
+        self.result.setText(" ".join(result.description.split()))
+        if result.term_end is not None:
+            set_date(self.end, result.term_end)
+
+    def _product_changed(self) -> None:
+        """The omvang's unit and frequency follow the product (else what the region mostly uses)."""
+        product = self._catalogue.product(self.product.currentData() or "")
+        unit, frequency = usual_omvang(self._catalogue)
+        if product is not None and product.unit:
+            unit, frequency = product.unit, product.frequency or frequency
+        self.unit.setCurrentIndex(max(self.unit.findData(unit), 0))
+        self.frequency.setCurrentIndex(max(self.frequency.findData(frequency), 0))
+        # an output product is bought per piece (one per month, one scootmobiel)
+        if unit == "82" and not self.volume.text().strip():
+            self.volume.setText("1")
 
     def _current(self) -> Decision:
         outcome = DecisionOutcome(self.outcome.currentData())

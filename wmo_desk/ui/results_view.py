@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import Signal
@@ -20,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wmo_desk.domain.catalogue import Catalogue
 from wmo_desk.domain.errors import FieldErrors
+from wmo_desk.domain.identifiers import utcnow
 from wmo_desk.domain.results import (
     HVB_LEVELS,
     CaseResult,
@@ -29,8 +32,10 @@ from wmo_desk.domain.results import (
     uses_result_matrix,
 )
 from wmo_desk.services.context import AppContext
+from wmo_desk.ui.case_dialogs import StepDialog
+from wmo_desk.ui.confirm import feedback_label, tell_done
 from wmo_desk.ui.display import long_date
-from wmo_desk.ui.fields import ErrorRows, date_edit, date_value
+from wmo_desk.ui.fields import ErrorRows, date_edit, date_value, set_date
 from wmo_desk.ui.table_model import RowsModel
 
 
@@ -62,11 +67,148 @@ class ResultsModel(RowsModel):
         )[column]
 
 
+class ResultForm(QWidget):
+    """The fields of one result, in the region's model: matrix cell or product per care form."""
+
+    def __init__(
+        self, catalogue: Catalogue, rows: ErrorRows, term_end, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._catalogue = catalogue
+        self.rows = rows
+        self.care_form = QComboBox()
+        for c in catalogue.care_forms:
+            self.care_form.addItem(c.name, c.code)
+        self.result_area = QComboBox()
+        self.level = QComboBox()
+        for level in HVB_LEVELS:
+            self.level.addItem(level, level)
+        self.product = QComboBox()
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(70)
+        self.description.setPlaceholderText(
+            self.tr("Wat moet de ondersteuning bereiken, in woorden van de cliënt")
+        )
+        self.term_end = date_edit(term_end, allow_blank=True)
+        self.member = QLineEdit()
+        self.member.setPlaceholderText(
+            self.tr("leeg = de cliënt zelf; anders naam van het gezinslid")
+        )
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        rows.add(form, "care_form", self.tr("&Zorgvorm"), self.care_form)
+        rows.add(form, "result_area", self.tr("Resultaatgebie&d"), self.result_area)
+        rows.add(form, "level", self.tr("&Afstand tot resultaat"), self.level)
+        rows.add(form, "product_code", self.tr("&Product"), self.product)
+        rows.add(form, "description", self.tr("Be&schrijving *"), self.description)
+        rows.add(form, "term_end", self.tr("Te&rmijn tot *"), self.term_end)
+        rows.add(form, "household_member", self.tr("Voor (huishouden)"), self.member)
+        self._form = form
+        self.care_form.currentIndexChanged.connect(self._care_form_changed)
+        self._care_form_changed()
+
+    def _set_row_visible(self, name: str, visible: bool) -> None:
+        self._form.setRowVisible(self.rows.widgets[name].parentWidget(), visible)
+
+    def _care_form_changed(self) -> None:
+        code = self.care_form.currentData()
+        matrix = uses_result_matrix(self._catalogue, code)
+        self.result_area.clear()
+        for area, name in result_areas(self._catalogue, code):
+            self.result_area.addItem(name, area)
+        self.product.clear()
+        for p in self._catalogue.products:
+            if p.care_form == code:
+                self.product.addItem(f"{p.code} – {p.name}", p.code)
+        self._set_row_visible("result_area", matrix)
+        self._set_row_visible("level", matrix)
+        self._set_row_visible("product_code", not matrix)
+
+    def show_result(self, result: CaseResult) -> None:
+        """Fill the fields with ``result`` (to change it)."""
+        self.care_form.setCurrentIndex(max(self.care_form.findData(result.care_form), 0))
+        self._care_form_changed()
+        for combo, value in (
+            (self.result_area, result.result_area),
+            (self.level, result.level),
+            (self.product, result.product_code),
+        ):
+            index = combo.findData(value)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.description.setPlainText(result.description)
+        set_date(self.term_end, result.term_end)
+        self.member.setText(result.household_member)
+
+    def result(self, case_id: str) -> CaseResult:
+        """A new result from the fields."""
+        code = self.care_form.currentData()
+        if uses_result_matrix(self._catalogue, code):
+            area, level = self.result_area.currentData() or "", self.level.currentData() or ""
+            product = matrix_product(self._catalogue, code, area, level)
+            product_code = product.code if product else ""
+        else:
+            area, level, product_code = "", "", self.product.currentData() or ""
+        return CaseResult(
+            case_id=case_id,
+            care_form=code,
+            product_code=product_code,
+            result_area=area,
+            level=level,
+            description=self.description.toPlainText().strip(),
+            term_end=date_value(self.term_end),
+            household_member=self.member.text().strip(),
+        )
+
+    def clear_text(self) -> None:
+        self.description.clear()
+        self.member.clear()
+
+
+class ResultDialog(StepDialog):
+    """Change an agreed result: the fields filled with it; a refusal stays in the dialog."""
+
+    def __init__(
+        self, catalogue: Catalogue, result: CaseResult, save, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            self.tr("Resultaat wijzigen"),
+            self.tr("Pas het afgesproken resultaat aan; het blijft hetzelfde resultaat."),
+            self.tr("Opslaan"),
+            parent,
+        )
+        self.setMinimumWidth(680)  # the longest product names fit
+        self.original = result
+        self.fields = ResultForm(catalogue, self.rows, result.term_end, self)
+        self.fields.show_result(result)
+        self.form.addRow(self.fields)
+        self._save = save
+        self.saved: CaseResult | None = None
+
+    def changed_result(self) -> CaseResult:
+        """The result as the fields say now, with the original's identity."""
+        new = self.fields.result(self.original.case_id)
+        return replace(
+            new, id=self.original.id, created_at=self.original.created_at, modified_at=utcnow()
+        )
+
+    def _ok(self) -> None:
+        result = self.changed_result()
+        try:
+            self._save(result)
+        except FieldErrors as exc:
+            self.rows.show(exc.errors)
+            return
+        self.saved = result
+        self.accept()
+
+
 class ResultsPanel(QWidget):
-    """List and add results; what the support must achieve and by when.
+    """List, add, change and remove results; what the support must achieve and by when.
 
     Signals:
-        changed(): a result was added or removed.
+        changed(): a result was added, changed or removed.
     """
 
     changed = Signal()
@@ -86,43 +228,28 @@ class ResultsPanel(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.edit_button = QPushButton(self.tr("Resultaat &wijzigen…"))
+        self.edit_button.clicked.connect(lambda: self.edit_selected())
         self.remove_button = QPushButton(self.tr("Resultaat &verwijderen"))
         self.remove_button.clicked.connect(self.remove_selected)
+        self.feedback = feedback_label("results_feedback")
 
         self.rows = ErrorRows()
-        self.care_form = QComboBox()
-        for c in catalogue.care_forms:
-            self.care_form.addItem(c.name, c.code)
-        self.result_area = QComboBox()
-        self.level = QComboBox()
-        for level in HVB_LEVELS:
-            self.level.addItem(level, level)
-        self.product = QComboBox()
-        self.description = QPlainTextEdit()
-        self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(70)
-        self.description.setPlaceholderText(
-            self.tr("Wat moet de ondersteuning bereiken, in woorden van de cliënt")
-        )
-        self.term_end = date_edit(ctx.clock.today() + timedelta(days=365), allow_blank=True)
-        self.member = QLineEdit()
-        self.member.setPlaceholderText(
-            self.tr("leeg = de cliënt zelf; anders naam van het gezinslid")
-        )
-        form = QFormLayout()
-        self.rows.add(form, "care_form", self.tr("&Zorgvorm"), self.care_form)
-        self.rows.add(form, "result_area", self.tr("Resultaatgebie&d"), self.result_area)
-        self.rows.add(form, "level", self.tr("&Afstand tot resultaat"), self.level)
-        self.rows.add(form, "product_code", self.tr("&Product"), self.product)
-        self.rows.add(form, "description", self.tr("Be&schrijving *"), self.description)
-        self.rows.add(form, "term_end", self.tr("Te&rmijn tot *"), self.term_end)
-        self.rows.add(form, "household_member", self.tr("Voor (huishouden)"), self.member)
-        self._form = form
+        self.fields = ResultForm(catalogue, self.rows, ctx.clock.today() + timedelta(days=365))
+        # the new-result fields, by the names the tests and other screens know them by
+        self.care_form = self.fields.care_form
+        self.result_area = self.fields.result_area
+        self.level = self.fields.level
+        self.product = self.fields.product
+        self.description = self.fields.description
+        self.term_end = self.fields.term_end
+        self.member = self.fields.member
         self.add_button = QPushButton(self.tr("Resultaat &toevoegen"))
         self.add_button.clicked.connect(self.add)
         box = QGroupBox(self.tr("Nieuw resultaat (één huishouden, één plan)"))
         box_layout = QVBoxLayout(box)
-        box_layout.addLayout(form)
+        box_layout.addWidget(self.fields)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)
@@ -130,30 +257,12 @@ class ResultsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        row.addStretch(1)
+        row.addWidget(self.feedback, 1)
+        row.addWidget(self.edit_button)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
         layout.addWidget(box)
-        self.care_form.currentIndexChanged.connect(self._care_form_changed)
-        self._care_form_changed()
         self.refresh()
-
-    def _set_row_visible(self, name: str, visible: bool) -> None:
-        self._form.setRowVisible(self.rows.widgets[name].parentWidget(), visible)
-
-    def _care_form_changed(self) -> None:
-        code = self.care_form.currentData()
-        matrix = uses_result_matrix(self._catalogue, code)
-        self.result_area.clear()
-        for area, name in result_areas(self._catalogue, code):
-            self.result_area.addItem(name, area)
-        self.product.clear()
-        for p in self._catalogue.products:
-            if p.care_form == code:
-                self.product.addItem(f"{p.code} – {p.name}", p.code)
-        self._set_row_visible("result_area", matrix)
-        self._set_row_visible("level", matrix)
-        self._set_row_visible("product_code", not matrix)
 
     def refresh(self) -> None:
         self.table.setModel(
@@ -163,23 +272,7 @@ class ResultsPanel(QWidget):
         )
 
     def current_result(self) -> CaseResult:
-        code = self.care_form.currentData()
-        if uses_result_matrix(self._catalogue, code):
-            area, level = self.result_area.currentData() or "", self.level.currentData() or ""
-            product = matrix_product(self._catalogue, code, area, level)
-            product_code = product.code if product else ""
-        else:
-            area, level, product_code = "", "", self.product.currentData() or ""
-        return CaseResult(
-            case_id=self.case_id,
-            care_form=code,
-            product_code=product_code,
-            result_area=area,
-            level=level,
-            description=self.description.toPlainText().strip(),
-            term_end=date_value(self.term_end),
-            household_member=self.member.text().strip(),
-        )
+        return self.fields.result(self.case_id)
 
     def add(self) -> None:
         try:
@@ -188,16 +281,39 @@ class ResultsPanel(QWidget):
             self.rows.show(exc.errors)
             return
         self.rows.show({})
-        self.description.clear()
-        self.member.clear()
+        self.fields.clear_text()
         self.refresh()
+        tell_done(self.feedback, self.tr("Resultaat toegevoegd."))
         self.changed.emit()
 
-    def remove_selected(self) -> None:
+    def _selected(self) -> CaseResult | None:
         index = self.table.currentIndex()
-        if not index.isValid():
+        return self.table.model().rows[index.row()] if index.isValid() else None
+
+    def edit_selected(self, answer=None) -> CaseResult | None:
+        """Change the selected result in a dialog (``answer(dialog)`` stands in for the user in tests)."""
+        result = self._selected()
+        if result is None:
+            self.feedback.setStyleSheet("")
+            self.feedback.setText(self.tr("Kies eerst het resultaat dat u wilt wijzigen."))
+            return None
+        dialog = ResultDialog(self._catalogue, result, self._ctx.assessment.save_result, self)
+        if not (answer(dialog) if answer else dialog.exec()) or dialog.saved is None:
+            return None
+        row = self.table.currentIndex().row()
+        self.refresh()
+        self.table.selectRow(row)
+        tell_done(
+            self.feedback,
+            self.tr("Resultaat gewijzigd: %s.") % dialog.saved.description[:60],
+        )
+        self.changed.emit()
+        return dialog.saved
+
+    def remove_selected(self) -> None:
+        result = self._selected()
+        if result is None:
             return
-        result = self.table.model().rows[index.row()]
         answer = QMessageBox.question(
             self,
             self.tr("Resultaat verwijderen?"),
@@ -206,4 +322,5 @@ class ResultsPanel(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self._ctx.assessment.remove_result(self.case_id, result.id)
             self.refresh()
+            tell_done(self.feedback, self.tr("Resultaat verwijderd."))
             self.changed.emit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,14 @@ from wmo_desk.storage.tables import (
     ProviderLocationRow,
     ProviderRow,
     RegionRow,
+    SettingRow,
 )
+
+
+def _municipal_key(region_code: str) -> str:
+    # The products table has no municipality column (a migration would add one): which
+    # stored product is a municipality's own is kept beside the region, as {code: cbs_code}.
+    return f"catalogue.{region_code}.municipal_products"
 
 
 class CatalogueRepository:
@@ -82,7 +91,21 @@ class CatalogueRepository:
                 tariff_is_demo=p.tariff_is_demo,
                 position=i,
             )
-            for i, p in enumerate(catalogue.products)
+            for i, p in enumerate(
+                (
+                    *(p for p in catalogue.products if not p.municipality_code),
+                    *catalogue.municipal_products,
+                )
+            )
+        )
+        s.merge(
+            SettingRow(
+                key=_municipal_key(catalogue.region_code),
+                value=json.dumps(
+                    {p.code: p.municipality_code for p in catalogue.municipal_products},
+                    sort_keys=True,
+                ),
+            )
         )
         for i, provider in enumerate(catalogue.providers):
             s.add(
@@ -148,6 +171,26 @@ class CatalogueRepository:
                 ProviderLocation(id=row.id, **{k: getattr(row, k) for k in _LOCATION_FIELDS})
             )
         where = {"region_code": region_code}
+        setting = s.get(SettingRow, _municipal_key(region_code))
+        own: dict[str, str] = json.loads(setting.value) if setting else {}
+        products = [
+            Product(
+                code=r.code,
+                name=r.name,
+                category=r.category,
+                care_form=r.care_form,
+                model=ProductModel(r.model),
+                level=r.level,
+                result_area=r.result_area,
+                unit=r.unit,
+                frequency=r.frequency,
+                tariff_cents=r.tariff_cents,
+                tariff_period=r.tariff_period,
+                tariff_is_demo=r.tariff_is_demo,
+                municipality_code=own.get(r.code, ""),
+            )
+            for r in s.scalars(select(ProductRow).filter_by(**where).order_by(ProductRow.position))
+        ]
         return Catalogue(
             region_code=region.code,
             region_name=region.name,
@@ -177,25 +220,8 @@ class CatalogueRepository:
                     select(CareFormRow).filter_by(**where).order_by(CareFormRow.position)
                 )
             ),
-            products=tuple(
-                Product(
-                    code=r.code,
-                    name=r.name,
-                    category=r.category,
-                    care_form=r.care_form,
-                    model=ProductModel(r.model),
-                    level=r.level,
-                    result_area=r.result_area,
-                    unit=r.unit,
-                    frequency=r.frequency,
-                    tariff_cents=r.tariff_cents,
-                    tariff_period=r.tariff_period,
-                    tariff_is_demo=r.tariff_is_demo,
-                )
-                for r in s.scalars(
-                    select(ProductRow).filter_by(**where).order_by(ProductRow.position)
-                )
-            ),
+            products=tuple(p for p in products if not p.municipality_code),
+            municipal_products=tuple(p for p in products if p.municipality_code),
             providers=tuple(
                 Provider(
                     id=r.id,
