@@ -154,20 +154,23 @@ def _open(path) -> Database:
 
 
 def _one_by_one(repo: SyncRepository, session) -> int:
-    """How a pull was applied before it became set-based: every record on its own."""
-    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    """The same page applied record by record: each newest version staged and applied alone,
+    so every record sees the database as the records before it left it."""
     newest: dict = {}
     for row in session.scalars(select(SyncInboxRow)):
         key = (row.record_type, row.record_id)
         if key not in newest or newest[key].revision < row.revision:
             newest[key] = row
-    applied = 0
-    for record in sorted(
-        newest.values(), key=lambda r: (_ORDER.get(r.record_type, 99), r.revision)
-    ):
-        applied += repo._apply_record(record)
+    records = [
+        {"record_type": r.record_type, "record_id": r.record_id, "revision": r.revision,
+         "deleted": r.deleted, "municipality_code": r.municipality_code, "payload": r.payload}
+        for r in sorted(newest.values(), key=lambda r: (_ORDER.get(r.record_type, 99), r.revision))
+    ]  # fmt: skip
     session.execute(delete(SyncInboxRow))
-    session.flush()
+    applied = 0
+    for record in records:
+        repo.stage([record], next_cursor=17)
+        applied += repo.apply_staged()
     return applied
 
 

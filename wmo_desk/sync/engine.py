@@ -1,11 +1,15 @@
 """The rules of offline-first sync as functions over wire payloads, shared by desktop and server.
 
-Storage (``wmo_desk/storage/repositories/sync.py``) keeps the outbox, inbox and conflict tables
-and applies what these functions decide; the service (``services/sync.py``) runs the rounds.
+What a pull does to the desktop's rows is decided in :mod:`wmo_desk.sync.apply` (over the storage
+port, :mod:`wmo_desk.sync.port`); storage (``wmo_desk/storage/repositories/sync*.py``) keeps the
+outbox, inbox and conflict tables and carries out what these functions decide; the service
+(``services/sync.py``) runs the rounds.
 
 - Two versions of a record are **the same** when they differ only in their bookkeeping times.
 - A **conflict** is settled by taking chosen fields from the server's version (:func:`merge`);
   the version not chosen stays on record.
+- A pushed change the server answers with **another version** (:func:`answer_to`): the row
+  takes it when both say the same, else both are kept as a conflict.
 - **Twin clients**: one resident registered on several desktops is one client everywhere; the
   client with the smallest id is kept, a withdrawn twin carries :func:`withdrawn_bsn` in place of
   its BSN (unique, as BSNs are) and points at the client kept.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 FORM_SNAPSHOT_KEY = "_form_snapshot"
@@ -100,3 +105,51 @@ def kept_of_withdrawn(bsn: str) -> str | None:
 def twin_gives_way(incoming_id: str, twin_id: str) -> bool:
     """Of two clients of one resident, the one with the larger id gives way."""
     return incoming_id < twin_id
+
+
+def still_as_sent(
+    current: dict[str, Any], current_deleted: bool, sent: dict[str, Any], sent_deleted: bool
+) -> bool:
+    """Whether a row is still what was pushed (then it is done once the server holds it)."""
+    return bool(current_deleted) == bool(sent_deleted) and (sent_deleted or current == sent)
+
+
+def goes_back(version: dict[str, Any] | None, raw: dict[str, Any] | None) -> bool:
+    """Whether a row that took the server's version (``raw``), read here as ``version`` (with
+    the client kept in place of a withdrawn twin), must go back to the server."""
+    return plain(version or {}) != plain(raw or {})
+
+
+class Answer(Enum):
+    """What a row does when the server answered its pushed change with another version."""
+
+    SEND_AS_NEW = "send_as_new"  # the server never saw it (restored from a backup)
+    TOMBSTONE_ON_TOP = "tombstone_on_top"  # a withdrawn twin: its tombstone goes on top
+    ADOPT = "adopt"  # both say the same: the row takes the server's version and is done
+    REBASE = "rebase"  # what was sent is the server's, the row was edited since: goes on
+    CONFLICT = "conflict"  # both versions are kept for the user to choose from
+
+
+def answer_to(
+    sent: dict[str, Any],
+    sent_deleted: bool,
+    current: dict[str, Any] | None,
+    current_deleted: bool,
+    server: dict[str, Any] | None,
+    server_deleted: bool,
+    server_revision: int | None,
+    *,
+    withdrawn_twin: bool = False,
+) -> Answer:
+    """The server holds another version of a pushed record (``server``, as this desktop reads
+    it): what the row does. ``current``: the row as it is now (None when it is not held)."""
+    if server is None and server_revision is None:
+        return Answer.SEND_AS_NEW
+    if withdrawn_twin:
+        return Answer.TOMBSTONE_ON_TOP
+    if not same_version(sent, sent_deleted, server, server_deleted):
+        return Answer.CONFLICT
+    # a note added to the case on two desktops re-sends the unchanged case: nothing to choose
+    if current is not None and same_version(current, current_deleted, server, server_deleted):
+        return Answer.ADOPT
+    return Answer.REBASE

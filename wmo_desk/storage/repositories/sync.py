@@ -41,8 +41,8 @@ from wmo_desk.storage.tables import (
     UserRow,
     ZrmAssessmentRow,
 )
-from wmo_desk.sync import records
-from wmo_desk.sync.protocol import Refusal
+from wmo_desk.sync.apply import with_kept_client
+from wmo_desk.sync.engine import Answer, answer_to, goes_back, still_as_sent
 
 CURSOR_KEY = "sync.cursor"
 # a conflict record of this kind: a row this desktop holds back (it breaks the record rules)
@@ -187,12 +187,15 @@ class SyncRepository(PullSide):
                 SyncConflictRow.resolved_at.is_(None), SyncConflictRow.kind == "conflict"
             )
         )
+        kept_of: dict[str, str | None] | None = None
         for conflict in open_conflicts:
             row = self._row(conflict.record_type, conflict.record_id)
             if row is None:
                 continue
             current = {} if row.deleted else payload_of(row)
-            server = self._with_kept_client(conflict.record_type, conflict.server_payload)
+            if kept_of is None and conflict.record_type == "case":
+                kept_of = self._kept_of()
+            server = with_kept_client(conflict.record_type, conflict.server_payload, kept_of or {})
             if same_version(current, row.deleted, server, conflict.server_deleted):
                 conflict.resolved_at = utcnow()
                 conflict.resolution = "gelijk"
@@ -207,6 +210,9 @@ class SyncRepository(PullSide):
 
     def prepare_outbox(self) -> int:
         """Give every pending row without a prepared change one (unless it is in conflict)."""
+        # the protocol's record rules (pydantic) load with the first sync, not with the window
+        from wmo_desk.sync import records
+
         self._settle_equal_conflicts()
         queued = set(self._session.scalars(select(SyncOutboxRow.record_id)))
         blocked = self._blocked_ids()
@@ -268,6 +274,8 @@ class SyncRepository(PullSide):
     ) -> None:
         """A row the protocol does not accept stays here, pending, shown once as refused with
         the reason; it goes when it is corrected."""
+        from wmo_desk.sync.protocol import Refusal
+
         already = self._session.scalar(
             select(SyncConflictRow.id).where(
                 SyncConflictRow.record_id == row.id,
@@ -330,10 +338,7 @@ class SyncRepository(PullSide):
                     continue
                 # as _take_revision: done unless the row differs from what was sent
                 current = {} if row.deleted else payload_of_values(model, row._mapping)
-                same = row.deleted == change.deleted and (
-                    change.deleted or current == plain(change.payload)
-                )
-                if same:
+                if still_as_sent(current, row.deleted, plain(change.payload), change.deleted):
                     done.append({"id": row.id, "server_revision": revision, "pending": False})
                 else:
                     edited_since.append({"id": row.id, "server_revision": revision})
@@ -351,7 +356,7 @@ class SyncRepository(PullSide):
         (then it is pushed again, on top of that revision)."""
         row.server_revision = revision
         current = {} if row.deleted else payload_of(row)
-        if row.deleted == deleted and (deleted or current == version):
+        if still_as_sent(current, row.deleted, version, deleted):
             row.pending = False
 
     def _adopt(
@@ -369,7 +374,7 @@ class SyncRepository(PullSide):
             fill_row(row, version or {})
         row.deleted = bool(deleted)
         row.server_revision = revision
-        row.pending = plain(version or {}) != plain(raw or {})
+        row.pending = goes_back(version, raw)
 
     def conflicted(
         self,
@@ -386,29 +391,29 @@ class SyncRepository(PullSide):
             delete(SyncOutboxRow).where(SyncOutboxRow.change_id == change.change_id)
         )
         row = self._row(change.record_type, change.record_id)
-        if server_payload is None and server_revision is None:
-            # The server has never seen it (a server restored from backup): send it as new.
+        sent = plain(change.payload)
+        raw = server_payload
+        if change.record_type == "case":
+            server_payload = with_kept_client("case", server_payload, self._kept_of())
+        current = None if row is None else {} if row.deleted else payload_of(row)
+        answer = answer_to(
+            sent, change.deleted, current, row is not None and row.deleted, server_payload,
+            server_deleted, server_revision, withdrawn_twin=is_withdrawn_twin(row),
+        )  # fmt: skip
+        if answer is Answer.SEND_AS_NEW:
             if row is not None:
                 row.server_revision = None
             return False
-        sent = plain(change.payload)
-        if is_withdrawn_twin(row):
-            # a twin this desktop withdrew: the tombstone goes on top of the server's version
+        if answer is Answer.TOMBSTONE_ON_TOP:
             row.server_revision = server_revision
             row.pending = not server_deleted
             return False
-        raw = server_payload
-        server_payload = self._with_kept_client(change.record_type, server_payload)
-        if same_version(sent, change.deleted, server_payload, server_deleted):
-            # Both sides say the same (a note added to the case on two desktops re-sends the
-            # unchanged case): nothing to choose. The row takes the server's version, or,
-            # edited since it was sent, goes on from the server's revision.
+        if answer is Answer.ADOPT:
+            self._adopt(row, raw, server_payload, server_deleted, server_revision)
+            return False
+        if answer is Answer.REBASE:
             if row is not None:
-                current = {} if row.deleted else payload_of(row)
-                if same_version(current, row.deleted, server_payload, server_deleted):
-                    self._adopt(row, raw, server_payload, server_deleted, server_revision)
-                else:
-                    row.server_revision = server_revision
+                row.server_revision = server_revision
             return False
         self._add_conflict(
             "conflict",
