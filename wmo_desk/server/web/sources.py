@@ -73,7 +73,11 @@ def region_of(session: Session, municipality_code: str) -> Region:
             tariff_period=p.get("tariff_period", ""),
             tariff_is_demo=bool(p.get("tariff_is_demo", False)),
         )
-        for p in catalogue.get("products", [])
+        for p in (
+            *catalogue.get("products", []),
+            # bought by one municipality itself (hulp bij het huishouden, hulpmiddelen, vervoer)
+            *(p for own in catalogue.get("municipal_products", []) for p in own["products"]),
+        )
     }
     providers = {p["id"]: p.get("name", p["id"]) for p in catalogue.get("providers", [])}
     return Region(
