@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from wmo_desk.catalogue.schema import CatalogueIn
 from wmo_desk.domain.catalogue import (
     AreaAssignment,
     CareForm,
@@ -19,6 +18,7 @@ from wmo_desk.domain.catalogue import (
     ProviderLocation,
 )
 from wmo_desk.domain.errors import UserError
+from wmo_desk.sync.catalogue import CatalogueIn
 
 
 class CatalogueError(UserError):

@@ -1,7 +1,12 @@
-"""The catalogue file format (``wmo-desk-catalogue``, format 1) as pydantic models.
+"""The catalogue file format (``wmo-desk-catalogue``, format 1) as pydantic models: the typed
+payload of the ``catalogue`` record, which the server publishes once per municipality.
 
-The format is documented for regions in docs/catalogue-format.md. Unknown fields are
-refused, so a typo in a region's file is found rather than silently ignored.
+Defined here, with the other records of the protocol, because both sides read it: the server
+when a region's file is imported (``wmo-desk-server import-catalogue``), the desktop when it
+imports a file or pulls a published catalogue (``wmo_desk.catalogue.loader`` adds the cross
+checks: codes unique, references known). The format is documented for regions in
+docs/catalogue-format.md. Unknown fields are refused, so a typo in a region's file is found
+rather than silently ignored.
 """
 
 from __future__ import annotations
