@@ -1,4 +1,5 @@
-"""GUI thread stalls (issue 14): approving and making a verslag on the GUI thread vs through run_task.
+"""GUI thread stalls (issue 14): approving, making a verslag, opening and printing a document on
+the GUI thread vs through run_task.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_gui_stall [--repeat 5]
 [--latency-ms 300]``
@@ -10,6 +11,11 @@ same demo profile (Oss in BNO-O, the demo's own numbering) is measured both ways
 *after* is the screen's own method (``ApprovalPanel.approve``, ``VerslagPanel.make``), which
 runs the service through :func:`wmo_desk.ui.tasks.run_task`. The demo mandate answers at once;
 ``--latency-ms`` makes it sleep first, standing in for the regional server's HTTP round trip.
+Opening (the temporary copy for the viewer; the viewer itself is not started) and printing
+(PDFium renders each page at 300 dpi onto Qt's print-to-PDF printer) are measured on the
+verslag: *before* is the service and ``print_pdf`` on the GUI thread, *after* the screen's own
+``open_last`` / ``print_document`` (``run_and_wait``: the work on the worker, a local event
+loop on the GUI thread).
 """
 
 from __future__ import annotations
@@ -143,7 +149,11 @@ def main() -> None:
     )
     app = QApplication.instance() or QApplication([])
 
+    from PySide6.QtPrintSupport import QPrinter
+
+    from wmo_desk.ui import approval_view
     from wmo_desk.ui.approval_view import ApprovalPanel
+    from wmo_desk.ui.document_print import print_pdf
     from wmo_desk.ui.verslag_view import VerslagPanel
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,6 +174,8 @@ def main() -> None:
         lead = next(u for u in ctx.profiles.users() if u.role is Role.TEAMLEIDER)
         ctx.activate(replace(consultant, user=lead))
 
+        # the team lead says yes to "Besluit goedkeuren?" (the question is not measured)
+        approval_view.confirm = lambda *_args, **_kwargs: True
         approvals = ApprovalPanel(ctx)
         approvals.resize(1100, 600)
         approvals.show()
@@ -196,14 +208,49 @@ def main() -> None:
         def verslag_after(done) -> None:
             verslag.make().finished.connect(done)
 
-        # warm-up: one approval through the runner (first thread start, caches)
+        printed = Path(tmp) / "printer.pdf"
+
+        def to_file(printer: QPrinter) -> bool:
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(printed))
+            return True
+
+        def open_before(done) -> None:
+            # what open_document did until issue 14's second slice
+            assert verslag.document is not None
+            ctx.documents.open_copy(verslag.document)
+            done()
+
+        def open_after(done) -> None:
+            verslag.open_last()
+            done()
+
+        def print_before(done) -> None:
+            assert verslag.document is not None
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            to_file(printer)
+            print_pdf(printer, ctx.documents.content(verslag.document))
+            ctx.documents.log_print(verslag.document)
+            done()
+
+        def print_after(done) -> None:
+            verslag.print_document(ask=to_file)
+            done()
+
+        # warm-up: one approval through the runner (first thread start, caches), and PDFium
         measure(approve_after)
+        verslag.document = ctx.verslag.render(verslag_case)
+        measure(print_after)
         rows = [
             ("approve decision", "GUI thread (before)", approve_before),
             ("approve decision", "run_task (after)", approve_after),
             ("  of which redraw", "GUI thread", approve_redraw),
             ("make verslag", "GUI thread (before)", verslag_before),
             ("make verslag", "run_task (after)", verslag_after),
+            ("open document", "GUI thread (before)", open_before),
+            ("open document", "run_and_wait (after)", open_after),
+            ("print document", "GUI thread (before)", print_before),
+            ("print document", "run_and_wait (after)", print_after),
         ]
         results = {i: ([], []) for i in range(len(rows))}
         for _ in range(args.repeat):
@@ -219,11 +266,11 @@ def main() -> None:
         f"mandate latency {args.latency_ms} ms, {args.repeat} runs each, tick {TICK_MS} ms "
         f"(stall = largest lateness of a tick)"
     )
-    print(f"{'action':20} {'way':18} {'stall median':>13} {'stall max':>10} {'duration':>9}")
+    print(f"{'action':20} {'way':20} {'stall median':>13} {'stall max':>10} {'duration':>9}")
     for i, (what, how, _action) in enumerate(rows):
         stalls, took = results[i]
         print(
-            f"{what:20} {how:18} {statistics.median(stalls):10.0f} ms {max(stalls):7.0f} ms "
+            f"{what:20} {how:20} {statistics.median(stalls):10.0f} ms {max(stalls):7.0f} ms "
             f"{statistics.median(took):6.0f} ms"
         )
     del app

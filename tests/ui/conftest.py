@@ -42,5 +42,5 @@ def quiet_sync(monkeypatch):
 
     monkeypatch.setattr(sync_panel, "AUTO_SYNC_MS", 3_600_000)
     monkeypatch.setattr(sync_panel, "FIRST_SYNC_MS", 3_600_000)
-    monkeypatch.setattr(sync_panel, "STATUS_POLL_MS", 3_600_000)
+    monkeypatch.setattr(sync_panel, "CLOCK_TICK_MS", 3_600_000)
     monkeypatch.setattr(sync_panel, "DONE_MESSAGE_MS", 3_600_000)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from wmo_desk.catalogue.loader import load_catalogue, parse_catalogue
 from wmo_desk.domain.catalogue import Catalogue
 from wmo_desk.domain.errors import UserError
 from wmo_desk.storage.database import Database
@@ -30,13 +30,23 @@ class CatalogueService:
         self._municipality_code = municipality_code
         self._cached: Catalogue | None = None
 
-    def import_file(self, path: Path, expected_region: str | None = None) -> Catalogue:
+    def import_file(
+        self,
+        path: Path,
+        expected_region: str | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> Catalogue:
         """Validate the file at ``path`` and replace the stored catalogue in one transaction.
+
+        ``check`` is called between the steps and before the commit; what it raises (the user
+        cancelled) leaves the stored catalogue as it was.
 
         Raises:
             CatalogueError: the file is malformed; nothing changed.
             UserError: the file is for another region than this profile's.
         """
+        from wmo_desk.catalogue.loader import load_catalogue  # pydantic: only when importing
+
         catalogue = load_catalogue(path)
         region = expected_region or self._region_code
         if region and catalogue.region_code != region:
@@ -45,8 +55,12 @@ class CatalogueService:
                 f"{path.name} is de catalogus van {catalogue.region_name}; "
                 f"deze installatie werkt voor regio {region}.",
             )
+        if check is not None:
+            check()
         with self._db.session() as session:
             CatalogueRepository(session).replace(catalogue)
+            if check is not None:
+                check()  # raised here, the transaction rolls back
         log.info("catalogue %s version %s imported", catalogue.region_code, catalogue.version)
         self._cached = None
         return catalogue
@@ -57,6 +71,8 @@ class CatalogueService:
         Raises:
             CatalogueError: the published catalogue is malformed; nothing changed.
         """
+        from wmo_desk.catalogue.loader import parse_catalogue
+
         catalogue = parse_catalogue(json.dumps(data), "catalogus van de server")
         if self._region_code and catalogue.region_code != self._region_code:
             return None

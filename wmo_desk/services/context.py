@@ -28,10 +28,11 @@ from wmo_desk.services.verslag import VerslagService
 from wmo_desk.storage.cipher import shred
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
-from wmo_desk.sync.client import ServerClient
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the client (and the protocol's pydantic models) load with the first request
     import httpx
+
+    from wmo_desk.sync.client import ServerClient
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,8 @@ class AppContext:
     def sign_in_service(self, server_url: str | None = None) -> SignInService:
         """The sign-in service for ``server_url`` (default: the one used last, kept in the profile)."""
         url = server_url or self.settings_value("server_url", DEFAULT_SERVER_URL)
+        from wmo_desk.sync.client import ServerClient
+
         if self.signin is None or self._signin_url != url:
             if self.signin is not None:
                 self.signin.client.close()
@@ -176,6 +179,8 @@ class AppContext:
 
     def _sync_client(self) -> ServerClient:
         """The client of the sign-in; never creates one on the sync thread's behalf in ``self``."""
+        from wmo_desk.sync.client import ServerClient
+
         if self.signin is not None:
             return self.signin.client
         url = self.settings_value("server_url", DEFAULT_SERVER_URL)

@@ -20,7 +20,7 @@ from wmo_desk.domain.documents import DocumentRef, DocumentSource, StoredDocumen
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.integrity import content_intact
 from wmo_desk.services.clock import Clock
-from wmo_desk.services.files import save_file
+from wmo_desk.services.files import os_reason, save_file
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.documents import StoredDocumentRepository
@@ -200,8 +200,8 @@ class DocumentService:
             except OSError as exc:
                 raise UserError(
                     "Openen mislukt",
-                    f"Er kon geen tijdelijke kopie van {ref.filename} worden gemaakt "
-                    f"({exc.strerror or exc}).",
+                    f"Er kon geen tijdelijke kopie van {ref.filename} worden gemaakt: "
+                    f"{os_reason(exc)}.",
                 ) from exc
             self._log(session, "document.view", ref)
         return path

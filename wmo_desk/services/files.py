@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from wmo_desk.domain.errors import UserError
+
+#: what the operating system's most common refusals mean, in the words the user reads
+_REASONS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "uw opslagruimte (quotum) is vol",
+    errno.EACCES: "u hebt geen toestemming om daar te schrijven",
+    errno.EPERM: "u hebt geen toestemming om daar te schrijven",
+    errno.EROFS: "die plek is alleen-lezen",
+    errno.ENOENT: "die map bestaat niet (meer)",
+    errno.ENAMETOOLONG: "de naam of het pad is te lang",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why writing failed, in Dutch (the system's own text for the rarer cases)."""
+    if isinstance(exc, PermissionError) and exc.errno is None:
+        return _REASONS[errno.EACCES]
+    return _REASONS.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 def save_file(target: Path, content: bytes, name: str) -> Path:
@@ -24,7 +43,7 @@ def save_file(target: Path, content: bytes, name: str) -> Path:
     except OSError as exc:
         raise UserError(
             "Opslaan mislukt",
-            f"{name} kon niet worden opgeslagen in {target.parent} ({exc.strerror or exc}).",
+            f"{name} kon niet worden opgeslagen in {target.parent}: {os_reason(exc)}.",
         ) from exc
     finally:
         if tmp is not None and os.path.exists(tmp):

@@ -15,17 +15,17 @@ from wmo_desk.domain.users import Role
 from wmo_desk.services.files import save_file
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.clients import ClientRepository
-from wmo_desk.sync.client import ServerClient
-from wmo_desk.sync.protocol import SERVER_DEVICE, InzageEntry
 
-# The documents (reportlab, Jinja2) are imported in the functions that use them: the window
-# starts without them.
+# The documents (reportlab, Jinja2) and the protocol (pydantic) are imported in the functions
+# that use them: the window starts without them.
 if TYPE_CHECKING:
     from wmo_desk.documents.inzage import (
         InzageData,
         InzageRow,
     )
     from wmo_desk.services.context import AppContext
+    from wmo_desk.sync.client import ServerClient
+    from wmo_desk.sync.protocol import InzageEntry
 
 #: ``detail`` of the local "document.export" line when the report is saved
 EXPORT_DETAIL = "inzageoverzicht"
@@ -81,6 +81,7 @@ def when_text(row: InzageRow) -> str:
 def row_of(entry: InzageEntry) -> InzageRow:
     """One line of the server's report in the words of the PDF."""
     from wmo_desk.documents.inzage import InzageRow
+    from wmo_desk.sync.protocol import SERVER_DEVICE
 
     server = entry.source == "server" or entry.device_id == SERVER_DEVICE
     return InzageRow(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wmo_desk.domain.allocation_rules import next_number
 from wmo_desk.domain.decision_rules import kenmerk_for
@@ -21,7 +21,9 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.decisions import DecisionRepository
-from wmo_desk.sync.client import ServerClient
+
+if TYPE_CHECKING:
+    from wmo_desk.sync.client import ServerClient
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from wmo_desk.catalogue.loader import bundled_catalogues, load_catalogue
 from wmo_desk.domain.errors import FieldErrors
 from wmo_desk.domain.users import Role, User
 from wmo_desk.services.catalogue import CatalogueService
@@ -40,6 +39,8 @@ class Profile:
 
 def region_choices(catalogue_dir: Path) -> list[RegionChoice]:
     """The regions whose catalogue ships with wmo_desk."""
+    from wmo_desk.catalogue.loader import bundled_catalogues, load_catalogue  # first start only
+
     choices = []
     for path in bundled_catalogues(catalogue_dir):
         catalogue = load_catalogue(path)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import keyring
 from keyring.errors import KeyringError
 
-from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
+if TYPE_CHECKING:  # the client (and the protocol's pydantic models) load with the first request
+    from wmo_desk.sync.client import ServerClient, ServerSession
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,8 @@ class SignInService:
 
     def token(self, username: str) -> str | None:
         """A stored token for ``username`` that the server still accepts, else None (sign in again)."""
+        from wmo_desk.sync.client import ServerError
+
         token = self._store.get(username)
         if not token:
             return None

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from wmo_desk.domain.audit import GENESIS, chain_break
 from wmo_desk.domain.errors import UserError
@@ -26,16 +27,10 @@ from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync import Conflict, OutgoingChange, SyncRepository
 from wmo_desk.storage.repositories.sync_payloads import wire_id
-from wmo_desk.sync.client import ServerClient, ServerError, ServerSession
 from wmo_desk.sync.engine import FieldDifference, differences, merge
-from wmo_desk.sync.protocol import (
-    MAX_AUDIT_PER_PUSH,
-    AuditEntryIn,
-    AuditPushRequest,
-    Change,
-    ChangeStatus,
-    refusal_text,
-)
+
+if TYPE_CHECKING:  # the protocol and the client (pydantic) load with the first sync
+    from wmo_desk.sync.client import ServerClient, ServerSession
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +171,8 @@ class SyncService:
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
     ) -> SyncReport:
         """Push, then pull. Raises :class:`ServerError` (offline, token expired, ...)."""
+        from wmo_desk.sync.client import ServerError
+
         token = self._token()
         if token is None:
             raise ServerError("token_invalid", "Niet aangemeld", "Meld u eerst aan bij de server.")
@@ -225,6 +222,8 @@ class SyncService:
     def _push_audit(self, client: ServerClient, token: str) -> int:
         """Send the access-log lines the server has not stored yet, after checking locally
         that they continue the chain the server holds (the server checks it again)."""
+        from wmo_desk.sync.protocol import MAX_AUDIT_PER_PUSH, AuditEntryIn, AuditPushRequest
+
         stored = 0
         while True:
             with self._db.session() as session:
@@ -265,6 +264,8 @@ class SyncService:
     ) -> SyncReport:
         """The server asked for a remote wipe: what was pending has been pushed; now the
         profile's personal data go, and the server hears it was done."""
+        from wmo_desk.sync.client import ServerError
+
         with self._db.session() as session:
             device = AuditRepository(session).device_id()
         log.warning("remote wipe requested by the server: removing this profile's data")
@@ -287,6 +288,8 @@ class SyncService:
     def _push(
         self, client: ServerClient, token: str, progress: Progress, cancelled: Callable[[], bool]
     ) -> tuple[int, int, int]:
+        from wmo_desk.sync.protocol import Change, ChangeStatus
+
         with self._db.session() as session:
             repo = SyncRepository(session)
             repo.prepare_outbox()
@@ -452,5 +455,7 @@ class SyncService:
 
     @staticmethod
     def refusal_text(conflict: Conflict) -> str:
+        from wmo_desk.sync.protocol import refusal_text
+
         text = refusal_text(conflict.reason)
         return f"{text} {conflict.detail}" if conflict.detail else text

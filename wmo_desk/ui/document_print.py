@@ -1,5 +1,8 @@
 """Printing a stored PDF from wmo_desk itself (no viewer, no temporary file): the pages are
-rasterised with PDFium (pypdfium2) at the printer's resolution and painted onto the printer."""
+rasterised with PDFium (pypdfium2) at the printer's resolution and painted onto the printer.
+
+Rendering and painting run off the GUI thread (Qt allows a QPainter on a QPrinter there); only
+the print dialog is on it."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from wmo_desk.domain.documents import DocumentRef
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.documents import DocumentService
+from wmo_desk.ui.tasks import run_and_wait
 
 #: sharp enough for letters, and a page stays a few tens of megabytes in memory
 MAX_DPI = 300
@@ -87,10 +91,15 @@ def print_document(
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
     if not accepted:
         return 0
-    try:
+
+    def work() -> int:
         pages = print_pdf(printer, documents.content(ref))
+        documents.log_print(ref)
+        return pages
+
+    try:
+        pages = run_and_wait(parent, _tr("%s wordt afgedrukt…") % ref.filename, work)
     except UserError as exc:
         QMessageBox.critical(parent, exc.title, exc.message)
         return 0
-    documents.log_print(ref)
-    return pages
+    return pages or 0

@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QStandardPaths, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +25,7 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.inzage import InzageReport, when_text
 from wmo_desk.ui.table_model import RowsModel
+from wmo_desk.ui.tasks import run_and_wait
 
 if TYPE_CHECKING:
     from wmo_desk.documents.inzage import InzageRow
@@ -182,10 +184,21 @@ class InzageDialog(QDialog):
         target = Path(chosen)
         if not target.suffix:
             target = target.with_suffix(f".{kind}")
+        report = self.report
+        self.feedback.setText(escape(self.tr("Bezig met opslaan…")))
         try:
-            path = self._ctx.inzage.save(self.report, kind, target)
+            path = run_and_wait(
+                self,
+                self.tr("Inzageoverzicht wordt opgeslagen…"),
+                lambda: self._ctx.inzage.save(report, kind, target),
+                controls=(self.pdf_button, self.csv_button),
+            )
         except UserError as exc:
             self.feedback.setText(f"<b>{escape(exc.title)}</b>: {escape(exc.message)}")
+            return None
+        if path is None or not shiboken6.isValid(self):  # a bug (already shown), or closed
+            if shiboken6.isValid(self):
+                self.feedback.clear()
             return None
         self.feedback.setText(escape(self.tr("Opgeslagen als %s") % path))
         self.saved.emit(str(path))

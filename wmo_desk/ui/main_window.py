@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,13 +20,15 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_panel import CaseloadPanel
-from wmo_desk.ui.conflict_dialog import ConflictDialog
 from wmo_desk.ui.herindicatie_view import HerindicatieView
 from wmo_desk.ui.melding_dialog import MeldingDialog
 from wmo_desk.ui.signin_dialog import SignInDialog
 from wmo_desk.ui.sync_panel import SyncPanel
-from wmo_desk.ui.tasks import Task, run_task
+from wmo_desk.ui.tasks import Changes, Task, change_hub, run_task
 from wmo_desk.ui.team_view import WorkloadView, open_team_tab
+
+if TYPE_CHECKING:  # loaded when opened (the conflicts' field names need pydantic's records)
+    from wmo_desk.ui.conflict_dialog import ConflictDialog
 
 
 class MainWindow(QMainWindow):
@@ -33,9 +36,12 @@ class MainWindow(QMainWindow):
 
     Signals:
         switch_user(str): work on as this other user of the profile (the application rebuilds the window).
+        changes_made(object): work done here changed this :class:`Changes` (after the window's
+            own screens redrew); for screens that want to decide for themselves.
     """
 
     switch_user = Signal(str)
+    changes_made = Signal(object)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -67,6 +73,9 @@ class MainWindow(QMainWindow):
         self.sync_panel.synced.connect(self._synced)
         self.sync_panel.conflicts_requested.connect(lambda: self.open_conflicts())
         self.sync_panel.sign_in_requested.connect(lambda: self.sign_in())
+        # no timer reads everything again: finished tasks and syncs say what they changed
+        change_hub().changed.connect(self.apply_changes)
+        self.sync_panel.day_changed.connect(self.caseload.reload)  # deadlines move at midnight
         self.connection = self.sync_panel.state
         self._build_menus()
         self._show_profile()
@@ -240,6 +249,25 @@ class MainWindow(QMainWindow):
                 widget.refresh()
         self._refresh_team_views()
 
+    def apply_changes(self, changes: Changes) -> None:
+        """Redraw what ``changes`` touched, screen by screen (Anki's OpChanges)."""
+        if changes.catalogue:
+            self._show_profile()
+        if changes.cases or changes.decisions or changes.conflicts or changes.catalogue:
+            self.caseload.reload()  # stages, deadlines, the conflict flags
+        if changes.cases or changes.decisions or changes.sync or changes.conflicts:
+            self.sync_panel.refresh_status()
+        if self.approvals is not None and (changes.decisions or changes.cases or changes.catalogue):
+            self.approvals.refresh()
+        if changes.cases or changes.decisions:
+            self._refresh_team_views()
+        if changes.cases or changes.decisions or changes.conflicts or changes.catalogue:
+            for i in range(1, self.tabs.count()):
+                widget = self.tabs.widget(i)
+                if isinstance(widget, CaseViewWidget):
+                    widget.refresh()
+        self.changes_made.emit(changes)
+
     def _refresh_team_views(self) -> None:
         """The open team overviews read their figures again (in the background)."""
         for i in range(1, self.tabs.count()):
@@ -279,13 +307,21 @@ class MainWindow(QMainWindow):
         if report.wiped:
             self._after_wipe()
             return
-        if report.catalogue_version:
-            self._show_profile()
-        if report.pulled or report.new_conflicts or report.refused or report.catalogue_version:
-            self.refresh()
+        pulled = bool(report.pulled or report.refused)
+        self.apply_changes(
+            Changes(
+                cases=pulled,
+                decisions=pulled,
+                sync=True,
+                conflicts=bool(report.new_conflicts or report.refused),
+                catalogue=bool(report.catalogue_version),
+            )
+        )
 
     def open_conflicts(self, case_id: str | None = None) -> ConflictDialog:
         """The open conflicts (of one case, or all) in a window-modal dialog."""
+        from wmo_desk.ui.conflict_dialog import ConflictDialog
+
         dialog = ConflictDialog(self._ctx, case_id, self)
         dialog.resolved.connect(lambda _cid: self.refresh())
         dialog.finished.connect(lambda _r: dialog.deleteLater())
@@ -303,6 +339,9 @@ class MainWindow(QMainWindow):
                 return None
         chosen = Path(path)
 
+        def work(token) -> object:
+            return self._ctx.catalogues.import_file(chosen, check=token.check)
+
         def done(catalogue) -> None:
             QMessageBox.information(
                 self,
@@ -315,15 +354,15 @@ class MainWindow(QMainWindow):
                     len(catalogue.providers),
                 ),
             )
-            self._show_profile()
-            self.refresh()
 
         return run_task(
             self,
             self.tr("Catalogus wordt ingelezen…"),
-            lambda: self._ctx.catalogues.import_file(chosen),
+            work,
             done,
             controls=(self.import_action,),
+            changes=Changes(catalogue=True),
+            cancellable=True,
         )
 
     def save_all(self) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
-from wmo_desk.sync.client import ServerError
 from wmo_desk.ui.fields import ErrorRows
 
 
@@ -59,6 +58,8 @@ class SignInDialog(QDialog):
             self.rows.show({"username": self.tr("Vul uw gebruikersnaam in.")})
             return
         url = self.server.text().strip()
+        from wmo_desk.sync.client import ServerError  # with the first request, not at start
+
         try:
             self._ctx.sign_in_service(url).sign_in(self.username.text(), self.password.text())
         except ServerError as exc:

@@ -1,7 +1,9 @@
 """The sync part of the status bar: online or not, last sync, pending changes, conflicts, progress.
 
 The sync itself runs on a :class:`SyncThread`; only signals cross back to the GUI thread, so the
-window never waits for the server.
+window never waits for the server. The counts are read again when something changed (the main
+window says so after a task or a sync), never on a timer; only the time of the last sync is
+repainted once a minute, as "vandaag" becomes "gisteren" at midnight.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import date, datetime
 
 from PySide6.QtCore import QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -23,7 +26,6 @@ from PySide6.QtWidgets import (
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.services.sync import SyncCancelled, SyncReport
-from wmo_desk.sync.client import ServerError
 from wmo_desk.ui.display import count, moment
 
 log = logging.getLogger(__name__)
@@ -34,8 +36,8 @@ AUTO_SYNC_MS = 5 * 60 * 1000
 FIRST_SYNC_MS = 3000
 #: A "Klaar: ..." line stays this long (errors stay until the next sync).
 DONE_MESSAGE_MS = 10_000
-#: The counts are read again this often, so edits anywhere show up in "te versturen".
-STATUS_POLL_MS = 15000
+#: How often the time of the last sync is repainted (from memory: no database read).
+CLOCK_TICK_MS = 60_000
 
 AUTH_CODES = frozenset({"token_expired", "token_revoked", "token_invalid", "user_inactive"})
 PHASES = {"Versturen": "Versturen…", "Ophalen": "Ophalen…", "Verwerken": "Verwerken…"}
@@ -78,12 +80,14 @@ class SyncPanel(QWidget):
     Signals:
         running_changed(bool): a sync started (True) or ended (False).
         synced(object): a sync completed with this :class:`SyncReport`.
+        day_changed(): the date changed while the window was open (deadlines move on).
         conflicts_requested(): the user wants to see the conflicts.
         sign_in_requested(): the server wants a new sign-in and the user agreed.
     """
 
     running_changed = Signal(bool)
     synced = Signal(object)
+    day_changed = Signal()
     conflicts_requested = Signal()
     sign_in_requested = Signal()
 
@@ -122,6 +126,15 @@ class SyncPanel(QWidget):
         self.progress.setMaximumHeight(16)
         self.progress.setFormat(self.tr("%v van %m"))
         self.progress.hide()
+        self.cancel_button = QPushButton(self.tr("Annuleren"))
+        self.cancel_button.setObjectName("sync_cancel")
+        self.cancel_button.setToolTip(
+            self.tr("Stoppen na de lopende stap; wat de server al bevestigde, blijft bewaard")
+        )
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self._last_sync_at: datetime | None = None
+        self._today: date = ctx.clock.today()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
@@ -129,6 +142,7 @@ class SyncPanel(QWidget):
             self.message,
             self.sign_in_button,
             self.progress,
+            self.cancel_button,
             self.state,
             self.last_sync,
             self.pending,
@@ -140,10 +154,10 @@ class SyncPanel(QWidget):
         self.auto_timer.setInterval(AUTO_SYNC_MS)
         self.auto_timer.timeout.connect(self._automatic)
         self.auto_timer.start()
-        self._poll = QTimer(self)
-        self._poll.setInterval(STATUS_POLL_MS)
-        self._poll.timeout.connect(self.refresh_status)
-        self._poll.start()
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(CLOCK_TICK_MS)
+        self.clock_timer.timeout.connect(self._tick)
+        self.clock_timer.start()
         self.refresh_status()
         if ctx.sync.status().signed_in:
             QTimer.singleShot(FIRST_SYNC_MS, self._automatic)
@@ -179,12 +193,8 @@ class SyncPanel(QWidget):
         self.state.setText(text)
         self.state.setToolTip(tip)
         self.state.setStyleSheet(_ONLINE_STYLE if online else _OFFLINE_STYLE)
-        self.last_sync.setText(
-            self.tr("Laatst gesynchroniseerd: %s")
-            % moment(status.last_sync, self._ctx.clock.today())
-            if status.last_sync
-            else self.tr("Nog niet gesynchroniseerd")
-        )
+        self._last_sync_at = status.last_sync
+        self._show_last_sync()
         self.pending.setText(
             count(status.pending, "wijziging", "wijzigingen") + self.tr(" te versturen")
         )
@@ -192,6 +202,23 @@ class SyncPanel(QWidget):
         self.conflicts.setVisible(status.conflicts > 0)
         if status.signed_in:
             self.sign_in_button.hide()
+
+    def _show_last_sync(self) -> None:
+        at = self._last_sync_at
+        self.last_sync.setText(
+            self.tr("Laatst gesynchroniseerd: %s") % moment(at, self._ctx.clock.today())
+            if at
+            else self.tr("Nog niet gesynchroniseerd")
+        )
+
+    @Slot()
+    def _tick(self) -> None:
+        """Once a minute: only the time of the last sync is repainted; a new day says so."""
+        self._show_last_sync()
+        today = self._ctx.clock.today()
+        if today != self._today:
+            self._today = today
+            self.day_changed.emit()
 
     def _say(self, text: str, detail: str = "") -> None:
         self._message_timer.stop()
@@ -233,13 +260,23 @@ class SyncPanel(QWidget):
         self._say(self.tr("Synchroniseren…"))
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         thread.start()
         self.running_changed.emit(True)
         return True
 
+    def cancel(self) -> None:
+        """Annuleren: the sync stops after the batch it is in (nothing is half-applied)."""
+        if self._thread is not None:
+            self._thread.cancel()
+            self.cancel_button.setEnabled(False)
+            self._say(self.tr("Synchronisatie wordt geannuleerd…"))
+
     @Slot(str, int, int)
     def _progressed(self, phase: str, done: int, total: int) -> None:
-        self._say(PHASES.get(phase, phase + "…"))
+        if self.cancel_button.isEnabled():  # after Annuleren the line keeps saying so
+            self._say(PHASES.get(phase, phase + "…"))
         self.progress.setRange(0, max(total, 0))
         self.progress.setValue(min(done, total))
 
@@ -251,6 +288,7 @@ class SyncPanel(QWidget):
         thread.wait()
         self._thread = None
         self.progress.hide()
+        self.cancel_button.hide()
         report, error = thread.report, thread.error
         # first, so that whatever follows (a new sign-in and its sync) starts from idle
         self.running_changed.emit(False)
@@ -258,7 +296,7 @@ class SyncPanel(QWidget):
             # the profile's data are gone: no more syncs, no more status reads
             self._closing = True
             self.auto_timer.stop()
-            self._poll.stop()
+            self.clock_timer.stop()
             self._say(self.tr("Gegevens op deze laptop gewist"))
             self.synced.emit(report)
             return
@@ -298,13 +336,20 @@ class SyncPanel(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, SyncCancelled):
-            self._say(self.tr("Synchronisatie gestopt"))
+            # closing the window stops it too; Annuleren is the user's own choice
+            self._say(
+                self.tr("Synchronisatie gestopt")
+                if self._closing
+                else self.tr("Synchronisatie geannuleerd")
+            )
             self.refresh_status()
             return
         if not isinstance(error, UserError):
             self._say(self.tr("Synchronisatie mislukt door een programmafout"))
             raise error
         self._say(error.title, error.message)
+        from wmo_desk.sync.client import ServerError  # loaded by the sync that failed
+
         code = error.code if isinstance(error, ServerError) else ""
         self._unreachable = code == "unreachable"
         if code in AUTH_CODES:
@@ -339,7 +384,7 @@ class SyncPanel(QWidget):
         """The window closes: stop a running sync at its next step and wait for the thread."""
         self._closing = True
         self.auto_timer.stop()
-        self._poll.stop()
+        self.clock_timer.stop()
         if self._thread is not None:
             self._thread.cancel()
             self._thread.wait()

@@ -183,9 +183,7 @@ def fill_row(row: Any, payload: dict[str, Any]) -> None:
 
 def row_values(model: type, payload: dict[str, Any]) -> dict[str, Any]:
     """The column values :func:`fill_row` would set from ``payload``, for a bulk statement."""
-    return {
-        f.column: _decode(f.kind, payload[f.wire]) for f in _fields(model) if f.wire in payload
-    }
+    return {f.column: _decode(f.kind, payload[f.wire]) for f in _fields(model) if f.wire in payload}
 
 
 def is_withdrawn_twin(row: Any) -> bool:
