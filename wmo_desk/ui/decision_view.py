@@ -136,8 +136,9 @@ class DecisionPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(60)
         # a new provision, started from an agreed result
         self._catalogue = catalogue
         self._offered: tuple = ()
@@ -311,6 +312,8 @@ class DecisionPanel(QWidget):
             self.outcome.setCurrentIndex(self.outcome.findData(d.outcome.value))
             self.motivation.setPlainText(d.motivation)
         self.table.setModel(ProvisionsModel(d.provisions if d else (), self._names, self))
+        # the result's text takes the room; the other columns are as wide as what they hold
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if editable:
             self._offer_results(d.provisions if d else ())
         self.editor.setEnabled(editable)
