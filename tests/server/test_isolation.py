@@ -37,6 +37,11 @@ KNOWN_ROUTES = {
     ("POST", "/api/v1/audit"),
     ("GET", "/api/v1/audit/clients/{client_id}"),
     ("POST", "/api/v1/wipe/done"),
+    # signals to the meldpunt: their isolation is tested in tests/server/test_signals.py
+    ("POST", "/api/v1/signals"),
+    ("GET", "/api/v1/signals/mine"),
+    # anonymous cliëntervaring answers, without a client: tested in tests/server/test_evaluations.py
+    ("POST", "/api/v1/evaluations"),
 }
 
 

@@ -105,7 +105,7 @@ def test_open_a_case_with_enter_and_move_it_on(qtbot, demo_ctx, answer_modal):
     panel.table.selectRow(0)
     name = panel.model.index(0, 0).data()
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
-    assert window.tabs.count() == 2
+    assert window.tabs.count() == 3  # Mijn dossiers, Evaluaties and the case
     view = window.tabs.currentWidget()
     assert isinstance(view, CaseViewWidget)
     assert "Fase:</b> Melding" in view.stage_label.text()
@@ -120,7 +120,7 @@ def test_open_a_case_with_enter_and_move_it_on(qtbot, demo_ctx, answer_modal):
     assert name not in names(window)
     assert QKeySequence("Ctrl+W") in window.close_tab_action.shortcuts()
     window.close_tab_action.trigger()
-    assert window.tabs.count() == 1
+    assert window.tabs.count() == 2
 
 
 def test_hold_with_reason_then_resume(qtbot, demo_ctx, answer_modal):

@@ -55,6 +55,10 @@ ACTION_LABELS: dict[str, str] = {
     "server.sent": "Door de server verstrekt",
     "server.received": "Door de server ontvangen",
     "device.wiped": "Gegevens op het apparaat op afstand gewist",
+    "signal.report": "Signaal over een aanbieder gemeld, met toestemming van de cliënt",
+    "signal.read": "Gemeld signaal over een aanbieder bekeken",
+    "signal.received": "Signaal over een aanbieder ontvangen door het meldpunt",
+    "evaluation.record": "Telefonische evaluatie (cliëntervaring) vastgelegd",
 }
 
 

@@ -16,7 +16,16 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wmo_desk.server import approvals, audit_api, auth_api, roles, sync_api, web
+from wmo_desk.server import (
+    approvals,
+    audit_api,
+    auth_api,
+    evaluations_api,
+    roles,
+    signals_api,
+    sync_api,
+    web,
+)
 from wmo_desk.server.auth import DEFAULT_TOKEN_HOURS, AuthError, utc_now
 from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
@@ -203,5 +212,7 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.include_router(sync_api.router, dependencies=[roles.SyncRole])
     app.include_router(approvals.router, dependencies=[roles.SyncRole])
     app.include_router(audit_api.router, dependencies=[roles.SyncRole])
+    app.include_router(signals_api.router, dependencies=[roles.SyncRole])
+    app.include_router(evaluations_api.router, dependencies=[roles.SyncRole])
     app.include_router(web.router)
     return app

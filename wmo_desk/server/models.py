@@ -202,3 +202,82 @@ class AuditDevice(ServerBase):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
     last_seq: Mapped[int] = mapped_column(BigInteger)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+# Signals to the regional meldpunt (wmo_desk/server/signals_api.py); the values are those of
+# wmo_desk.domain.signals, spelled out here as in the migration (s0008).
+SIGNAL_KINDS = ("kwaliteit", "rechtmatigheid", "fraude", "calamiteit")
+SIGNAL_STATUSES = ("ontvangen", "in_behandeling", "overgedragen_aan_toezicht", "afgehandeld")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class SignalReport(ServerBase):
+    """A signal about a provider, as reported from a desktop; its status is the meldpunt's.
+
+    A client is referenced by id only (never a name or BSN), and only with consent.
+    ``status_seq`` is the id of the signal's newest history row: the reporter's pull cursor."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SIGNAL_KINDS), name="kind"),
+        CheckConstraint(_in("status", SIGNAL_STATUSES), name="status"),
+        CheckConstraint("client_id IS NULL OR consent_on IS NOT NULL", name="consent"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    reporter_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String(100), index=True)
+    provider_name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    what_happened: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class SignalStatusChange(ServerBase):
+    """One step in a signal's history: its status from ``at`` on, who set it, and why."""
+
+    __tablename__ = "signal_history"
+    __table_args__ = (CheckConstraint(_in("status", SIGNAL_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    signal_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("signals.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by_user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+# Telephone evaluations (cliëntervaring, wmo_desk/server/evaluations_api.py); the outcomes of
+# wmo_desk.domain.evaluations, spelled out here as in the migration (s0009).
+EVALUATION_OUTCOMES = ("afgerond", "geen_bereik", "wil_niet_meewerken")
+
+
+class EvaluationReport(ServerBase):
+    """One anonymous evaluation: no client, case, consultant, name or date finer than the year.
+
+    ``answers`` (JSON: question id -> chosen value), ``product_codes`` and ``provider_ids``
+    (JSON lists) are as the desktop sent them, checked against the form."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (CheckConstraint(_in("outcome", EVALUATION_OUTCOMES), name="outcome"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    outcome: Mapped[str] = mapped_column(String(30))
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[str] = mapped_column(Text)
+    product_codes: Mapped[str] = mapped_column(Text)
+    provider_ids: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -16,11 +16,13 @@ from wmo_desk.services.conversation import ConversationService
 from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.documents import DocumentService
+from wmo_desk.services.evaluations import EvaluationService
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.inzage import InzageService
 from wmo_desk.services.mandate import DemoMandate, Mandate, NoMandate, ServerMandate
 from wmo_desk.services.profile import Profile, ProfileService, RegionChoice, region_choices
 from wmo_desk.services.profile_key import ProfileKeys
+from wmo_desk.services.signals import SignalService
 from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.sync import SERVER_USERNAME_KEY, SyncService
@@ -76,11 +78,13 @@ class AppContext:
         self.http: httpx.Client | None = None
         self._fallback_client: tuple[str, ServerClient] | None = None
         self.inzage = InzageService(self, self._sync_client, self._current_token)
+        self.signals = SignalService(db, clock, self._user_id, self.catalogues)
         self.intake: IntakeService
         self.cases: CaseService
         self.caseload: CaseloadService
         self.assessment: AssessmentService
         self.conversation: ConversationService
+        self.evaluations: EvaluationService
         self.verslag: VerslagService
         self.suggestions: SuggestionService
         self.decisions: DecisionService
@@ -122,6 +126,7 @@ class AppContext:
         self.caseload = CaseloadService(self.db, self.clock, profile.user.id)
         self.assessment = AssessmentService(self.db, self.clock, profile, self.catalogues)
         self.conversation = ConversationService(self.db, self.clock, profile, forms_dir())
+        self.evaluations = EvaluationService(self.db, self.clock, profile, forms_dir())
         self.documents.import_old_documents()
         self.verslag = VerslagService(self, self.documents)
         documents = DecisionDocuments(self)

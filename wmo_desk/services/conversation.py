@@ -12,6 +12,7 @@ from wmo_desk.domain.conversation import Conversation
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.forms import FormDefinition, Question, from_dict, missing_required, to_dict
 from wmo_desk.formdefs.loader import FormDefinitionError, available_forms, latest
+from wmo_desk.services import evaluations
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.profile import Profile
 from wmo_desk.storage.database import Database
@@ -53,9 +54,12 @@ class ConversationService:
         self.form_errors: list[FormDefinitionError] = []
 
     def offered_forms(self) -> list[FormDefinition]:
-        """Valid forms in forms/; malformed ones are in :attr:`form_errors` and not offered."""
+        """The valid versions of the keukentafelgesprek in forms/ (other forms there, such as
+        the cliëntervaring questionnaire, are not conversations); malformed ones are in
+        :attr:`form_errors` and not offered."""
         if self._forms is None:
-            self._forms, self.form_errors = available_forms(self._forms_dir)
+            forms, self.form_errors = available_forms(self._forms_dir)
+            self._forms = [f for f in forms if f.form_id == FORM_ID]
             for error in self.form_errors:
                 log.warning("form definition refused: %s", error.message)
         return self._forms
@@ -119,6 +123,8 @@ class ConversationService:
             repo = ConversationRepository(session)
             repo.save_answers(conversation_id, answers, "")
             repo.set_completed(conversation_id, True)
+            # the telephone evaluation (cliëntervaring) goes in the consultant's task list
+            evaluations.schedule(session, conversation_id, self._clock)
         return []
 
     def record_signed(self, case_id: str, conversation_id: str, signed_on: date) -> None:

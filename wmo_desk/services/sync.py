@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from wmo_desk.domain.audit import GENESIS, chain_break
 from wmo_desk.domain.errors import UserError
+from wmo_desk.services import evaluations, signals
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.storage.database import Database
@@ -201,6 +202,10 @@ class SyncService:
             return self._wiped(client, token, pushed, refused, audit_pushed)
         with self._db.session() as session:
             SyncRepository(session).set_last_sync(self._clock.now())
+        # signals to the meldpunt: apart from the records, sent once, their statuses back
+        signals.exchange(self._db, client, token)
+        # the anonymous cliëntervaring evaluations: sent once
+        evaluations.exchange(self._db, client, token)
         report = SyncReport(
             pushed=pushed,
             pulled=pulled,

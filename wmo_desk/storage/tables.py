@@ -440,3 +440,56 @@ class SyncConflictRow(Base):
     resolution: Mapped[str] = mapped_column(String(20), default="")
     # a refusal as invalid: the server's Dutch words on which field and why
     detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class SignalRow(Base):
+    """A signal to the regional meldpunt: written once here, its status the server's.
+
+    Not part of the record sync: ``sent_at`` is None until the server confirmed receipt, then
+    only the status columns change (from the server). ``client_id`` only with ``consent_on``."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    provider_id: Mapped[str] = mapped_column(String(100))
+    provider_name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    what_happened: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    client_id: Mapped[str | None] = mapped_column(String(36))
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    status: Mapped[str | None] = mapped_column(String(30))
+    status_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # the server refused it (its Dutch words): kept, shown, never sent again
+    refused: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvaluationRow(Base):
+    """A telephone evaluation (cliëntervaring) of a completed keukentafelgesprek.
+
+    Not part of the record sync: once recorded, its anonymous part is sent once
+    (``POST /api/v1/evaluations``); ``sent_at`` says the server has it."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(36), unique=True)
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    assignee_id: Mapped[str] = mapped_column(String(36), index=True)
+    due: Mapped[date] = mapped_column(Date)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[str] = mapped_column(String(40), default="")
+    answers: Mapped[dict] = mapped_column(JsonText, default=dict)
+    product_codes: Mapped[list] = mapped_column(JsonText, default=list)
+    provider_ids: Mapped[list] = mapped_column(JsonText, default=list)
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    refused: Mapped[str] = mapped_column(Text, default="")

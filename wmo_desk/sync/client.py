@@ -46,6 +46,9 @@ _MESSAGES = {
 if TYPE_CHECKING:
     import httpx  # loaded with the first request: the window starts without it
 
+    from wmo_desk.sync.evaluations import EvaluationIn, EvaluationReceipt
+    from wmo_desk.sync.signals import SignalIn, SignalReceipt, SignalStatusPage
+
 
 class ServerError(UserError):
     """A refusal or failure of the server; ``code`` says which (``unreachable`` without a connection)."""
@@ -201,6 +204,31 @@ class ServerClient:
         """Report that this device wiped its profile; the server then ends every session."""
         body = WipeDoneRequest.model_validate({"device_id": device_id}).model_dump(mode="json")
         self._request("POST", "/api/v1/wipe/done", token=token, json=body)
+
+    def report_signal(self, token: str, signal: SignalIn) -> SignalReceipt:
+        """Send a signal to the meldpunt (the same id again is answered, not stored twice)."""
+        from wmo_desk.sync.signals import SignalReceipt
+
+        data = self._request(
+            "POST", "/api/v1/signals", token=token, json=signal.model_dump(mode="json")
+        )
+        return SignalReceipt.model_validate(data)
+
+    def signal_statuses(self, token: str, since: int) -> SignalStatusPage:
+        """The statuses of this user's signals changed after ``since``."""
+        from wmo_desk.sync.signals import SignalStatusPage
+
+        data = self._request("GET", "/api/v1/signals/mine", token=token, params={"since": since})
+        return SignalStatusPage.model_validate(data)
+
+    def report_evaluation(self, token: str, evaluation: EvaluationIn) -> EvaluationReceipt:
+        """Send an anonymous evaluation (the same id again is answered, not stored twice)."""
+        from wmo_desk.sync.evaluations import EvaluationReceipt
+
+        data = self._request(
+            "POST", "/api/v1/evaluations", token=token, json=evaluation.model_dump(mode="json")
+        )
+        return EvaluationReceipt.model_validate(data)
 
 
 def _body(response: httpx.Response) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -39,6 +40,9 @@ from wmo_desk.ui.suggestions_view import SuggestionsPanel
 from wmo_desk.ui.table_model import RowsModel
 from wmo_desk.ui.verslag_view import VerslagPanel
 from wmo_desk.ui.zrm_view import ZrmPanel
+
+if TYPE_CHECKING:
+    from wmo_desk.ui.signal_dialog import SignalDialog
 
 
 class DeadlinesModel(RowsModel):
@@ -226,8 +230,14 @@ class CaseViewWidget(QWidget):
         )
         self.inzage_button.setVisible(ctx.inzage.allowed())
         self.inzage_button.clicked.connect(self.open_inzage)
+        # a signal about a provider to the regional meldpunt (wmo_desk/ui/signal_dialog.py)
+        self.signal_button = QPushButton(self.tr("Signaal melden…"))
+        self.signal_button.setObjectName("signal_button")
+        self.signal_button.setAccessibleName(self.tr("Signaal over een aanbieder melden"))
+        self.signal_button.clicked.connect(self.report_signal)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        top.addWidget(self.signal_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.inzage_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -235,6 +245,23 @@ class CaseViewWidget(QWidget):
         layout.addWidget(self.sections, 1)
         self.view: CaseView | None = None
         self.refresh()
+
+    def report_signal(self) -> SignalDialog:
+        """Open *Signaal melden* for this case; the case view says when it was saved."""
+        from wmo_desk.ui.signal_dialog import SignalDialog
+
+        name = self.view.client.display_name if self.view else ""
+        dialog = SignalDialog(self._ctx, self.case_id, name, self)
+        dialog.saved.connect(
+            lambda _id: tell_done(
+                self.feedback,
+                self.tr(
+                    "Signaal opgeslagen; het gaat naar het meldpunt bij de volgende synchronisatie."
+                ),
+            )
+        )
+        dialog.open()
+        return dialog
 
     def _show_section(self, index: int) -> None:
         self.sections.setCurrentIndex(index)

@@ -20,6 +20,7 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.approval_view import ApprovalPanel
 from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_panel import CaseloadPanel
+from wmo_desk.ui.evaluations_view import EvaluationsPanel, WeeksDialog
 from wmo_desk.ui.herindicatie_view import HerindicatieView
 from wmo_desk.ui.melding_dialog import MeldingDialog
 from wmo_desk.ui.signin_dialog import SignInDialog
@@ -29,6 +30,7 @@ from wmo_desk.ui.team_view import WorkloadView, open_team_tab
 
 if TYPE_CHECKING:  # loaded when opened (the conflicts' field names need pydantic's records)
     from wmo_desk.ui.conflict_dialog import ConflictDialog
+    from wmo_desk.ui.signals_view import SignalsDialog
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +64,10 @@ class MainWindow(QMainWindow):
             self.approvals.decided.connect(lambda _case: self._approved())
             self.tabs.addTab(self.approvals, self.tr("Goedkeuren"))
             self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        # the telephone evaluations (cliëntervaring) to call, next to Mijn dossiers
+        self.evaluations = EvaluationsPanel(ctx)
+        index = self.tabs.insertTab(1, self.evaluations, self.tr("Evaluaties"))
+        self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
         self.caseload.changed.connect(lambda _id: self.sync_panel.refresh_status())
         # a case given to another consultant moves in the team overviews
@@ -76,6 +82,7 @@ class MainWindow(QMainWindow):
         # no timer reads everything again: finished tasks and syncs say what they changed
         change_hub().changed.connect(self.apply_changes)
         self.sync_panel.day_changed.connect(self.caseload.reload)  # deadlines move at midnight
+        self.sync_panel.day_changed.connect(self.evaluations.refresh)
         self.connection = self.sync_panel.state
         self._build_menus()
         self._show_profile()
@@ -158,6 +165,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("Bee&ld"))
         view_menu.addActions([self.find_action, self.refresh_action])
+        self.signals_action = action(self.tr("Mijn &signalen…"), None, self.open_signals)
+        view_menu.addAction(self.signals_action)
+        self.evaluations_action = action(
+            self.tr("&Evaluaties bellen"), "Ctrl+E", self.show_evaluations
+        )
+        view_menu.addAction(self.evaluations_action)
         # switching user locally is for the demo only: elsewhere the role is the server's
         others = [u for u in self._ctx.profiles.users() if u.id != self._ctx.profile.user.id]
         if others and self._ctx.profile.demo:
@@ -181,6 +194,11 @@ class MainWindow(QMainWindow):
             self.team_menu.addAction(self.herindicatie_action)
         else:  # a consultant's own provisions that end soon
             view_menu.addAction(self.herindicatie_action)
+        # no Alt letter: every letter of the word is taken by a field or button of some screen
+        self.settings_menu = self.menuBar().addMenu(self.tr("Instellingen"))
+        self.settings_menu.addAction(
+            action(self.tr("&Cliëntervaring…"), None, self.open_evaluation_settings)
+        )
         self.menuBar().addMenu(self.tr("&Help")).addAction(about)
         toolbar = self.addToolBar(self.tr("Acties"))
         toolbar.setObjectName("actions")
@@ -190,6 +208,28 @@ class MainWindow(QMainWindow):
         )
 
     # --- actions ------------------------------------------------------------------------
+
+    def open_signals(self) -> SignalsDialog:
+        """The signals this user reported to the meldpunt, with their status."""
+        from wmo_desk.ui.signals_view import SignalsDialog
+
+        dialog = SignalsDialog(self._ctx, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def show_evaluations(self) -> None:
+        """The Evaluaties tab, with the cursor in its list."""
+        self.tabs.setCurrentWidget(self.evaluations)
+        self.evaluations.refresh()
+        self.evaluations.table.setFocus()
+
+    def open_evaluation_settings(self) -> WeeksDialog:
+        """Instellingen > Cliëntervaring…: the weeks between the conversation and the call."""
+        dialog = WeeksDialog(self._ctx, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -225,7 +265,7 @@ class MainWindow(QMainWindow):
         return widget
 
     def close_tab(self, index: int) -> None:
-        if self.tabs.widget(index) is self.approvals:
+        if self.tabs.widget(index) in (self.approvals, self.evaluations):
             return
         if index > 0:
             widget = self.tabs.widget(index)
@@ -236,10 +276,12 @@ class MainWindow(QMainWindow):
 
     def _case_changed(self) -> None:
         self.caseload.model.reload()
+        self.evaluations.refresh()  # a completed conversation puts a call in the list
         self.sync_panel.refresh_status()
 
     def refresh(self) -> None:
         self.caseload.reload()
+        self.evaluations.refresh()
         self.sync_panel.refresh_status()
         if self.approvals is not None:
             self.approvals.refresh()
