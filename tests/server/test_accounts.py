@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import warnings
@@ -17,6 +18,7 @@ from wmo_desk.server import auth
 from wmo_desk.server.app import create_app
 from wmo_desk.server.db import ServerDatabase
 from wmo_desk.server.models import AuthSession, LoginFailure, Record, User
+from wmo_desk.server.throttle import ADDRESS_LIMIT
 from wmo_desk.sync.client import ServerClient, ServerError
 
 with warnings.catch_warnings():
@@ -139,6 +141,12 @@ def test_failed_sign_ins_are_stored_as_hashes_only(app):
     assert sorted(scope for scope, _ in rows) == ["address", "address", "user", "user"]
     stored = json.dumps([list(row) for row in rows])
     assert "piet" not in stored and "testclient" not in stored
+    # keyed with the database's own secret: trying usernames with plain SHA-256 finds nothing
+    unkeyed = {hashlib.sha256(v.encode()).hexdigest() for v in ("piet.onbekend", "testclient")}
+    assert not unkeyed & {key_hash for _, key_hash in rows}
+    with app.state.db.engine.connect() as conn:
+        secret = conn.exec_driver_sql("SELECT value FROM server_keys WHERE name = 'throttle'")
+        assert len(bytes.fromhex(secret.scalar_one())) == 32
 
 
 def test_the_desktop_shows_the_servers_wait_message(app):
@@ -327,3 +335,30 @@ def test_a_good_sign_in_forgets_its_own_count_for_the_address(app):
     with app.state.db.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT scope FROM login_failures").scalars().all()
     assert sorted(rows) == ["address"] * 3 + ["user"] * 3
+
+
+def test_colleagues_behind_one_office_address_sign_in_at_once(server_db_url, tmp_path):
+    """More sign-ins in progress from one address than its failure limit: none is refused
+    (an attempt in progress counts against its username only, not against the address)."""
+    names = [f"consulent{n:02d}" for n in range(ADDRESS_LIMIT + 5)]
+    db = ServerDatabase.open(server_db_url)
+    with db.session_scope() as session:
+        for name in names:
+            auth.create_user(
+                session, username=name, password=PASSWORD, display_name=name.title(),
+                role="consulent", municipality_code="0828",
+            )  # fmt: skip
+    with serving(server_db_url, tmp_path / "server.log") as root:
+
+        def sign_in(username: str) -> int:
+            with httpx.Client(base_url=root, timeout=60) as client:
+                answer = client.post(
+                    "/api/v1/login", json={"username": username, "password": PASSWORD}
+                )
+                return answer.status_code
+
+        with ThreadPoolExecutor(len(names)) as pool:
+            assert list(pool.map(sign_in, names)) == [200] * len(names)
+    with db.session_scope() as session:
+        assert session.scalars(select(LoginFailure.scope)).all() == []
+    db.close()

@@ -205,12 +205,14 @@ def finish_login(
     lifetime: timedelta = timedelta(hours=DEFAULT_TOKEN_HOURS),
     now: datetime | None = None,
 ) -> IssuedToken:
-    """The last step, after the password was checked: a failure stays counted
-    (:class:`BadCredentials`), a good sign-in forgets the username's count, deletes sessions
-    long expired or revoked and opens a session."""
+    """The last step, after the password was checked: a failure stays counted for the username
+    and is counted for the address (:class:`BadCredentials`; the caller commits that), a good
+    sign-in forgets the username's count, deletes sessions long expired or revoked and opens a
+    session."""
     created = _now(now)
     user = session.get(User, started.user_id) if started.user_id is not None else None
     if not verified or user is None:
+        throttle.address_failed(session, address, now=created)
         raise BadCredentials()
     if not user.active:
         raise UserInactive()
@@ -242,11 +244,12 @@ def login(
     now: datetime | None = None,
 ) -> IssuedToken:
     """Check the password and open a session, in one go (:func:`start_login`, the password,
-    :func:`finish_login`); raises :class:`BadCredentials`, ``UserInactive`` or
-    ``TooManyAttempts``."""
+    :func:`finish_login`) inside the caller's transaction; raises :class:`BadCredentials`,
+    ``UserInactive`` or ``TooManyAttempts``. The attempt's count is written with that
+    transaction (commit it on :class:`BadCredentials` too); the routes use :func:`login_async`,
+    which commits the count before the password is checked."""
     created = _now(now)
     started = start_login(session, username, address=address, now=created)
-    session.commit()
     verified = password_matches(started.password_hash, password)
     return finish_login(
         session,
@@ -282,16 +285,20 @@ async def login_async(
 
     def finish(started: LoginStart, verified: bool) -> IssuedToken | None:
         with db.session_scope() as session:
-            issued = finish_login(
-                session,
-                username,
-                password,
-                started,
-                verified,
-                address=address,
-                lifetime=lifetime,
-                now=created,
-            )
+            try:
+                issued = finish_login(
+                    session,
+                    username,
+                    password,
+                    started,
+                    verified,
+                    address=address,
+                    lifetime=lifetime,
+                    now=created,
+                )
+            except BadCredentials:
+                session.commit()  # the address's count stays
+                raise
             if admit is not None and not admit(issued.user):
                 session.rollback()
                 return None

@@ -152,7 +152,8 @@ class AllocationNumber(ServerBase):
 class LoginFailure(ServerBase):
     """A failed sign-in, counted per ``scope`` (``user`` or ``address``) for the back-off.
 
-    Only the SHA-256 of the lowercased username typed, or of the client address, is stored;
+    Only an HMAC-SHA-256 of the lowercased username typed, or of the client address, keyed
+    with the database's ``throttle`` :class:`ServerKey`, is stored;
     a row is forgotten once it is out of the back-off window (wmo_desk/server/throttle.py)."""
 
     __tablename__ = "login_failures"
@@ -281,3 +282,13 @@ class EvaluationReport(ServerBase):
     product_codes: Mapped[str] = mapped_column(Text)
     provider_ids: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ServerKey(ServerBase):
+    """A secret of this server database, made by its migration (s0010): ``throttle`` keys the
+    hashes of the sign-in back-off. In the database, so every server process shares it."""
+
+    __tablename__ = "server_keys"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

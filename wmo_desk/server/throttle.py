@@ -1,20 +1,23 @@
 """Sign-in back-off: failed logins counted per username and per client address, then a lockout.
 
-An attempt is counted *before* its password is checked (:func:`reserve`), under a lock per
-counter, and forgotten again when it succeeds. So parallel attempts at the limit cannot each get
-a try: the sixth of six simultaneous wrong passwords is refused like the sixth of six in a row.
+An attempt is counted against its username *before* its password is checked (:func:`reserve`),
+under a lock per username, and forgotten again when it succeeds. So parallel attempts at the
+limit cannot each get a try: the sixth of six simultaneous wrong passwords for one account is
+refused like the sixth of six in a row. An address counts the wrong passwords it sent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
+import weakref
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
-from wmo_desk.server.models import LoginFailure
+from wmo_desk.server.models import LoginFailure, ServerKey
 
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=5)
@@ -42,15 +45,35 @@ class TooManyAttempts(Exception):
         super().__init__(self.message)
 
 
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+# The key of each server database, read once per process (it never changes).
+_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
+KEY_NAME = "throttle"
 
 
-def _keys(username: str, address: str | None) -> list[tuple[str, str, int]]:
+def _key(session: Session) -> bytes:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    key = _KEYS.get(engine)
+    if key is None:
+        value = session.scalar(select(ServerKey.value).where(ServerKey.name == KEY_NAME))
+        if value is None:
+            raise LookupError("server_keys has no throttle key: run wmo-desk-server init")
+        key = _KEYS.setdefault(engine, bytes.fromhex(value))
+    return key
+
+
+def _digest(key: bytes, value: str) -> str:
+    # Keyed: a copy of the table alone does not say which usernames or addresses failed
+    # (unkeyed, a username or an IPv4 address is found back by trying them all).
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _keys(session: Session, username: str, address: str | None) -> list[tuple[str, str, int]]:
     """(scope, key hash, limit) per counter; the typed name and the address are never stored."""
-    keys = [(USERNAME, _digest(username.strip().lower()), USERNAME_LIMIT)]
+    key = _key(session)
+    keys = [(USERNAME, _digest(key, username.strip().lower()), USERNAME_LIMIT)]
     if address:
-        keys.append((ADDRESS, _digest(address), ADDRESS_LIMIT))
+        keys.append((ADDRESS, _digest(key, address), ADDRESS_LIMIT))
     return keys
 
 
@@ -103,18 +126,21 @@ def _purge(session: Session, now: datetime) -> None:
 
 
 def reserve(session: Session, username: str, address: str | None, *, now: datetime) -> list[int]:
-    """Count this attempt as a failure before its password is checked; the ids to forget if it
-    succeeds (:func:`forget`). Raises :class:`TooManyAttempts` while the username or the
-    address is locked out (nothing counted then). The caller commits."""
-    keys = _keys(username, address)
-    _serialise(session, keys)
+    """Count this attempt as a failure of the username before its password is checked; the ids
+    to forget if it succeeds (:func:`forget`). Raises :class:`TooManyAttempts` while the
+    username or the address is locked out (nothing counted then). The caller commits.
+
+    Only the username's count takes attempts in progress: colleagues behind one office address
+    signing in at nine o'clock are not failures of that address. The address counts failures
+    once they are known (:func:`address_failed`)."""
+    keys = _keys(session, username, address)
+    user_key = keys[0]
+    _serialise(session, [user_key])
     _purge(session, now)
-    attempt = [
-        LoginFailure(scope=scope, key_hash=key_hash, failed_at=now) for scope, key_hash, _ in keys
-    ]
-    session.add_all(attempt)
+    attempt = LoginFailure(scope=USERNAME, key_hash=user_key[1], failed_at=now)
+    session.add(attempt)
     session.flush()
-    own = [row.id for row in attempt]
+    own = [attempt.id]
     locks = [
         until
         for scope, key_hash, limit in keys
@@ -125,9 +151,17 @@ def reserve(session: Session, username: str, address: str | None, *, now: dateti
     return own
 
 
+def address_failed(session: Session, address: str | None, *, now: datetime) -> None:
+    """A wrong password from ``address``: one more failure of that address (the caller
+    commits, also when it then refuses the sign-in)."""
+    if address:
+        ((_scope, key_hash, _limit),) = _keys(session, "", address)[1:]
+        session.add(LoginFailure(scope=ADDRESS, key_hash=key_hash, failed_at=now))
+        session.flush()
+
+
 def forget(session: Session, username: str, attempt: list[int]) -> None:
-    """A good sign-in: forget the username's failures and this attempt's count for the address
-    (the address keeps its earlier failures)."""
+    """A good sign-in: forget the username's failures, this attempt's count among them."""
     reset(session, username)
     if attempt:
         session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt)))
@@ -135,7 +169,7 @@ def forget(session: Session, username: str, attempt: list[int]) -> None:
 
 def reset(session: Session, username: str) -> None:
     """Forget the username's failures (a good sign-in, a new password); the address keeps count."""
-    ((scope, key_hash, _limit),) = _keys(username, None)
+    ((scope, key_hash, _limit),) = _keys(session, username, None)
     session.execute(
         delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key_hash == key_hash)
     )
