@@ -1,11 +1,17 @@
 """Start-up to a usable main window with 50,000 cases, and filtering/sorting them.
 
 Run: ``.venv/bin/python -m benchmarks.bench_caseload [--cases 50000] [--repeat 5]``
+(``--profile DIR`` keeps the built data in DIR and uses it again next time; ``--no-startup``
+measures the caseload only.)
 
 Start-up is measured in fresh processes (import, open and migrate the database, build the
 window, first paint) beside the floor: a bare PySide6 window with an empty table, started the
 same way in the same run. Filter and sort are measured in-process on the real model, beside a
-plain Python sort/filter of the same rows already in memory.
+plain Python sort/filter of the same rows already in memory. Typing is measured per keystroke:
+the model is given the text one character longer each time (as the search field does), from an
+empty field, so every keystroke after the first refines the list the service keeps; the first
+search after a change (which reads what the search needs of every client) is shown apart, as are
+a fresh reload (after a change) and clearing the search field (back to the kept list).
 
 Encrypted vs not (issue 12), in the same run: the profile's database is SQLCipher-encrypted
 (with a fixed raw key, see ``caseload_data.BenchKeys``: no keyring, no Argon2). The same data is
@@ -24,6 +30,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -161,19 +168,37 @@ def main() -> None:
         default=0,
         help="experiment: SQLite page cache per connection in MB (default: as the app ships)",
     )
+    parser.add_argument(
+        "--profile", type=Path, help="build the data here once, and use it again next time"
+    )
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
     args = parser.parse_args()
 
     from benchmarks.caseload_data import build_profile
 
-    folder = Path(tempfile.mkdtemp(prefix="wmo-bench-"))
-    t = time.perf_counter()
-    build_profile(folder, args.cases)
-    print(f"profile with {args.cases:,} extra cases built in {time.perf_counter() - t:.1f} s")
-    plain = Path(tempfile.mkdtemp(prefix="wmo-bench-plain-"))
-    t = time.perf_counter()
-    export_plaintext(folder, plain)
-    print(f"plaintext copy exported in {time.perf_counter() - t:.1f} s")
+    if args.profile is not None and (args.profile / "plain").is_dir():
+        folder, plain = args.profile / "encrypted", args.profile / "plain"
+        print(f"profile of an earlier run used again: {args.profile}")
+    else:
+        if args.profile is not None:
+            folder, plain = args.profile / "encrypted", args.profile / "plain"
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="wmo-bench-"))
+            plain = Path(tempfile.mkdtemp(prefix="wmo-bench-plain-"))
+        t = time.perf_counter()
+        build_profile(folder, args.cases)
+        print(f"profile with {args.cases:,} extra cases built in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        export_plaintext(folder, plain)
+        print(f"plaintext copy exported in {time.perf_counter() - t:.1f} s")
     folders = {"encrypted": folder, "plaintext": plain, "plaintext-stdlib": plain}
+    if not args.no_startup:
+        _startup(folders, args)
+    _caseload(folders, args)
+
+
+def _startup(folders: dict[str, Path], args) -> None:
+    from benchmarks.caseload_data import build_profile
 
     small = Path(tempfile.mkdtemp(prefix="wmo-bench-demo-"))
     build_profile(small, 0)
@@ -202,6 +227,12 @@ def main() -> None:
     )
     print(f"  {'bare PySide6 + table':36} {floor_ms:8.0f} ms   (floor)")
 
+
+#: what the typing benchmark types, character by character
+TYPED = {"name": "jans", "BSN": "0019", "postcode": "5341 a"}
+
+
+def _caseload(folders: dict[str, Path], args) -> None:
     from PySide6.QtCore import Qt
 
     from wmo_desk.ui.app import make_application
@@ -220,14 +251,30 @@ def main() -> None:
     base = models["encrypted"].filter
 
     def ops_of(model) -> dict:
+        """Each operation as (what comes first, untimed; the timed part). Every operation
+        starts from the list without text, as the service keeps it after a reload."""
+
+        def start() -> None:
+            model.set_filter(base)
+
         return {
-            "filter on name 'jans'": lambda: model.set_filter(replace(base, text="jans")),
-            "filter on postcode '5341'": lambda: model.set_filter(replace(base, text="5341")),
-            "filter on BSN digits '0019'": lambda: model.set_filter(replace(base, text="0019")),
-            "sort on name": lambda: model.sort(0, Qt.SortOrder.AscendingOrder),
-            "sort on deadline (desc)": lambda: model.sort(4, Qt.SortOrder.DescendingOrder),
-            "sort on stage": lambda: model.sort(3, Qt.SortOrder.AscendingOrder),
-            "all open cases (reload)": lambda: model.set_filter(base),
+            "filter on name 'jans'": (start, lambda: model.set_filter(replace(base, text="jans"))),
+            "filter on postcode '5341'": (
+                start,
+                lambda: model.set_filter(replace(base, text="5341")),
+            ),
+            "filter on BSN digits '0019'": (
+                start,
+                lambda: model.set_filter(replace(base, text="0019")),
+            ),
+            "sort on name": (start, lambda: model.sort(0, Qt.SortOrder.AscendingOrder)),
+            "sort on deadline (desc)": (start, lambda: model.sort(4, Qt.SortOrder.DescendingOrder)),
+            "sort on stage": (start, lambda: model.sort(3, Qt.SortOrder.AscendingOrder)),
+            "clear the search (kept)": (
+                lambda: model.set_filter(replace(base, text="jans")),
+                lambda: model.set_filter(base),
+            ),
+            "reload (fresh, a change)": (start, lambda: model.set_filter(base, fresh=True)),
         }
 
     ops = {v: ops_of(m) for v, m in models.items()}
@@ -247,7 +294,8 @@ def main() -> None:
             rows_in_memory, key=lambda r: str(r.deadline), reverse=True
         ),
         "sort on stage": lambda: sorted(rows_in_memory, key=lambda r: r.stage.value),
-        "all open cases (reload)": lambda: list(rows_in_memory),
+        "clear the search (kept)": lambda: list(rows_in_memory),
+        "reload (fresh, a change)": lambda: list(rows_in_memory),
     }
 
     def once(action, model=None) -> float:
@@ -267,7 +315,9 @@ def main() -> None:
         samples: dict[str, list[float]] = {v: [] for v in searched}
         for _ in range(args.repeat):  # interleaved per repeat, as above
             for variant in searched:
-                samples[variant].append(once(ops[variant][name], models[variant]))
+                setup, action = ops[variant][name]
+                setup()
+                samples[variant].append(once(action, models[variant]))
         ms = {v: _median_ms(x) for v, x in samples.items()}
         floor = _median_ms([once(floors[name]) for _ in range(args.repeat)])
         e, pl = ms["encrypted"], ms["plaintext"]
@@ -275,8 +325,65 @@ def main() -> None:
             f"  {name:28} {e:7.1f} ms {pl:7.1f} ms {floor:5.1f} ms"
             f" {e / max(floor, 0.01):9.1f} {e / pl:9.2f}x"
         )
+    _typing(models, contexts, base, rows_in_memory, once, args.repeat)
     for ctx in contexts.values():
         ctx.close()
+
+
+def _floor_match(kind: str, text: str):
+    """The in-memory floor's test of a row for ``text``: a plain substring or prefix."""
+    if kind == "name":
+        return lambda r: text in r.client_name.lower()
+    if kind == "BSN":
+        return lambda r: text in r.bsn
+    prefix = text.replace(" ", "").upper()
+    return lambda r: r.postcode.startswith(prefix)
+
+
+def _floor_filter(rows: list, match) -> list:
+    return [r for r in rows if match(r)]
+
+
+def _typing(models: dict, contexts: dict, base, rows_in_memory: list, once, repeat: int) -> None:
+    """Per keystroke: the text one character longer each time, after a fresh reload."""
+    from wmo_desk.ui.caseload_panel import SEARCH_DELAY_MS
+
+    print(f"\ntyping into the search, per keystroke, {repeat} times each (ms; floor: the list")
+    print("in memory filtered on the same text; first: the first keystroke after a change, as")
+    print("the search field does it (the search's data read in the background during its")
+    print(f"{SEARCH_DELAY_MS} ms delay); unprepared: the same without that, the SQL query;")
+    print("later: the next keystrokes, without delay, so they may wait for that read):")
+    print(
+        f"  {'typed':18} {'variant':10} {'first':>7} {'unprepared':>11} {'later median':>13}"
+        f" {'later max':>10} {'floor':>7} {'vs floor':>9}"
+    )
+    for kind, typed in TYPED.items():
+        steps = [typed[: i + 1] for i in range(len(typed))]
+        for variant, model in models.items():
+            first, unprepared, later = [], [], []
+            for r in range(repeat):
+                model.set_filter(base, fresh=True)  # something changed: nothing kept
+                prepared = r % 2 == 0
+                if prepared:
+                    service = contexts[variant].caseload
+                    getattr(service, "prepare_search", lambda _flt: None)(base)
+                    time.sleep(SEARCH_DELAY_MS / 1000)
+                for i, text in enumerate(steps):
+                    flt = replace(base, text=text)
+                    ms = 1000 * once(partial(model.set_filter, flt), model)
+                    (later if i else first if prepared else unprepared).append(ms)
+            floors = [
+                1000 * once(partial(_floor_filter, rows_in_memory, _floor_match(kind, t)))
+                for _ in range(repeat)
+                for t in steps[1:]
+            ]
+            floor = statistics.median(floors)
+            median = statistics.median(later)
+            print(
+                f"  {kind + ' ' + repr(typed):18} {variant:10} {statistics.median(first):7.1f}"
+                f" {statistics.median(unprepared):11.1f} {median:13.1f} {max(later):10.1f}"
+                f" {floor:7.1f} {median / floor:9.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from wmo_desk.domain.postcode import format_postcode
 from wmo_desk.ui.display import days_left_text, short_date
 
 URGENT_DAYS = 5
-PAGE_SIZE = 200
+#: rows read at a time: a screenful and some (each page is one query as it scrolls into view)
+PAGE_SIZE = 64
 _URGENT = QColor("#fff1c2")
 _OVERDUE = QColor("#f8d0d0")
 _OVERDUE_TEXT = QColor("#9b1c1c")
@@ -40,15 +41,17 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseloadModel(QAbstractTableModel):
-    """Caseload rows; sorting and filtering are new queries, not widget work.
+    """Caseload rows; sorting and filtering are the service's work, not the widget's.
 
     The model keeps the ordered case ids; the details of a row are read a page at a time
-    when the view shows it, so 50,000 cases stay smooth.
+    when the view shows it, so 50,000 cases stay smooth. ``ids(flt, fresh=...)`` gives the
+    ids: :meth:`reload` asks for fresh ones (something changed), :meth:`set_filter` lets the
+    service answer from what it kept (typing, sorting).
     """
 
     def __init__(
         self,
-        ids: Callable[[CaseloadFilter], list[str]],
+        ids: Callable[..., list[str]],
         rows: Callable[[list[str]], dict[str, CaseSummary]],
         today: Callable[[], date],
         flt: CaseloadFilter,
@@ -72,14 +75,18 @@ class CaseloadModel(QAbstractTableModel):
     def filter(self) -> CaseloadFilter:
         return self._filter
 
-    def set_filter(self, flt: CaseloadFilter) -> None:
+    def set_filter(self, flt: CaseloadFilter, *, fresh: bool = False) -> None:
+        """Show what ``flt`` selects; with ``fresh``, read from the database (see reload)."""
         self._filter = flt
-        self.reload()
+        self._load(fresh)
 
     def reload(self) -> None:
-        """Ask for the ordered ids again; row details are fetched when they are shown."""
+        """Read the ordered ids again (after a change); row details come when shown."""
+        self._load(True)
+
+    def _load(self, fresh: bool) -> None:
         self.beginResetModel()
-        self._ids = self._ids_for(self._filter)
+        self._ids = self._ids_for(self._filter, fresh=fresh)
         self._pages = {}
         self._flagged = self._flagged_for()
         self.endResetModel()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -117,13 +117,25 @@ class CaseloadPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.scope.currentIndexChanged.connect(self.apply_filter)
-        self.stage.currentIndexChanged.connect(self.apply_filter)
-        self.include_closed.toggled.connect(self.apply_filter)
+        self._timer.timeout.connect(lambda: self.apply_filter())
+        self.search.textChanged.connect(lambda _t: self._typed())
+        self.search.installEventFilter(self)
+        # (lambdas: the signals' argument is not apply_filter's ``fresh``)
+        self.scope.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.stage.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.include_closed.toggled.connect(lambda _on: self.apply_filter())
         self.model.modelReset.connect(self._update_count)
         self.model.reload()
+
+    def _typed(self) -> None:
+        # what the search reads is loaded in the background while the search waits its delay
+        self._ctx.caseload.prepare_search(self.model.filter)
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self._ctx.caseload.prepare_search(self.model.filter)  # typing is about to start
+        return super().eventFilter(watched, event)
 
     def fill_scope(self) -> None:
         """Mijn dossiers, the municipality, and for team leads each consultant (the team view).
@@ -155,12 +167,13 @@ class CaseloadPanel(QWidget):
         """Read the cases again (after a sync), keeping the selected case selected."""
         selected = self.selected_case_id()
         self.fill_scope()
-        self.apply_filter()
+        self.apply_filter(fresh=True)
         row = self.model.row_of(selected) if selected else None
         if row is not None:
             self.table.selectRow(row)
 
-    def apply_filter(self) -> None:
+    def apply_filter(self, fresh: bool = False) -> None:
+        """Show the cases the search text and filters select; ``fresh`` reads them again."""
         self._timer.stop()
         self.model.set_filter(
             replace(
@@ -169,7 +182,8 @@ class CaseloadPanel(QWidget):
                 consultant_id=self.scope.currentData(),
                 stage=Stage(self.stage.currentData()) if self.stage.currentData() else None,
                 include_closed=self.include_closed.isChecked(),
-            )
+            ),
+            fresh=fresh,
         )
 
     def _update_count(self) -> None:
