@@ -118,7 +118,7 @@ def test_natura_grant_has_every_required_element(natura_pdf):
         "abonnementstarief",
         "€ 21,60 per maand",
         "Het CAK stuurt u de rekening",
-        "uiterlijk op 13 januari 2027",
+        "U heeft daarvoor 6 weken, tot en met 13 januari 2027.",
         "Het college van burgemeester en wethouders van Oss Postbus 1000",
         "namens het college van burgemeester en wethouders van Oss",
         "mevrouw drs. H. Smits",
@@ -159,7 +159,7 @@ def test_partial_grant_says_what_is_not_granted():
     assert "Wij geven u een deel van de ondersteuning die u heeft aangevraagd." in text
     assert "Die krijgt u niet: de boodschappendienst" in text
     assert "Zorg in natura door Thuiszorg De Linde" in text
-    assert "uiterlijk op 13 januari 2027" in text
+    assert "tot en met 13 januari 2027" in text
 
 
 def test_refusal_has_motivation_and_no_provisions_or_contribution():
@@ -175,7 +175,7 @@ def test_refusal_has_motivation_and_no_provisions_or_contribution():
     assert "Wat krijgt u?" not in text
     assert "Soort ondersteuning" not in text
     assert "Eigen bijdrage" not in text
-    assert "uiterlijk op 13 januari 2027" in text
+    assert "tot en met 13 januari 2027" in text
     assert "namens het college van burgemeester en wethouders" in text
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from wmo_desk.domain.cases import Case, Channel, HoldPeriod, Reporter, Stage
+from wmo_desk.domain.cases import Case, Channel, HoldPeriod, Reporter, Stage, move_to_stage
 from wmo_desk.domain.deadlines import DeadlineKind, case_deadlines, next_deadline, term_end
 
 ACTOR = ("u1", "Sanne de Wit")
@@ -135,3 +135,52 @@ def test_a_term_that_ended_before_the_hold_is_not_shown_as_on_hold():
     deadlines = {d.kind: d for d in case_deadlines(case, date(2026, 3, 25))}
     assert not deadlines[DeadlineKind.PERSOONLIJK_PLAN].on_hold
     assert deadlines[DeadlineKind.ONDERZOEK].on_hold
+
+
+def test_an_approved_decision_meets_the_decision_term_even_when_the_letter_is_not_sent():
+    from wmo_desk.domain.cases import record_decision
+
+    aanvraag = make_case(date(2026, 10, 1), stage=Stage.AANVRAAG, aanvraag_date=date(2026, 11, 9))
+    decided, event = record_decision(aanvraag, date(2026, 11, 20), "WMO-0828-2026-000001", ACTOR)
+    assert decided.stage is Stage.BESLOTEN and decided.decided_date == date(2026, 11, 20)
+    assert event is not None and "besluit WMO-0828-2026-000001 op 20-11-2026" in event.text
+    # a month later, the letter still unsent: the term is met, not 4 weeks late
+    [term] = case_deadlines(decided, date(2026, 12, 20))
+    assert term.kind is DeadlineKind.BESLISSING and term.due == date(2026, 11, 23)
+    assert term.met_on == date(2026, 11, 20) and term.met_in_time()
+    assert not term.is_overdue(date(2026, 12, 20)) and not term.is_urgent(date(2026, 11, 21))
+    assert next_deadline(decided, date(2026, 12, 20)) is None  # the caseload moves on
+    # sending it starts the bezwaar term, counted from the day it was sent
+    sent, _event = move_to_stage(decided, Stage.BESLUIT, date(2026, 12, 2), ACTOR)
+    assert by_kind(sent, date(2026, 12, 3)) == {DeadlineKind.BEZWAAR: date(2027, 1, 13)}
+    assert sent.decided_date is None
+
+
+def test_a_late_decision_is_met_but_not_in_time_and_a_later_decision_leaves_the_stage():
+    from wmo_desk.domain.cases import record_decision
+
+    aanvraag = make_case(date(2026, 10, 1), stage=Stage.AANVRAAG, aanvraag_date=date(2026, 11, 2))
+    late, _ = record_decision(aanvraag, date(2026, 11, 30), "K", ACTOR)
+    [term] = case_deadlines(late, date(2026, 12, 1))
+    assert term.met_on == date(2026, 11, 30) and term.met_in_time() is False
+    # a new decision while care is delivered (a change) does not move the case back
+    delivering = make_case(date(2026, 1, 5), stage=Stage.LEVERING)
+    assert record_decision(delivering, date(2026, 11, 30), "K", ACTOR) == (delivering, None)
+
+
+def test_the_monitor_reading_of_the_decision_term_is_unchanged():
+    # wmo_desk/server/web/monitoring.py asks for the term of a case in aanvraag, never met
+    case = make_case(date(2026, 1, 5), stage=Stage.AANVRAAG, aanvraag_date=date(2026, 1, 31))
+    [term] = case_deadlines(case, date(2026, 3, 1))
+    assert term.met_on is None and term.is_overdue(date(2026, 3, 1))
+    assert next_deadline(case, date(2026, 3, 1)) == term
+
+
+def test_a_besloten_case_cannot_be_sent_before_its_decision():
+    from wmo_desk.domain.cases import record_decision
+    from wmo_desk.domain.errors import UserError
+
+    aanvraag = make_case(date(2026, 10, 1), stage=Stage.AANVRAAG, aanvraag_date=date(2026, 11, 9))
+    decided, _ = record_decision(aanvraag, date(2026, 11, 20), "K", ACTOR)
+    with pytest.raises(UserError, match="vóór het besluit"):
+        move_to_stage(decided, Stage.BESLUIT, date(2026, 11, 19), ACTOR)

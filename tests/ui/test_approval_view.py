@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.services.test_team import as_role, cases_in, final_decision
+from tests.ui.conftest import queue_read
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.decisions import DecisionStatus
 from wmo_desk.domain.users import Role
@@ -43,6 +44,7 @@ def test_the_queue_shows_the_proposer_and_the_cost_per_year(qtbot, demo_ctx):
     as_role(ctx, Role.TEAMLEIDER)
     panel = ApprovalPanel(ctx)
     qtbot.addWidget(panel)
+    queue_read(qtbot, panel)
     model = panel.table.model()
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
         "Cliënt",
@@ -77,6 +79,7 @@ def test_without_a_verslag_the_team_lead_is_told(qtbot, demo_ctx, answer_modal):
     as_role(ctx, Role.TEAMLEIDER)
     panel = ApprovalPanel(ctx)
     qtbot.addWidget(panel)
+    queue_read(qtbot, panel)
     seen = answer_modal(lambda box: box.button(QMessageBox.StandardButton.Ok).click())
     opened = []
     panel.opener = opened.append
@@ -94,6 +97,7 @@ def test_the_preview_of_the_letter_is_made_in_the_background(qtbot, demo_ctx):
     as_role(ctx, Role.TEAMLEIDER)
     panel = ApprovalPanel(ctx)
     qtbot.addWidget(panel)
+    queue_read(qtbot, panel)
     panel.proxy.select_source_row(
         panel.table, next(i for i, p in enumerate(panel.model.rows) if p.decision.id == big.id)
     )
@@ -135,12 +139,12 @@ def test_the_queue_is_logged_as_a_count_and_a_file_as_read_when_its_proposal_is_
     window.show()
     window.refresh()
     window.refresh()
+    queue = queue_read(qtbot, window.approvals)  # the queue is read in the background
     assert window.tabs.currentIndex() == 0  # Mijn dossiers in front, the queue behind it
     assert entries(ctx, "case.read") == []
     listed = entries(ctx, "approval.list")
     assert [(e.detail, e.client_id, e.case_id) for e in listed] == [("2 resultaten", None, None)]
 
-    queue = window.approvals
     window.tabs.setCurrentWidget(queue)
     first = queue.selected_proposal()
     assert first is not None and first.decision.id in (big.id, small.id)

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tests.services.test_documents import a_case
 from tests.services.test_verslag import fill_required
+from tests.ui.conftest import escape, press, queue_read
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.deadlines import term_end
 from wmo_desk.domain.decisions import (
@@ -20,37 +20,6 @@ from wmo_desk.domain.decisions import (
 )
 from wmo_desk.domain.users import Role
 from wmo_desk.ui.display import long_date, weekday_date
-
-
-def press(text: str, seen: list[str] | None = None):
-    """For ``answer_modal``: click the button labelled ``text`` (keeping the question in ``seen``)."""
-
-    def answer(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox), f"expected a confirmation, got {box!r}"
-        if seen is not None:
-            seen.append(f"{box.text()}\n{box.informativeText()}")
-        [button] = [b for b in box.buttons() if b.text() == text]
-        button.click()
-
-    return answer
-
-
-def escape(seen: list[str] | None = None):
-    """For ``answer_modal``: check that Annuleren is the default, then cancel with Escape."""
-
-    def answer(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox), f"expected a confirmation, got {box!r}"
-        if seen is not None:
-            seen.append(f"{box.text()}\n{box.informativeText()}")
-        assert box.defaultButton().text() == "Annuleren"
-        labels = [b.text() for b in box.buttons()]
-        assert "Annuleren" in labels and not {"Yes", "No", "OK", "Ja", "Nee"} & set(labels)
-        from PySide6.QtTest import QTest
-
-        QTest.keyClick(box, Qt.Key.Key_Escape)
-
-    return answer
-
 
 # --- the steps --------------------------------------------------------------------------
 
@@ -173,7 +142,7 @@ def test_approving_asks_first_then_the_case_header_follows(qtbot, demo_ctx, answ
     qtbot.addWidget(window)
     view = window.open_case(case_id)
     assert "besluit ter goedkeuring bij de teamleider" in view.stage_label.text()
-    queue = window.approvals
+    queue = queue_read(qtbot, window.approvals)
     queue.proxy.select_source_row(queue.table, next(
         i for i, p in enumerate(queue.model.rows) if p.decision.case_id == case_id
     ))  # fmt: skip

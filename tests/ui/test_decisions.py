@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import queue_read
 from tests.ui.test_confirmations import press
 from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
@@ -52,7 +53,7 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx, an
     as_role(ctx, Role.TEAMLEIDER)
     lead = MainWindow(ctx)
     qtbot.addWidget(lead)
-    queue = lead.approvals
+    queue = queue_read(qtbot, lead.approvals)
     assert queue.table.model().rowCount() == 1
     assert "dagbesteding" in queue.detail.text()
     queue.send_back("Onderbouw waarom drie dagdelen")
@@ -66,6 +67,7 @@ def test_consultant_proposes_team_lead_returns_then_approves(qtbot, demo_ctx, an
 
     as_role(ctx, Role.TEAMLEIDER)
     queue.refresh()
+    queue_read(qtbot, queue)
     client = queue.table.model().index(0, 0).data()
     answer_modal(press("Besluit goedkeuren"))
     qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from tests.fakes import GatedHttp
 from tests.synckit import PASSWORD, SERVER_URL
+from tests.ui.conftest import queue_read
 from tests.ui.test_confirmations import press
 from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
@@ -336,7 +337,7 @@ def test_a_team_lead_approves_through_the_server_and_the_final_decision_is_sent(
     ruud = signed_in(desktops, desktops.open("ruud", role="teamleider", user="Ruud"), "ruud")
     ruud.sync.sync()
     window = open_window(qtbot, ruud)
-    queue = window.approvals
+    queue = queue_read(qtbot, window.approvals)
     assert queue.table.model().rowCount() == 1
     with qtbot.waitSignal(
         window.sync_panel.running_changed, timeout=60_000, check_params_cb=lambda r: r is False

@@ -170,6 +170,7 @@ def test_approving_shows_the_busy_line_and_disables_the_buttons(qtbot, demo_ctx,
     from dataclasses import replace
 
     from tests.services.test_documents import a_case
+    from tests.ui.conftest import queue_read
     from tests.ui.test_confirmations import press
     from wmo_desk.domain.cases import Stage
     from wmo_desk.domain.decisions import DecisionOutcome
@@ -184,6 +185,7 @@ def test_approving_shows_the_busy_line_and_disables_the_buttons(qtbot, demo_ctx,
     ctx.activate(replace(ctx.profile, user=lead))
     panel = ApprovalPanel(ctx)
     qtbot.addWidget(panel)
+    queue_read(qtbot, panel)
     panel.show()
     client = ctx.cases.view(case_id).client.display_name
     answer_modal(press("Besluit goedkeuren"))

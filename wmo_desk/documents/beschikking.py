@@ -19,6 +19,7 @@ from babel.numbers import format_currency
 from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -32,7 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from wmo_desk.documents import layout
-from wmo_desk.documents.fonts import register_fonts
+from wmo_desk.documents.fonts import BOLD, REGULAR, register_fonts
 from wmo_desk.documents.layout import CONTENT_WIDTH, long_date, para, paragraphs
 from wmo_desk.documents.templates import Labels, Texts, make_environment, template_folders
 from wmo_desk.domain.decisions import DecisionOutcome, DeliveryForm
@@ -47,7 +48,7 @@ WINDOW_TOP = 50 * mm
 WINDOW_WIDTH = 90 * mm
 WINDOW_HEIGHT = 45 * mm
 # Right column of page 1: the municipality's address and the date/kenmerk block.
-INFO_LEFT = 118 * mm
+INFO_LEFT = 114 * mm
 # Page 1's text starts below the window.
 FIRST_FRAME_TOP = WINDOW_TOP + WINDOW_HEIGHT + 8 * mm
 
@@ -270,7 +271,7 @@ def _first_page(canvas: Canvas, doc: BaseDocTemplate, *, data: BeschikkingData, 
     )
     place(para(address, "address"), inner, WINDOW_TOP + 13 * mm, WINDOW_WIDTH - 10 * mm)
 
-    rows = [
+    rows: list[tuple[str, str | Flowable]] = [
         (heads.date_label, long_date(data.document_date)),
         (heads.reference_label, data.kenmerk),
     ]
@@ -279,13 +280,18 @@ def _first_page(canvas: Canvas, doc: BaseDocTemplate, *, data: BeschikkingData, 
         rows.append((heads.phone_label, data.consultant_phone))
     if data.consultant_email:
         rows.append((heads.email_label, data.consultant_email))
-    label_width = 30 * mm
-    place(
-        layout.plain_pairs(rows, [label_width, info_width - label_width]),
-        INFO_LEFT,
-        WINDOW_TOP,
-        info_width,
-    )
+    # The labels take what the widest needs, so a kenmerk (20 characters) fits on one line;
+    # a longer one a municipality makes is set smaller rather than broken mid-number.
+    padding = 4  # the table's right padding of the label column
+    label_width = max(stringWidth(label, BOLD, 9) for label, _v in rows) + padding + 2 * mm
+    value_width = info_width - label_width
+    size = 9.0
+    while size > 6.5 and stringWidth(data.kenmerk, REGULAR, size) + 2 * padding > value_width:
+        size -= 0.5
+    if size < 9:
+        style = ParagraphStyle("kenmerk", parent=layout.STYLES["cell"], fontSize=size)
+        rows[1] = (heads.reference_label, Paragraph(layout.markup(data.kenmerk), style))
+    place(layout.plain_pairs(rows, [label_width, value_width]), INFO_LEFT, WINDOW_TOP, info_width)
     canvas.restoreState()
 
 

@@ -132,9 +132,12 @@ def label_table(rows: Sequence[tuple[str, str | list[Flowable]]], widths: Sequen
     return Table(data, colWidths=list(widths), style=TableStyle(style), splitInRow=1, hAlign="LEFT")
 
 
-def plain_pairs(rows: Sequence[tuple[str, str]], widths: Sequence[float]) -> Table:
+def plain_pairs(rows: Sequence[tuple[str, str | Flowable]], widths: Sequence[float]) -> Table:
     """Label and value pairs without rules: the compact blocks under the letterhead."""
-    data = [[para(label, "cell_bold"), para(value)] for label, value in rows]
+    data = [
+        [para(label, "cell_bold"), value if isinstance(value, Flowable) else para(value)]
+        for label, value in rows
+    ]
     style = [
         *_base_table_style(),
         ("LEFTPADDING", (0, 0), (0, -1), 0),

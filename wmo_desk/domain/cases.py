@@ -18,6 +18,7 @@ class Stage(StrEnum):
     ONDERZOEK = "onderzoek"
     VERSLAG = "verslag"
     AANVRAAG = "aanvraag"
+    BESLOTEN = "besloten"
     BESLUIT = "besluit"
     LEVERING = "levering"
     EVALUATIE = "evaluatie"
@@ -33,6 +34,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.ONDERZOEK: "Onderzoek",
     Stage.VERSLAG: "Verslag bij cliënt",
     Stage.AANVRAAG: "Aanvraag, besluit in voorbereiding",
+    Stage.BESLOTEN: "Besluit genomen, beschikking nog niet verzonden",
     Stage.BESLUIT: "Beschikking verzonden",
     Stage.LEVERING: "Ondersteuning geleverd",
     Stage.EVALUATIE: "Evaluatie / herindicatie",
@@ -41,11 +43,13 @@ STAGE_LABELS: dict[Stage, str] = {
 
 #: Forward steps of the process, plus the few steps back a consultant really takes
 #: (a client who does not sign the verslag, a re-assessment that needs a new onderzoek).
+#: *Besloten* is entered by the team lead's approval (:func:`record_decision`), not by hand.
 TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
     Stage.MELDING: (Stage.ONDERZOEK,),
     Stage.ONDERZOEK: (Stage.VERSLAG,),
     Stage.VERSLAG: (Stage.AANVRAAG, Stage.ONDERZOEK),
     Stage.AANVRAAG: (Stage.BESLUIT, Stage.ONDERZOEK),
+    Stage.BESLOTEN: (Stage.BESLUIT,),
     Stage.BESLUIT: (Stage.LEVERING,),
     Stage.LEVERING: (Stage.EVALUATIE,),
     Stage.EVALUATIE: (Stage.ONDERZOEK,),
@@ -152,6 +156,7 @@ class Case:
     request_text: str
     stage: Stage = Stage.MELDING
     aanvraag_date: date | None = None
+    #: in *besloten* the day the decision was taken, from *besluit* on the day it was sent
     decision_sent_date: date | None = None
     holds: tuple[HoldPeriod, ...] = ()
     close_reason: CloseReason | None = None
@@ -173,6 +178,11 @@ class Case:
     @property
     def is_on_hold(self) -> bool:
         return self.current_hold is not None
+
+    @property
+    def decided_date(self) -> date | None:
+        """The day the decision was taken, while the beschikking waits to be sent."""
+        return self.decision_sent_date if self.stage is Stage.BESLOTEN else None
 
 
 class EventKind(StrEnum):
@@ -246,12 +256,35 @@ def move_to_stage(
             raise UserError(
                 "Ongeldige datum", "De beschikking kan niet vóór de aanvraag zijn verzonden."
             )
+        if case.decided_date and on < case.decided_date:
+            raise UserError(
+                "Ongeldige datum", "De beschikking kan niet vóór het besluit zijn verzonden."
+            )
         changes["decision_sent_date"] = on
     elif target is Stage.ONDERZOEK and case.stage is not Stage.MELDING:
         # Back to onderzoek (re-assessment or a verslag that was not signed): a new aanvraag follows.
         changes["aanvraag_date"] = None
     new = replace(case, **changes)  # type: ignore[arg-type]
     text = f"Fase gewijzigd: {case.stage.label} → {target.label} (per {nl_date(on)})"
+    return new, _event(case, EventKind.STAGE, text, actor)
+
+
+def record_decision(
+    case: Case, on: date, kenmerk: str, actor: tuple[str, str]
+) -> tuple[Case, CaseEvent | None]:
+    """The team lead approved the decision on ``on``: the decision term is met (Wmo 2.3.5 is
+    about deciding; sending follows), the case waits for the beschikking to be sent.
+
+    Only a case in *aanvraag* moves (to *besloten*); a new decision in a later stage (a change
+    during delivery) leaves the stage as it is and gives no event.
+    """
+    if case.stage is not Stage.AANVRAAG or case.is_on_hold:
+        return case, None
+    new = replace(case, stage=Stage.BESLOTEN, decision_sent_date=on, modified_at=utcnow())
+    text = (
+        f"Fase gewijzigd: {case.stage.label} → {Stage.BESLOTEN.label} "
+        f"(besluit {kenmerk} op {nl_date(on)})"
+    )
     return new, _event(case, EventKind.STAGE, text, actor)
 
 

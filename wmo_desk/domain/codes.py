@@ -69,3 +69,58 @@ def omvang_text(volume: int | None, unit: str, frequency: str) -> str:
     return f"{volume} {UNITS.get(unit, '')} {FREQUENCIES.get(frequency, '')}".replace(
         "  ", " "
     ).strip()
+
+
+#: Eenheid in the words of a letter to a resident: (one, many).
+_RESIDENT_UNITS: dict[str, tuple[str, str]] = {
+    "01": ("minuut", "minuten"),
+    "04": ("uur", "uur"),
+    "14": ("etmaal (dag en nacht)", "etmalen (dag en nacht)"),
+    "16": ("dagdeel van 4 uur", "dagdelen van 4 uur"),
+    "84": ("keer", "keer"),
+}
+
+#: Frequentie in a letter to a resident; "totaal binnen geldigheidsduur" is the whole period.
+_RESIDENT_FREQUENCIES: dict[str, str] = {
+    "1": "per dag",
+    "2": "per week",
+    "4": "per maand",
+    "6": "voor de hele looptijd",
+}
+
+
+def _euros(whole: int) -> str:
+    return "€ " + f"{whole:,}".replace(",", ".")
+
+
+def resident_omvang_text(
+    volume: int | None, unit: str, frequency: str, *, item: str = "", level: str = ""
+) -> str:
+    """The omvang as the resident's letter says it, in plain Dutch (the toewijzing keeps the codes).
+
+    ``item`` names one thing given (``"scootmobiel (in bruikleen)"``) for an output-based aid;
+    ``level`` is a product's intensity (``"Extra"``) where a region pays per level and period.
+
+    Examples: ``3 uur per week``, ``1 scootmobiel (in bruikleen)``, ``Extra, per maand``,
+    ``1 keer, voor de hele looptijd``, ``€ 5.000 voor de hele looptijd``.
+    """
+    period = _RESIDENT_FREQUENCIES.get(frequency, "")
+    if level and unit in ("82", ""):
+        return f"{level}, {period}" if period else level
+    if volume is None:
+        return period[:1].upper() + period[1:]
+    if unit == "83":
+        return f"{_euros(volume)} {period}".strip()
+    if unit in ("82", ""):
+        if item and frequency == "6":
+            return f"{volume} {item}" if volume == 1 else f"{volume} × {item}"
+        if frequency == "6":
+            return f"{volume} keer, voor de hele looptijd"
+        if volume == 1:
+            return f"{period[:1].upper()}{period[1:]}, zoveel als nodig is voor het resultaat"
+        return f"{volume} keer {period}".strip()
+    one, many = _RESIDENT_UNITS.get(unit, (UNITS.get(unit, ""), UNITS.get(unit, "")))
+    words = f"{volume} {one if volume == 1 else many}"
+    if frequency == "6":
+        return f"{words}, voor de hele looptijd"
+    return f"{words} {period}".strip()

@@ -5,6 +5,8 @@ Terms (DOMAIN.md §2): persoonlijk plan 7 days and onderzoek 6 weeks from the me
 the date the beschikking was sent (Awb art. 6:7). A term counts from the day after the event;
 one that ends on a weekend day or general holiday ends on the next day that is none of these
 (Algemene termijnenwet art. 1). Days on hold (opschorting) extend a term that was running.
+The decision term is met when the team lead approves the decision (stage *besloten*), not
+when the letter is sent: the term is about deciding.
 """
 
 from __future__ import annotations
@@ -47,7 +49,11 @@ _RULES: dict[DeadlineKind, tuple[timedelta, frozenset[Stage], bool]] = {
         frozenset({Stage.MELDING, Stage.ONDERZOEK}),
         True,
     ),
-    DeadlineKind.BESLISSING: (timedelta(weeks=2), frozenset({Stage.AANVRAAG}), True),
+    DeadlineKind.BESLISSING: (
+        timedelta(weeks=2),
+        frozenset({Stage.AANVRAAG, Stage.BESLOTEN}),
+        True,
+    ),
     DeadlineKind.BEZWAAR: (timedelta(weeks=6), frozenset({Stage.BESLUIT}), False),
 }
 
@@ -63,6 +69,8 @@ class Deadline:
         hold_days: days added because the case was on hold.
         on_hold: the case is on hold now, so the term is not running.
         binding: missing it is a breach by the municipality (shown red when overdue).
+        met_on: the day the term was met (the decision was taken); a met term is neither
+            overdue nor urgent, and no longer the next deadline.
     """
 
     kind: DeadlineKind
@@ -71,17 +79,22 @@ class Deadline:
     hold_days: int
     on_hold: bool
     binding: bool
+    met_on: date | None = None
 
     def days_left(self, today: date) -> int:
         """Days until ``due``; negative when overdue."""
         return (self.due - today).days
 
     def is_overdue(self, today: date) -> bool:
-        return today > self.due
+        return self.met_on is None and today > self.due
 
     def is_urgent(self, today: date, within_days: int = 5) -> bool:
-        """Due within ``within_days`` days and not yet overdue."""
-        return 0 <= self.days_left(today) <= within_days
+        """Due within ``within_days`` days and not yet overdue (nor met)."""
+        return self.met_on is None and 0 <= self.days_left(today) <= within_days
+
+    def met_in_time(self) -> bool | None:
+        """Whether the term was met by its last day; None while it is not met."""
+        return None if self.met_on is None else self.met_on <= self.due
 
 
 def extend_for_holds(
@@ -129,6 +142,7 @@ def case_deadlines(case: Case, today: date) -> list[Deadline]:
                 hold_days=hold_days,
                 on_hold=stopped,
                 binding=binding,
+                met_on=case.decided_date if kind is DeadlineKind.BESLISSING else None,
             )
         )
     return sorted(result, key=lambda d: d.due)
@@ -138,9 +152,12 @@ def next_deadline(case: Case, today: date) -> Deadline | None:
     """The term the consultant must watch now.
 
     A binding term (onderzoek, beschikking) is never hidden, overdue or not; an informational
-    term (persoonlijk plan, bezwaar) only shows while it has not passed.
+    term (persoonlijk plan, bezwaar) only shows while it has not passed. A met term (the
+    decision taken) is not watched any more.
     """
     for deadline in case_deadlines(case, today):
+        if deadline.met_on is not None:
+            continue
         if deadline.binding or not deadline.is_overdue(today):
             return deadline
     return None

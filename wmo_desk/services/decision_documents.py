@@ -3,11 +3,13 @@ provision the toewijzing as PDF and as iWmo WMO301 XML."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from wmo_desk.domain.catalogue import Product
 from wmo_desk.domain.clients import Client, Sex
-from wmo_desk.domain.codes import PRODUCT_CATEGORIES, omvang_text
+from wmo_desk.domain.codes import PRODUCT_CATEGORIES, resident_omvang_text
 from wmo_desk.domain.decision_rules import bezwaar_last_day
 from wmo_desk.domain.decisions import Allocation, Decision, DeliveryForm
 
@@ -20,6 +22,31 @@ if TYPE_CHECKING:
 
 #: CAK abonnementstarief: configuration, indexed yearly (settings key ``eigen_bijdrage_cents``).
 DEFAULT_CONTRIBUTION_CENTS = 2160
+
+#: iWmo dates and times are Dutch civil time (Toewijzingstijd), never UTC.
+_DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+#: Categories of aids a resident gets as a thing (rolstoel, scootmobiel, traplift, hulpmiddel).
+_AID_CATEGORIES = frozenset({"11", "12", "13", "14"})
+
+
+def letter_omvang(volume: int | None, unit: str, frequency: str, product: Product | None) -> str:
+    """The omvang in the resident's letter: ``1 scootmobiel (in bruikleen)``, ``Extra, per
+    maand``, ``3 uur per week`` (the toewijzing and the WMO301 keep the iWmo codes)."""
+    item = level = ""
+    if product is not None:
+        if product.category in _AID_CATEGORIES:
+            item = product.name[:1].lower() + product.name[1:]
+        # a level on the region's result matrix (Hart van Brabant) is not an omvang
+        if product.level and not product.result_area:
+            level = product.level
+    return resident_omvang_text(volume, unit, frequency, item=item, level=level)
+
+
+def pgb_period(product: Product | None) -> str:
+    """``per uur``, ``per maand``; an amount without a tariff period is for the whole term."""
+    period = product.tariff_period if product else ""
+    return f"per {period}" if period else "voor de hele looptijd"
 
 
 def _addressee(client: Client) -> tuple[Addressee, str]:
@@ -112,7 +139,7 @@ class DecisionDocuments:
                     product_code=p.product_code,
                     product_name=product.name if product else p.product_code,
                     result=p.result,
-                    omvang=omvang_text(p.volume, p.unit, p.frequency),
+                    omvang=letter_omvang(p.volume, p.unit, p.frequency, product),
                     start=p.start,
                     end=p.end,
                     delivery_form=p.delivery_form,
@@ -121,9 +148,7 @@ class DecisionDocuments:
                     pgb_purpose=product.name
                     if product and p.delivery_form is DeliveryForm.PGB
                     else "",
-                    pgb_period=f"{product.tariff_period}"
-                    if product and p.delivery_form is DeliveryForm.PGB
-                    else "",
+                    pgb_period=pgb_period(product) if p.delivery_form is DeliveryForm.PGB else "",
                 )
             )
         contribution = int(
@@ -148,6 +173,7 @@ class DecisionDocuments:
                 approver_function="Teamleider Wmo",
                 consultant_name=consultant.name if consultant else "",
                 application_date=case.aanvraag_date,
+                verslag_date=self._verslag_date(decision.case_id),
                 contribution_cents=contribution if provisions else None,
                 contribution_year=sent.year,
             )
@@ -155,6 +181,14 @@ class DecisionDocuments:
         documents = [("beschikking", f"beschikking-{decision.kenmerk}.pdf", beschikking)]
         documents += self.allocation_documents(decision, allocations, sent)
         return documents
+
+    def _verslag_date(self, case_id: str) -> date | None:
+        """The day the newest verslag was made, which the motivering cites."""
+        from wmo_desk.storage.repositories.documents import StoredDocumentRepository
+
+        with self._ctx.db.session() as session:
+            verslag = StoredDocumentRepository(session).latest(case_id, "verslag")
+        return verslag.created_at.astimezone().date() if verslag else None
 
     def allocation_documents(
         self, decision: Decision, allocations: list[Allocation], on: date
@@ -189,7 +223,9 @@ class DecisionDocuments:
                 start=allocation.start,
                 end=allocation.end,
                 allocated_on=sent,
-                allocated_at=allocation.created_at.astimezone(UTC).time().replace(microsecond=0),
+                allocated_at=allocation.created_at.astimezone(_DUTCH_TIME)
+                .time()
+                .replace(microsecond=0),
                 volume=allocation.volume,
                 unit=allocation.unit if allocation.volume is not None else "",
                 frequency=allocation.frequency if allocation.volume is not None else "",

@@ -12,7 +12,7 @@ from wmo_desk.domain.allocation_rules import (
     change_period_or_volume,
     change_provider,
 )
-from wmo_desk.domain.cases import CaseEvent, EventKind
+from wmo_desk.domain.cases import CaseEvent, EventKind, record_decision
 from wmo_desk.domain.decision_rules import approve, edit, return_for_changes, submit
 from wmo_desk.domain.decisions import Allocation, Decision, DecisionOutcome, DeliveryForm
 from wmo_desk.domain.errors import UserError
@@ -149,9 +149,22 @@ class DecisionService:
                 repo.add_allocation(allocation)
             for kind, filename, content in documents:
                 repo.add_document(final.id, kind, filename, content, self._clock.now())
+            self._decided(session, final)
             self._note(session, decision.case_id, f"Besluit goedgekeurd, kenmerk {final.kenmerk}")
         log.info("decision %s approved", final.id)
         return final
+
+    def _decided(self, session, final: Decision) -> None:
+        """The case's phase follows the approval: the decision term is met on the decision date."""
+        cases = CaseRepository(session)
+        case = cases.get(final.case_id)
+        assert case is not None and final.decision_date is not None
+        user = self._profile.user
+        moved, event = record_decision(
+            case, final.decision_date, final.kenmerk, (user.id, user.name)
+        )
+        if event is not None:
+            cases.save(moved, self._clock.today(), (event,))
 
     def allocations(self, decision_id: str) -> list[Allocation]:
         with self._db.session() as session:

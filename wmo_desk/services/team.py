@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from wmo_desk.domain import costs
 from wmo_desk.domain.catalogue import Catalogue, Product
+from wmo_desk.domain.dates import nl_date
 from wmo_desk.domain.deadlines import Deadline, DeadlineKind, case_deadlines
 from wmo_desk.domain.decisions import Decision, DeliveryForm, Provision
 from wmo_desk.domain.errors import UserError
@@ -22,11 +23,7 @@ from wmo_desk.services.clock import Clock
 from wmo_desk.services.profile import Profile
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
-from wmo_desk.storage.repositories.cases import CaseRepository
-from wmo_desk.storage.repositories.clients import ClientRepository
-from wmo_desk.storage.repositories.decisions import DecisionRepository
 from wmo_desk.storage.repositories.team import TeamRepository
-from wmo_desk.storage.repositories.users import UserRepository
 
 if TYPE_CHECKING:
     from wmo_desk.services.context import AppContext
@@ -127,6 +124,16 @@ class EndingProvision:
     consultant_name: str
     delivery_form: DeliveryForm
     provision_id: str
+    #: the melding date of the client's newer case that re-assesses this product, if any
+    renewal_melding: date | None = None
+    renewal_case_id: str = ""
+
+    @property
+    def renewal_text(self) -> str:
+        """``herindicatie loopt (melding 02-12-2026)``; empty when none is under way."""
+        if self.renewal_melding is None:
+            return ""
+        return f"herindicatie loopt (melding {nl_date(self.renewal_melding)})"
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,32 @@ class Proposal:
     proposer_name: str
     deadline: Deadline | None
     cost: DecisionCost
+
+
+def _renewal(
+    case_id: str,
+    client_id: str,
+    code: str,
+    product: Product | None,
+    under_way: list[tuple[str, str, date, str, str]],
+    catalogue: Catalogue,
+) -> tuple[str, date] | None:
+    """The newest other case of the client, before its decision, that names the same product
+    or its care form (Basis becoming Extra is the same herindicatie): (case id, melding).
+
+    A case that names no product yet (only a melding) is not counted: the list would hide a
+    provision on a guess."""
+    care_form = product.care_form if product else ""
+    found = None
+    for client, other, melding, other_code, other_form in under_way:
+        if client != client_id or other == case_id:
+            continue
+        if not other_form and other_code:
+            named = catalogue.product(other_code)
+            other_form = named.care_form if named else ""
+        if (other_code and other_code == code) or (care_form and other_form == care_form):
+            found = (other, melding)  # rows come oldest first: the newest wins
+    return found
 
 
 class TeamService:
@@ -210,10 +243,14 @@ class TeamService:
             rows = TeamRepository(session).ending_provisions(
                 self._profile.municipality_code, today, add_months(today, months), mine
             )
+            under_way = TeamRepository(session).cases_under_way(
+                self._profile.municipality_code, sorted({r[8] for r in rows})
+            )
             self._log(session, "herindicatie.list", len(rows))
         result = []
-        for case_id, sort_name, code, end, consultant_id, consultant, form, pid in rows:
+        for case_id, sort_name, code, end, consultant_id, consultant, form, pid, client in rows:
             product = catalogue.product(code)
+            renewal = _renewal(case_id, client, code, product, under_way, catalogue)
             result.append(
                 EndingProvision(
                     case_id=case_id,
@@ -225,48 +262,41 @@ class TeamService:
                     consultant_name=consultant,
                     delivery_form=DeliveryForm(form),
                     provision_id=pid,
+                    renewal_melding=renewal[1] if renewal else None,
+                    renewal_case_id=renewal[0] if renewal else "",
                 )
             )
         return result
 
     def approval_queue(self) -> list[Proposal]:
         """The proposals waiting in the municipality, oldest first, with who proposed them,
-        the decision term and the cost per year.
+        the decision term and the cost per year (read in one query, however long the queue).
 
         The list is logged with its number of rows, never the clients: a file counts as read
         when its proposal is shown (:meth:`proposal_shown`)."""
         self._require_teamlead()
         today = self._clock.today()
         catalogue = self._catalogues.current()
-        result = []
         with self._db.session() as session:
-            cases, clients, users = (
-                CaseRepository(session),
-                ClientRepository(session),
-                UserRepository(session),
-            )
-            for decision, client_id in DecisionRepository(session).submitted(
-                self._profile.municipality_code
-            ):
-                case = cases.get(decision.case_id)
-                client = clients.get(client_id)
-                if case is None or client is None:
-                    continue
-                proposer = users.get(decision.proposed_by)
-                deadline = next(
-                    (d for d in case_deadlines(case, today) if d.kind is DeadlineKind.BESLISSING),
-                    None,
+            rows = TeamRepository(session).submitted_proposals(self._profile.municipality_code)
+            result = [
+                Proposal(
+                    decision=decision,
+                    client_id=client_id,
+                    client_name=client_name,
+                    proposer_name=proposer,
+                    deadline=next(
+                        (
+                            d
+                            for d in case_deadlines(case, today)
+                            if d.kind is DeadlineKind.BESLISSING
+                        ),
+                        None,
+                    ),
+                    cost=decision_cost(decision, catalogue),
                 )
-                result.append(
-                    Proposal(
-                        decision=decision,
-                        client_id=client.id,
-                        client_name=client.display_name,
-                        proposer_name=proposer.name if proposer else "",
-                        deadline=deadline,
-                        cost=decision_cost(decision, catalogue),
-                    )
-                )
+                for decision, case, client_id, client_name, proposer in rows
+            ]
             self._log(session, "approval.list", len(result))
         return result
 

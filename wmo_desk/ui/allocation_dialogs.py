@@ -40,6 +40,7 @@ class PeriodDialog(_ChangeDialog):
         )
         self.end = date_edit(allocation.end, allow_blank=True)
         self.volume = QLineEdit("" if allocation.volume is None else str(allocation.volume))
+        self.volume.setAccessibleName(self.tr("Nieuwe omvang"))
         self.rows.add(self.form, "main", self.tr("Nieuwe &einddatum"), self.end)
         self.form.addRow(self.tr("Nieuwe &omvang"), self.volume)
 
@@ -74,5 +75,6 @@ class ProviderDialog(_ChangeDialog):
             if provider_id != allocation.provider_id:
                 self.provider.addItem(name, provider_id)
         self.switch_on = date_edit(today, allow_blank=False)
+        self.switch_on.setAccessibleName(self.tr("Overstap per"))
         self.rows.add(self.form, "main", self.tr("Nieuwe &aanbieder"), self.provider)
         self.form.addRow(self.tr("&Overstap per"), self.switch_on)

@@ -26,7 +26,7 @@ from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
 from wmo_desk.ui.decision_view import OUTCOME_LABELS, ProvisionsModel
 from wmo_desk.ui.display import days_left_text, money, short_date
 from wmo_desk.ui.document_actions import open_document, save_document_as, system_opener
-from wmo_desk.ui.table_model import FooterProxy, SortedRowsModel, list_table
+from wmo_desk.ui.table_model import FooterProxy, RowsLoader, SortedRowsModel, list_table
 from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
 
@@ -101,14 +101,18 @@ class ApprovalPanel(QWidget):
     """Approve or return proposals; only for team leads.
 
     Approving asks the regional server and renders the documents: it runs as a :class:`Task`
-    (``self.task`` while it runs). The list is logged as a count; a proposal's file counts as
-    read when its details are on the screen (selected while the panel is visible).
+    (``self.task`` while it runs). The queue is read in the background too (``list_task``
+    while it runs): when the panel is first shown and at :meth:`refresh`. The list is logged as a
+    count; a proposal's file counts as read when its details are on the screen (selected while
+    the panel is visible).
 
     Signals:
         decided(str): the case id of a proposal that was approved or returned.
+        loaded(): the queue read last is shown.
     """
 
     decided = Signal(str)
+    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +167,11 @@ class ApprovalPanel(QWidget):
         rl.addLayout(documents)
         self.busy = BusyBar()
         self.busy.setObjectName("approval_busy")
+        self.list_busy = BusyBar()
+        self.list_busy.setObjectName("approval_list_busy")
+        self._loader = RowsLoader(
+            self, self.tr("Voorstellen worden gelezen…"), self.list_busy, self.loaded
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.busy, 1)
         buttons.addWidget(self.return_button)
@@ -179,13 +188,29 @@ class ApprovalPanel(QWidget):
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Voorstellen die op goedkeuring wachten, oudste eerst.")))
+        layout.addWidget(self.list_busy)
         layout.addWidget(splitter, 1)
-        self.refresh()
+        #: the queue was read and shown at least once
+        self.has_read = False
+        self._show()
 
-    def refresh(self) -> None:
-        """Read the queue again; the proposal selected stays selected while it waits."""
+    @property
+    def list_task(self) -> Task | None:
+        """The read of the queue that runs now, if any."""
+        return self._loader.task
+
+    def refresh(self) -> Task | None:
+        """Read the queue again in the background (one query); when it is shown, the proposal
+        selected stays selected while it waits."""
+        return self._loader.load(self._team.approval_queue, self._fill)
+
+    def _drop(self, decision_id: str) -> None:
+        """Take a decided proposal off the list at once; the read that follows confirms it."""
+        self._fill([p for p in self.model.rows if p.decision.id != decision_id])
+
+    def _fill(self, proposals: list[Proposal]) -> None:
+        self.has_read = True
         chosen = self.selected()
-        proposals = self._team.approval_queue()
         self.model.today = self._ctx.clock.today()
         self.model.set_rows(proposals)
         header = self.table.horizontalHeader()
@@ -207,6 +232,9 @@ class ApprovalPanel(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not self.has_read and self.list_task is None:
+            # the first look: read now, not at the window's start (a tab never opened is not read)
+            self.refresh()
         # the tab comes to the front: the proposal's details are on the screen now
         self._note_read()
 
@@ -281,6 +309,7 @@ class ApprovalPanel(QWidget):
 
         def done(final: Decision) -> None:
             self.task = None
+            self._drop(final.id)
             self.refresh()
             tell_done(
                 self.feedback,
@@ -327,6 +356,7 @@ class ApprovalPanel(QWidget):
         except FieldErrors as exc:
             QMessageBox.warning(self, self.tr("Toelichting ontbreekt"), exc.message)
             return
+        self._drop(d.id)
         self.refresh()
         tell_done(self.feedback, self.tr("Teruggestuurd naar de consulent (%s).") % client)
         self.decided.emit(d.case_id)

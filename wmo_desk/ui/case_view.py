@@ -67,7 +67,10 @@ class DeadlinesModel(RowsModel):
 
     def _status(self, d: Deadline) -> str:
         parts = []
-        if d.on_hold:
+        if d.met_on is not None:
+            late = "" if d.met_in_time() else " (na de termijn)"
+            parts.append(f"besloten op {short_date(d.met_on)}{late}")
+        elif d.on_hold:
             parts.append("opgeschort: termijn staat stil")
         elif d.is_overdue(self._today) and not d.binding:
             parts.append("verstreken")
@@ -333,7 +336,7 @@ class CaseViewWidget(QWidget):
             # approved or returned elsewhere (the team lead's tab, a sync): the Besluit tab follows;
             # an unchanged decision is not re-read, so nothing typed there is lost
             self.decision.refresh()
-        if case.stage is not Stage.AANVRAAG or latest is None:
+        if case.stage not in (Stage.AANVRAAG, Stage.BESLOTEN) or latest is None:
             return case.stage.label
         if latest.status is DecisionStatus.DEFINITIEF:
             return self.tr("Besluit genomen (kenmerk %s, %s), beschikking nog niet verzonden") % (

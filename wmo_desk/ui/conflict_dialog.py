@@ -139,6 +139,7 @@ class ConflictDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.list = _table("conflict_list")
+        self.list.setAccessibleName(self.tr("Conflicten"))
         self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.horizontalHeader().setStretchLastSection(True)
 
@@ -146,6 +147,7 @@ class ConflictDialog(QDialog):
         self.explanation.setObjectName("conflict_explanation")
         self.explanation.setWordWrap(True)
         self.fields = _table("conflict_fields")
+        self.fields.setAccessibleName(self.tr("Beide versies, veld voor veld"))
         self.fields.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         # wrapped texts need their rows measured again once the columns have their width
         self._fit_rows = QTimer(self)

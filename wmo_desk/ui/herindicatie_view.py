@@ -1,11 +1,13 @@
 """Herindicaties: the provisions that end within the chosen months, soonest first; Enter opens
-the case, so the consultant can start the re-assessment before the end date."""
+the case, so the consultant can start the re-assessment before the end date. A provision whose
+re-assessment already runs in a newer case says so, and can be hidden."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -49,12 +51,13 @@ class HerindicatieModel(SortedRowsModel):
     def text(self, row, column: int) -> str:
         p: EndingProvision = row
         form = "Pgb" if p.delivery_form is DeliveryForm.PGB else "Zorg in natura"
+        left = days_left_text((p.end - self.today).days)
         return (
             p.client_sort_name,
             f"{p.product_name} ({p.product_code})",
             form,
             short_date(p.end),
-            days_left_text((p.end - self.today).days),
+            f"{left}; {p.renewal_text}" if p.renewal_text else left,
             p.consultant_name,
         )[column]
 
@@ -70,6 +73,7 @@ class HerindicatieModel(SortedRowsModel):
             role == Qt.ItemDataRole.BackgroundRole
             and column in (3, 4)
             and (p.end - self.today).days <= SOON_DAYS
+            and p.renewal_melding is None  # already being re-assessed: no call to act
         ):
             return _SOON
         return None
@@ -114,9 +118,18 @@ class HerindicatieView(QWidget):
         self.open_button = QPushButton(self.tr("Dossier &openen"))
         self.open_button.clicked.connect(self.open_selected)
         self.open_button.setEnabled(False)
+        self.hide_running = QCheckBox(self.tr("Lopende herindicaties &verbergen"))
+        self.hide_running.setObjectName("hide_running")
+        self.hide_running.setToolTip(
+            self.tr("Verberg voorzieningen waarvoor al een nieuwe melding van de cliënt loopt.")
+        )
+        self.hide_running.toggled.connect(lambda _on: self._filter())
+        self._rows: list[EndingProvision] = []
+        self._months = DEFAULT_MONTHS
         bar = QHBoxLayout()
         bar.addWidget(label)
         bar.addWidget(self.horizon)
+        bar.addWidget(self.hide_running)
         bar.addWidget(self.count, 1)
         bar.addWidget(self.open_button)
 
@@ -126,7 +139,7 @@ class HerindicatieView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((230, 380, 130, 110, 120)):
+        for column, width in enumerate((230, 330, 130, 110, 120)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(lambda _i: self.open_selected())
         self.empty = QLabel()
@@ -174,12 +187,30 @@ class HerindicatieView(QWidget):
         )
 
     def _show(self, months: int, rows: list[EndingProvision]) -> None:
+        self._rows, self._months = rows, months
+        self._filter()
+
+    def _filter(self) -> None:
+        """Show the rows read last, without those already re-assessed when asked (no new read)."""
+        months, every = self._months, self._rows
+        hide = self.hide_running.isChecked()
+        rows = [r for r in every if not (hide and r.renewal_melding is not None)]
         chosen = self.selected()
         self.model.today = self._ctx.clock.today()
         self.model.set_rows(rows)
         header = self.table.horizontalHeader()
         self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.count.setText(count(len(rows), self.tr("voorziening"), self.tr("voorzieningen")))
+        shown = count(len(rows), self.tr("voorziening"), self.tr("voorzieningen"))
+        hidden = len(every) - len(rows)
+        if hidden:
+            shown += self.tr(" (%s met een lopende herindicatie verborgen)") % hidden
+        self.count.setText(shown)
+        # "herindicatie loopt (melding …)" is read whole, not cut off
+        resterend = 4
+        if any(r.renewal_melding is not None for r in rows):
+            self.table.resizeColumnToContents(resterend)
+        else:
+            self.table.setColumnWidth(resterend, 120)
         self.empty.setText(self.tr("Geen herindicaties in de komende %s.") % months_text(months))
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self.open_button.setEnabled(bool(rows))
