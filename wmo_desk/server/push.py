@@ -25,7 +25,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.integrity import document_intact
@@ -101,6 +112,17 @@ def _chunks(values: list, size: int = _CHUNK) -> Iterator[list]:
         yield values[start : start + size]
 
 
+def _batches(ids_by_type: dict[str, list[uuid.UUID]]) -> list[ColumnElement[bool]]:
+    """Conditions on the records table that together match the given (type, id) pairs: four
+    lists of at most 500 ids per condition, so a statement never binds more than 2,000."""
+    parts = [
+        and_(_RECORDS.c.record_type == record_type, _RECORDS.c.record_id.in_(chunk))
+        for record_type, ids in ids_by_type.items()
+        for chunk in _chunks(ids)
+    ]
+    return [or_(*parts[start : start + 4]) for start in range(0, len(parts), 4)]
+
+
 class _Refusal(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
@@ -122,15 +144,12 @@ class _View:
             if (record_type, record_id) not in self.rows:
                 self.rows[(record_type, record_id)] = None
                 wanted.setdefault(record_type, []).append(record_id)
-        for record_type, ids in wanted.items():
-            for chunk in _chunks(ids):
-                query = select(_RECORDS).where(
-                    _RECORDS.c.record_type == record_type, _RECORDS.c.record_id.in_(chunk)
-                )
-                for found in self.session.execute(query).mappings():
-                    row = Row(**{name: found[name] for name in _COLUMNS}, id=found["id"])
-                    row.read_revision = row.revision
-                    self.rows[(record_type, row.record_id)] = row
+        # the record types of a push in one statement (a case with its client: one round trip)
+        for found_in in _batches(wanted):
+            for found in self.session.execute(select(_RECORDS).where(found_in)).mappings():
+                row = Row(**{name: found[name] for name in _COLUMNS}, id=found["id"])
+                row.read_revision = row.revision
+                self.rows[(row.record_type, row.record_id)] = row
 
     def find(self, record_type: str, record_id: uuid.UUID) -> Row | None:
         if (record_type, record_id) not in self.rows:
@@ -181,23 +200,36 @@ class _View:
 
     def changed_since_read(self) -> bool:
         """Whether another writer changed, added or removed a row this view read."""
-        current: dict[tuple[str, uuid.UUID], int] = {}
+        return self.recheck()[0]
+
+    def recheck(self) -> tuple[bool, int]:
+        """:meth:`changed_since_read`, and the highest revision stored now: one statement for
+        both while the push holds the lock (up to four lists of 500 ids per statement)."""
         by_type: dict[str, list[uuid.UUID]] = {}
         for record_type, record_id in self.rows:
             by_type.setdefault(record_type, []).append(record_id)
-        for record_type, ids in by_type.items():
-            for chunk in _chunks(ids):
-                query = select(_RECORDS.c.record_id, _RECORDS.c.revision).where(
-                    _RECORDS.c.record_type == record_type, _RECORDS.c.record_id.in_(chunk)
-                )
-                current.update(
-                    ((record_type, rid), rev) for rid, rev in self.session.execute(query)
-                )
-        for key, row in self.rows.items():
-            was = None if row is None or row.id is None else row.read_revision
-            if current.get(key) != was:
-                return True
-        return False
+        current: dict[tuple[str, uuid.UUID], int] = {}
+        last = 0
+        for found_in in _batches(by_type) or [false()]:
+            # one row even when no record matches: (SELECT 1) LEFT JOIN records ON ...
+            query = select(
+                select(func.max(_RECORDS.c.revision))
+                .correlate(None)  # over the whole table, not the joined row
+                .scalar_subquery()
+                .label("last"),
+                _RECORDS.c.record_type,
+                _RECORDS.c.record_id,
+                _RECORDS.c.revision,
+            ).select_from(select(literal(1).label("one")).subquery().outerjoin(_RECORDS, found_in))
+            for top, record_type, record_id, revision in self.session.execute(query):
+                last = max(last, top or 0)
+                if record_type is not None:
+                    current[(record_type, record_id)] = revision
+        changed = any(
+            current.get(key) != (None if row is None or row.id is None else row.read_revision)
+            for key, row in self.rows.items()
+        )
+        return changed, last
 
 
 def _is_teamleider(user: User) -> bool:
@@ -542,9 +574,11 @@ def _plan(session: Session, user: User, changes: list[Change], written_in: str |
     return plan
 
 
-def _store(session: Session, plan: _Plan) -> list[ChangeResult]:
-    """Number the planned writes (under the writer lock) and write them in bulk."""
-    last = session.scalar(select(func.max(Record.revision))) or 0
+def _store(session: Session, plan: _Plan, last: int | None = None) -> list[ChangeResult]:
+    """Number the planned writes (under the writer lock) and write them in bulk; ``last`` is
+    the highest revision stored, when read under the lock already."""
+    if last is None:
+        last = session.scalar(select(func.max(Record.revision))) or 0
     revisions = [last + 1 + i for i in range(len(plan.writes))]
     for write, revision in zip(plan.writes, revisions, strict=True):
         write.row.revision = revision
@@ -626,9 +660,12 @@ def apply_push(
                 return plan.results
             with WRITE_LOCK:
                 lock_revision_writers(session)
-                if plan.view.unchecked or plan.view.changed_since_read():
+                # read after the lock is granted: every earlier writer has committed
+                changed, last = plan.view.recheck()
+                if plan.view.unchecked or changed:
+                    # under the lock now: ``last`` stays the maximum while it is held
                     plan = _plan(session, user, changes, written_in)
-                results = _store(session, plan)
+                results = _store(session, plan, last)
                 session.commit()
             return results
         with WRITE_LOCK:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import case, null
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from wmo_desk.server import audit_api
 from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
@@ -30,6 +30,18 @@ from wmo_desk.sync.protocol import (
 )
 
 router = APIRouter(prefix="/api/v1")
+# what a pull reads of a record (its payload as ``body``, or NULL for the puller's own)
+_PULLED = (
+    Record.record_type,
+    Record.record_id,
+    Record.municipality_code,
+    Record.owner_user_id,
+    Record.case_id,
+    Record.client_id,
+    Record.revision,
+    Record.deleted,
+    Record.updated_at,
+)
 
 
 def pull_records(
@@ -47,19 +59,19 @@ def pull_records(
         if written_in is None
         else case((Record.written_in == written_in, null()), else_=Record.payload)
     )
+    # plain rows with the record's attribute names, not ORM objects: read once, never written
     query = (
         visible_to(user)
+        .with_only_columns(*_PULLED, body.label("body"))
         .where(Record.revision > since)
-        .options(defer(Record.payload))
-        .add_columns(body.label("body"))
         .order_by(Record.revision)
         .limit(limit + 1)
     )
-    scanned = list(session.execute(query).tuples())
+    scanned = [(row, row.body) for row in session.execute(query)]
     more = len(scanned) > limit
     scanned = scanned[:limit]
     rows = [(record, text) for record, text in scanned if text is not None]
-    audit_api.record_sent(session, user, [record for record, _ in rows])
+    audit_api.record_sent(session, user, [record for record, _ in rows])  # type: ignore[misc]
     return PullResponse(
         records=[
             RecordOut(

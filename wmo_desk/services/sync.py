@@ -9,7 +9,6 @@ resends what was not confirmed and continues the pull where the cursor stands.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -64,9 +63,12 @@ RECORD_LABELS = {
 def _within_size(batch: list[OutgoingChange]) -> list[OutgoingChange]:
     """The first changes of ``batch`` that fit one push body (always at least one); the rest
     stay in the outbox for the next push."""
+    from pydantic_core import to_json  # loaded with the first sync, as the protocol
+
     size = 0
     for n, change in enumerate(batch):
-        size += len(json.dumps(change.payload, ensure_ascii=False).encode("utf-8")) + 400
+        # the payload's UTF-8 JSON as the push body holds it (encoded in Rust, not json.dumps)
+        size += len(to_json(change.payload)) + 400
         if size > PUSH_BYTES and n > 0:
             return batch[:n]
     return batch
@@ -323,7 +325,8 @@ class SyncService:
             results = client.push(
                 token,
                 [
-                    Change(
+                    # prepare_outbox checked each payload by the record rules: not again here
+                    Change.of_checked(
                         change_id=c.change_id,
                         record_type=c.record_type,
                         record_id=wire_id(c.record_id),
@@ -380,9 +383,7 @@ class SyncService:
             if page.wipe:
                 return 0, None, 0, True
             with self._db.session() as session:
-                SyncRepository(session).stage(
-                    [r.model_dump(mode="json") for r in page.records], page.next_since
-                )
+                SyncRepository(session).stage(page.records_as_json(), page.next_since)
             since = page.next_since
             fetched += len(page.records)
             progress("Ophalen", fetched, fetched + (PULL_PAGE if page.more else 0))

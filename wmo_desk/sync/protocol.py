@@ -13,15 +13,30 @@ The server refuses a version below :data:`MIN_PROTOCOL_VERSION` with HTTP 426 an
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from wmo_desk.domain.audit import AuditEntry
-from wmo_desk.domain.text import json_text_problem, text_problem, unencodable_problem
+from wmo_desk.domain.text import (
+    MAX_DEPTH,
+    json_text_problem,
+    text_problem,
+    unencodable_problem,
+)
 
 PROTOCOL_VERSION = 2
 MIN_PROTOCOL_VERSION = 2
@@ -167,6 +182,37 @@ class Health(BaseModel):
 # --- push and pull ---------------------------------------------------------------------------
 
 
+#: validation context key: the payload passed the record rules already (a desktop's outbox)
+PAYLOAD_CHECKED = "payload_checked"
+
+
+def _deeper_than(value: object, max_depth: int) -> bool:
+    """Whether a dict or list sits at ``max_depth`` levels or deeper (the top is level 0)."""
+    level = [value]
+    for _ in range(max_depth):
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list | tuple)
+        ]
+        if not level:
+            return False
+    return True
+
+
+def _maybe_unstorable(value: dict[str, Any]) -> bool:
+    """False when ``value`` surely holds no lone surrogate, NaN or too deep nesting; True when
+    the exact walk (:func:`json_text_problem`) must say where. One C-level encoding finds a
+    surrogate (no UTF-8) or a NaN (not JSON) in any key or text: the walk per string is what
+    made this check cost more than the record rules themselves."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
+        return True
+    return _deeper_than(value, MAX_DEPTH)
+
+
 class Change(BaseModel):
     change_id: uuid.UUID
     record_type: str = Field(pattern=r"^[a-z][a-z_]{0,39}$", examples=["case", "client"])
@@ -181,14 +227,26 @@ class Change(BaseModel):
 
     @field_validator("payload")
     @classmethod
-    def _fit_payload(cls, value: dict[str, Any]) -> dict[str, Any]:
+    def _fit_payload(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         # What no record can hold and no server can store or send back (a lone surrogate, NaN,
         # nesting hundreds deep) refuses the whole push; the rest of the domain's text rules
         # (control and bidi characters) refuse just the change, per record type (sync/records.py).
+        # A desktop's outbox payload has passed those record rules already (a superset of this
+        # check): built with PAYLOAD_CHECKED, it is not walked twice. The server never passes it.
+        if info.context is not None and info.context.get(PAYLOAD_CHECKED):
+            return value
+        if not _maybe_unstorable(value):
+            return value
         problem = json_text_problem(value, check=unencodable_problem)
         if problem:
             raise ValueError(f"Veld {problem.where}: {problem.message}")
         return value
+
+    @classmethod
+    def of_checked(cls, **fields: Any) -> Change:
+        """A change whose payload passed the record rules (``records.parse``) on this desktop;
+        the envelope is validated as always, the payload not walked again."""
+        return cls.model_validate(fields, context={PAYLOAD_CHECKED: True})
 
 
 class PushRequest(BaseModel):
@@ -245,6 +303,15 @@ class PullResponse(_WipeFlag):
     records: list[RecordOut]
     next_since: int = Field(description="Pass as ?since= in the next pull.")
     more: bool
+
+    def records_as_json(self) -> list[dict[str, Any]]:
+        """The records as JSON values (ids and times as text), in one call for the page."""
+        return _records_out().dump_python(self.records, mode="json")
+
+
+@functools.cache
+def _records_out() -> TypeAdapter[list[RecordOut]]:
+    return TypeAdapter(list[RecordOut])
 
 
 # --- approval under mandate ------------------------------------------------------------------
@@ -362,7 +429,8 @@ class AuditEntryIn(BaseModel):
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryIn:
-        return cls(**dataclasses.asdict(entry))
+        # a shallow copy of the flat entry: dataclasses.asdict deep-copies every value
+        return cls(**{f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)})
 
 
 def _device(value: str) -> str:
