@@ -4,6 +4,7 @@ with the keyboard only: sign in with Tab and Enter, read a cell of the dashboard
 from __future__ import annotations
 
 import shutil
+import uuid
 from datetime import date
 
 import pytest
@@ -11,11 +12,14 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from sqlalchemy import select
 
 from tests.server.test_sync_api import PASSWORD
 from tests.server.web.conftest import REGIO
 from tests.server.web.seed import seed
+from wmo_desk.server import auth
+from wmo_desk.server.models import SignalStatusChange
 from wmo_desk.server.web.monitoring import Quarter
 
 CHROMIUM = "/usr/bin/chromium"
@@ -86,3 +90,58 @@ def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser, tmp_p
     browser.save_screenshot(str(shots / "web_monitor_focus.png"))
     browser.set_window_size(1280, 3200)
     browser.save_screenshot(str(shots / "web_monitor.png"))
+
+
+@pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
+def test_the_meldpunt_handles_a_signal_in_the_browser(region, browser, tmp_path):
+    """A consultant's signal reaches the signal desk, which takes it up with the keyboard and
+    a form; the server stores the step in the signal's history."""
+    with region.db.session_scope() as session:
+        auth.create_user(
+            session, username="meld", password=PASSWORD, display_name="Meldpunt",
+            role="meldpunt", municipality_code="0828",
+        )  # fmt: skip
+    signal_id = str(uuid.uuid4())
+    sent = region.api.client.post(
+        "/api/v1/signals",
+        json={
+            "signal_id": signal_id, "provider_id": "bnoo-actief-zorg-b-v", "kind": "kwaliteit",
+            "what_happened": "De begeleiding viel drie keer uit zonder bericht.",
+            "occurred_on": "2026-11-20",
+        },
+        headers={"Authorization": f"Bearer {region.api.tokens['sanne']}"},
+    )  # fmt: skip
+    assert sent.status_code == 200, sent.text
+    shots = tmp_path / "shots"
+    shots.mkdir()
+
+    browser.get(f"{region.base}/regio/aanmelden")
+    _type(browser, "meld")
+    _type(browser, Keys.TAB)
+    _type(browser, PASSWORD)
+    _type(browser, Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: "/aanmelden" not in d.current_url)
+    browser.get(f"{region.base}/regio/meldpunt")
+    assert "Actief Zorg B.V." in browser.find_element(By.TAG_NAME, "main").text
+    browser.save_screenshot(str(shots / "web_meldpunt.png"))
+    browser.find_element(By.CSS_SELECTOR, f'a[href="/regio/meldpunt/signalen/{signal_id}"]').click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith(signal_id))
+    assert "De begeleiding viel drie keer uit" in browser.find_element(By.TAG_NAME, "main").text
+
+    Select(browser.find_element(By.ID, "status")).select_by_value("in_behandeling")
+    browser.find_element(By.ID, "toelichting").send_keys("Aanbieder gebeld; gesprek volgt.")
+    browser.find_element(By.CSS_SELECTOR, "form.narrow button[type=submit]").click()
+    WebDriverWait(browser, 10).until(
+        lambda d: "In behandeling" in d.find_element(By.TAG_NAME, "main").text
+    )
+    browser.save_screenshot(str(shots / "web_signaal.png"))
+    with region.db.session_scope() as session:
+        history = session.scalars(
+            select(SignalStatusChange)
+            .where(SignalStatusChange.signal_id == uuid.UUID(signal_id))
+            .order_by(SignalStatusChange.id)
+        ).all()
+        assert [(h.status, h.note) for h in history] == [
+            ("ontvangen", ""),
+            ("in_behandeling", "Aanbieder gebeld; gesprek volgt."),
+        ]
