@@ -37,14 +37,9 @@ from wmo_desk.domain.errors import FieldErrors, UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.allocation_dialogs import PeriodDialog, ProviderDialog
 from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
+from wmo_desk.ui.decision_documents_box import DecisionDocumentsBox
 from wmo_desk.ui.display import long_date, money, parse_money, weekday_date
-from wmo_desk.ui.document_actions import (
-    document_label,
-    open_document,
-    save_document_as,
-    system_opener,
-)
-from wmo_desk.ui.document_print import is_printable, print_document
+from wmo_desk.ui.document_actions import system_opener
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value, set_date
 from wmo_desk.ui.table_model import RowsModel
 from wmo_desk.ui.tasks import BusyBar, Task, run_task
@@ -210,26 +205,8 @@ class DecisionPanel(QWidget):
         el.addLayout(top)
         el.addWidget(new)
         el.addLayout(buttons)
-        # the final documents live in the database: pick one, open a copy or save one
-        self.document_choice = QComboBox()
-        self.document_choice.setObjectName("decision_documents")
-        self.document_choice.setAccessibleName(self.tr("Document van het besluit"))
-        self.document_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.document_choice.currentIndexChanged.connect(lambda _i: self._chosen_changed())
-        self.documents_label = QLabel(self.tr("Doc&ument"))
-        self.documents_label.setBuddy(self.document_choice)
-        self.documents_button = QPushButton(self.tr("Document ope&nen"))
-        self.documents_button.setAccessibleName(self.tr("Gekozen document openen"))
-        self.documents_button.clicked.connect(self.open_documents)
-        self.save_as_button = QPushButton(self.tr("Op&slaan als…"))
-        self.save_as_button.setAccessibleName(self.tr("Gekozen document opslaan als bestand"))
-        self.save_as_button.clicked.connect(lambda: self.save_as())
-        self.print_button = QPushButton(self.tr("A&fdrukken…"))
-        self.print_button.setAccessibleName(self.tr("Gekozen document afdrukken"))
-        self.print_button.clicked.connect(lambda: self.print_document())
-        self.feedback = QLabel()
-        self.feedback.setObjectName("decision_feedback")
-        self.feedback.setWordWrap(True)
+        # the final documents live in the database: pick one, open, save or print a copy
+        self.documents_box = DecisionDocumentsBox(ctx, self._open, self)
         self.allocations_label = QLabel()
         self.allocations_label.setObjectName("allocations")
         self.allocations_label.setWordWrap(True)
@@ -242,18 +219,6 @@ class DecisionPanel(QWidget):
         layout.addWidget(self.status)
         # outside the editor: it stays readable when the editor is disabled after submitting
         layout.addWidget(self.submit_feedback)
-        self.documents_box = QWidget()
-        db = QVBoxLayout(self.documents_box)
-        db.setContentsMargins(0, 0, 0, 0)
-        doc_row = QHBoxLayout()
-        doc_row.addWidget(self.documents_label)
-        doc_row.addWidget(self.document_choice)
-        doc_row.addWidget(self.documents_button)
-        doc_row.addWidget(self.save_as_button)
-        doc_row.addWidget(self.print_button)
-        doc_row.addStretch(1)
-        db.addLayout(doc_row)
-        db.addWidget(self.feedback)
         layout.addWidget(self.documents_box)
         self.issued = QGroupBox(self.tr("Toewijzingen"))
         il = QVBoxLayout(self.issued)
@@ -508,51 +473,23 @@ class DecisionPanel(QWidget):
 
     def _show_documents(self) -> None:
         assert self.decision is not None
-        chosen = self.document_choice.currentData()
-        self.document_choice.clear()
-        for ref in self._ctx.documents.for_decision(self.decision.id):
-            self.document_choice.addItem(document_label(ref), ref)
-        index = self.document_choice.findData(chosen) if chosen is not None else -1
-        self.document_choice.setCurrentIndex(max(index, 0))
-        has = self.document_choice.count() > 0
-        self.documents_button.setEnabled(has)
-        self.save_as_button.setEnabled(has)
-        self._chosen_changed()
+        self.documents_box.show_for(self.decision.id)
 
-    def _chosen_changed(self) -> None:
-        ref = self._chosen()
-        self.print_button.setEnabled(ref is not None and is_printable(ref))
-
-    def _chosen(self) -> DocumentRef | None:
-        ref = self.document_choice.currentData()
-        return ref if isinstance(ref, DocumentRef) else None
+    # the documents box's parts, as the tests and the case view address them
+    document_choice = property(lambda self: self.documents_box.document_choice)
+    documents_button = property(lambda self: self.documents_box.documents_button)
+    save_as_button = property(lambda self: self.documents_box.save_as_button)
+    print_button = property(lambda self: self.documents_box.print_button)
+    feedback = property(lambda self: self.documents_box.feedback)
 
     def open_documents(self) -> Path | None:
-        """Open a temporary copy (checked against its SHA-256) of the chosen document."""
-        ref = self._chosen()
-        if ref is None:
-            return None
-        return open_document(self, self._ctx.documents, ref, self._open, self.save_as)
+        return self.documents_box.open_chosen()
 
     def save_as(self, ref: DocumentRef | None = None) -> Path | None:
-        """Save a copy of the chosen document where the user chooses."""
-        ref = ref or self._chosen()
-        if ref is None:
-            return None
-        saved = save_document_as(self, self._ctx.documents, ref)
-        if saved is not None:
-            self.feedback.setText(self.tr("Opgeslagen als %s") % saved)
-        return saved
+        return self.documents_box.save_as(ref)
 
     def print_document(self, ref: DocumentRef | None = None, ask=None) -> int:
-        """Print the chosen document (``ask(printer)`` stands in for the dialog in tests)."""
-        ref = ref or self._chosen()
-        if ref is None:
-            return 0
-        pages = print_document(self, self._ctx.documents, ref, ask=ask)
-        if pages:
-            self.feedback.setText(self.tr("Afgedrukt: %s (%d blz.).") % (ref.filename, pages))
-        return pages
+        return self.documents_box.print_document(ref, ask)
 
     def add_provision(self) -> None:
         decision = self._current()
