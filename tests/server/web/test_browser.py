@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -45,6 +46,14 @@ def browser(tmp_path):
 
 def _type(driver, text: str) -> None:
     driver.switch_to.active_element.send_keys(text)
+
+
+def _wait_for_text(driver, text: str) -> None:
+    """Wait until the page's main element shows `text`; a page still being replaced after a
+    click or a form post is read again, not failed on."""
+    WebDriverWait(
+        driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    ).until(lambda d: text in d.find_element(By.TAG_NAME, "main").text)
 
 
 @pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
@@ -126,14 +135,15 @@ def test_the_meldpunt_handles_a_signal_in_the_browser(region, browser, tmp_path)
     browser.save_screenshot(str(shots / "web_meldpunt.png"))
     browser.find_element(By.CSS_SELECTOR, f'a[href="/regio/meldpunt/signalen/{signal_id}"]').click()
     WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith(signal_id))
-    assert "De begeleiding viel drie keer uit" in browser.find_element(By.TAG_NAME, "main").text
+    _wait_for_text(browser, "De begeleiding viel drie keer uit")
 
     Select(browser.find_element(By.ID, "status")).select_by_value("in_behandeling")
     browser.find_element(By.ID, "toelichting").send_keys("Aanbieder gebeld; gesprek volgt.")
     browser.find_element(By.CSS_SELECTOR, "form.narrow button[type=submit]").click()
-    WebDriverWait(browser, 10).until(
-        lambda d: "In behandeling" in d.find_element(By.TAG_NAME, "main").text
-    )
+    # The status option already reads "In behandeling" before the form is sent: wait for
+    # the redirect after the POST, then read the page it leads to.
+    WebDriverWait(browser, 10).until(lambda d: "gewijzigd=1" in d.current_url)
+    _wait_for_text(browser, "De status is gewijzigd.")
     browser.save_screenshot(str(shots / "web_signaal.png"))
     with region.db.session_scope() as session:
         history = session.scalars(
