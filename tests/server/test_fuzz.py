@@ -153,7 +153,7 @@ def _serve_and_fuzz(url: str, tmp_path, examples: int) -> tuple[Run, str]:
     return run, log.read_text("utf-8", "replace")
 
 
-@pytest.mark.timeout(0 if EXAMPLES else 120)
+@pytest.mark.timeout(0 if EXAMPLES else 400)  # a safety net, not a time limit
 def test_no_generated_request_gets_a_server_error_on_sqlite(tmp_path):
     examples = int(EXAMPLES or 110)
     run, log_text = _serve_and_fuzz(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path, examples)
@@ -161,7 +161,7 @@ def test_no_generated_request_gets_a_server_error_on_sqlite(tmp_path):
     assert run.calls >= 1000, run.statuses
 
 
-@pytest.mark.timeout(0 if EXAMPLES else 120)
+@pytest.mark.timeout(0 if EXAMPLES else 400)  # a safety net, not a time limit
 def test_no_generated_request_gets_a_server_error_on_postgresql(tmp_path, postgres_url):
     examples = int(EXAMPLES or 30)
     run, log_text = _serve_and_fuzz(postgres_url, tmp_path, examples)

@@ -26,8 +26,38 @@ class ProductModel(StrEnum):
 
 
 @dataclass(frozen=True)
+class LetterData:
+    """What a municipality prints on its letters: who sends them, where to write, call or
+    object, and under which function a team lead signs in mandate.
+
+    Addresses are ready-made lines (``("Postbus 5", "5340 BA  Oss")``), as the letter prints them.
+    """
+
+    department: str
+    postal_address: tuple[str, ...]
+    visiting_address: tuple[str, ...]
+    phone: str
+    email: str = ""
+    website: str = ""
+    objection_department: str = ""
+    objection_address: tuple[str, ...] = ()
+    objection_online: str = ""
+    mandate_holders: tuple[str, ...] = ("teamleider Wmo",)
+    is_demo_data: bool = False
+
+    @property
+    def approver_function(self) -> str:
+        """The function printed under a team lead's signature: the first mandate holder."""
+        return self.mandate_holders[0] if self.mandate_holders else "teamleider Wmo"
+
+
+@dataclass(frozen=True)
 class Municipality:
-    """A municipality by its 4-digit CBS code, with its centre for approximate distances."""
+    """A municipality by its 4-digit CBS code, with its centre for approximate distances.
+
+    ``letter`` is None when the region's file gives no letter data for it; the letters then
+    name only the municipality.
+    """
 
     cbs_code: str
     name: str
@@ -35,6 +65,28 @@ class Municipality:
     latitude: float
     longitude: float
     former: tuple[str, ...] = ()
+    letter: LetterData | None = None
+
+    def sender_lines(self) -> tuple[str, ...]:
+        """The sender block of a letter: department, municipality and postal address."""
+        if self.letter is None:
+            return ("Team Wmo", f"Gemeente {self.name}")
+        return (self.letter.department, f"Gemeente {self.name}", *self.letter.postal_address)
+
+    def return_address(self) -> str:
+        """The one-line retouradres above the addressee."""
+        return ", ".join(self.sender_lines()[1:])
+
+    def objection_lines(self) -> tuple[str, ...]:
+        """Where a bezwaarschrift goes, below the college it is addressed to."""
+        letter = self.letter
+        if letter is None:
+            return ("Team Juridische Zaken", f"Gemeente {self.name}")
+        return (
+            letter.objection_department or letter.department,
+            f"Gemeente {self.name}",
+            *(letter.objection_address or letter.postal_address),
+        )
 
 
 @dataclass(frozen=True)

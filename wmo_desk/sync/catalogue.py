@@ -25,8 +25,61 @@ FORMAT_NAME = "wmo-desk-catalogue"
 FORMAT_VERSION = 1
 
 
+def _email_address(value: str) -> str:
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value):
+        raise ValueError(f"'{value}' is geen e-mailadres")
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class AddressIn(_Strict):
+    """An address as a letter prints it: a line (street and number, or Postbus), then postcode
+    and place."""
+
+    line: str = Field(min_length=1, max_length=80)
+    postcode: str
+    place: str = Field(min_length=1, max_length=80)
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        problem = postcode_problem(value)
+        if problem:
+            raise ValueError(problem)
+        compact = value.replace(" ", "").upper()
+        return f"{compact[:4]} {compact[4:]}"
+
+    def lines(self) -> tuple[str, str]:
+        # two spaces between postcode and place, as PostNL asks for addresses
+        return (self.line, f"{self.postcode}  {self.place}")
+
+
+class ObjectionIn(_Strict):
+    department: str = Field(default="", max_length=80)
+    address: AddressIn | None = None
+    online: str = Field(default="", max_length=200)
+
+
+class LetterIn(_Strict):
+    """A municipality's letter data (docs/catalogue-format.md §4.1)."""
+
+    department: str = Field(min_length=1, max_length=80)
+    postal_address: AddressIn
+    visiting_address: AddressIn
+    phone: str = Field(pattern=r"^[0-9+][0-9 ()-]{1,19}$")
+    email: str = ""
+    website: str = Field(default="", max_length=200)
+    objection: ObjectionIn = ObjectionIn()
+    mandate_holders: list[str] = Field(default=["teamleider Wmo"], min_length=1)
+    is_demo_data: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return _email_address(value)
 
 
 class MunicipalityIn(_Strict):
@@ -35,6 +88,7 @@ class MunicipalityIn(_Strict):
     latitude: float = Field(ge=50.7, le=53.7)
     longitude: float = Field(ge=3.3, le=7.3)
     former: list[str] = []
+    letter: LetterIn | None = None
 
 
 class CareFormIn(_Strict):
@@ -125,9 +179,7 @@ class ProviderIn(_Strict):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value):
-            raise ValueError(f"'{value}' is geen e-mailadres")
-        return value
+        return _email_address(value)
 
 
 class AreaAssignmentIn(_Strict):
