@@ -1127,6 +1127,48 @@ HVB_MUNICIPAL = [("0766", "D", None), ("0784", "G", None), ("0785", "R", None),
                  ("0797", "U", None), ("0798", "B", None), ("0809", "L", None),
                  ("0824", "O", None), ("0855", "T", None), ("0867", "W", None)]
 
+#: The letter data of the municipalities the demo writes letters for: place, postal address,
+#: visiting address, phone, web domain. Demo values, to be replaced by each municipality's own.
+LETTERS: dict[str, tuple[str, tuple[str, str], tuple[str, str], str, str]] = {
+    "0828": ("Oss", ("Postbus 5", "5340 BA"), ("Raadhuislaan 2", "5341 GM"), "14 0412", "oss.nl"),
+    "1721": ("Heesch", ("Postbus 7", "5384 ZG"), ("De Misse 9", "5384 BZ"), "0412 45 88 88",
+             "bernheze.org"),
+    "0755": ("Boekel", ("Postbus 4", "5427 ZG"), ("Kerkstraat 13", "5427 BB"), "0492 32 55 55",
+             "boekel.nl"),
+    "1982": ("Cuijk", ("Postbus 5", "5430 AA"), ("Raadhuisplein 1", "5431 ES"), "0485 78 80 00",
+             "landvancuijk.nl"),
+    "1991": ("Uden", ("Postbus 83", "5400 AB"), ("Mondriaanplein 10", "5401 HX"),
+             "0413 28 19 11", "maashorst.nl"),
+    "0855": ("Tilburg", ("Postbus 90155", "5000 LH"), ("Stadhuisplein 130", "5038 TC"),
+             "14 013", "tilburg.nl"),
+    "0796": ("'s-Hertogenbosch", ("Postbus 12345", "5200 GZ"), ("Wolvenhoek 1", "5211 HH"),
+             "14 073", "s-hertogenbosch.nl"),
+}  # fmt: skip
+
+
+def letter_data(cbs_code: str) -> dict:
+    place, postal, visiting, phone, domain = LETTERS[cbs_code]
+
+    def address(line_and_postcode: tuple[str, str]) -> dict:
+        return {"line": line_and_postcode[0], "postcode": line_and_postcode[1], "place": place}
+
+    return {
+        "department": "Team Wmo",
+        "postal_address": address(postal),
+        "visiting_address": address(visiting),
+        "phone": phone,
+        "email": f"wmo@{domain}",
+        "website": f"www.{domain}",
+        "objection": {
+            "department": "Team Juridische Zaken",
+            "address": address(postal),
+            "online": f"www.{domain}/bezwaar",
+        },
+        "mandate_holders": ["teamleider Wmo"],
+        "is_demo_data": True,
+    }
+
+
 #: Two demo home-help organisations per municipality; one hulpmiddelen- and one
 #: vervoersleverancier for the region's municipalities together.
 HH_NAMES = ("Thuishulp {} (demo)", "Huishoudelijke Zorg Schoon Thuis {} (demo)")
@@ -1216,6 +1258,7 @@ class Builder:
                     "latitude": round(sum(r.latitude for r in rows) / len(rows), 4),
                     "longitude": round(sum(r.longitude for r in rows) / len(rows), 4),
                     "former": list(spec.former),
+                    **({"letter": letter_data(spec.cbs_code)} if spec.cbs_code in LETTERS else {}),
                 }
             )
         return out

@@ -4,20 +4,25 @@ a bezwaar paragraph by Awb 6:9; the toewijzing for the provider keeps the iWmo c
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from tests.documents.test_beschikking import BEGELEIDING_PGB, pdf_text, sample_beschikking
 from tests.services.test_documents import a_case
+from wmo_desk.catalogue.loader import CatalogueError, load_catalogue
 from wmo_desk.documents.beschikking import render_beschikking
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.decisions import DecisionOutcome, DeliveryForm, Provision
 from wmo_desk.domain.users import Role
 from wmo_desk.services.demo import TEAMLEAD_NAME
 from wmo_desk.storage.repositories.decisions import DecisionRepository
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def page_lines(pdf: bytes, page: int = 0) -> list[str]:
@@ -130,3 +135,34 @@ def test_the_demo_letters_speak_plain_dutch_and_the_toewijzing_keeps_the_codes(d
     toewijzing = next(v for k, v in natura_docs.items() if k.startswith("toewijzing-"))
     provider_text = " ".join(pdf_text(toewijzing))
     assert "82 – stuks (output)" in provider_text and "4 – per maand" in provider_text
+
+
+def test_the_demo_letters_carry_the_municipalitys_addresses_and_phone(demo_letters):
+    """The catalogue's letter data of Oss: the sender block and the retouradres with the Postbus,
+    the bezwaar address of Team Juridische Zaken, and the phone number to call."""
+    (_final, documents), _second = demo_letters
+    text = " ".join(pdf_text(documents["beschikking"]))
+    assert "Team Wmo Gemeente Oss Postbus 5 5340 BA Oss" in text
+    assert "Retouradres: Gemeente Oss, Postbus 5, 5340 BA Oss" in text
+    assert (
+        "Stuur uw bezwaarschrift naar: Het college van burgemeester en wethouders van Oss "
+        "Team Juridische Zaken Gemeente Oss Postbus 5 5340 BA Oss"
+    ) in text
+    assert "telefoon 14 0412" in text and "e-mail wmo@oss.nl" in text
+    toewijzing = next(v for k, v in documents.items() if k.startswith("toewijzing-"))
+    provider_text = " ".join(pdf_text(toewijzing))
+    assert "Postbus 5" in provider_text and "14 0412" in provider_text
+
+
+def test_letter_data_with_a_bad_postcode_is_refused_at_its_field(tmp_path):
+    source = json.loads(
+        (ROOT / "resources" / "catalogues" / "bno-o.json").read_text(encoding="utf-8")
+    )
+    oss = next(m for m in source["municipalities"] if m["cbs_code"] == "0828")
+    oss["letter"]["postal_address"]["postcode"] = "0340 BA"
+    path = tmp_path / "bno-o.json"
+    path.write_text(json.dumps(source), encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(path)
+    assert info.value.field == "municipalities[4].letter.postal_address.postcode"
+    assert "Een postcode begint niet met 0." in str(info.value)

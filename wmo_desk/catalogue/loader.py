@@ -12,13 +12,14 @@ from wmo_desk.domain.catalogue import (
     AreaAssignment,
     CareForm,
     Catalogue,
+    LetterData,
     Municipality,
     Product,
     Provider,
     ProviderLocation,
 )
 from wmo_desk.domain.errors import UserError
-from wmo_desk.sync.catalogue import CatalogueIn
+from wmo_desk.sync.catalogue import CatalogueIn, LetterIn
 
 
 class CatalogueError(UserError):
@@ -243,6 +244,25 @@ def _check_references(model: CatalogueIn, path: Path | str) -> None:
             )
 
 
+def _letter(letter: LetterIn | None) -> LetterData | None:
+    if letter is None:
+        return None
+    objection = letter.objection
+    return LetterData(
+        department=letter.department,
+        postal_address=letter.postal_address.lines(),
+        visiting_address=letter.visiting_address.lines(),
+        phone=letter.phone,
+        email=letter.email,
+        website=letter.website,
+        objection_department=objection.department,
+        objection_address=objection.address.lines() if objection.address else (),
+        objection_online=objection.online,
+        mandate_holders=tuple(letter.mandate_holders),
+        is_demo_data=letter.is_demo_data,
+    )
+
+
 def _to_domain(model: CatalogueIn) -> Catalogue:
     return Catalogue(
         region_code=model.region_code,
@@ -262,6 +282,7 @@ def _to_domain(model: CatalogueIn) -> Catalogue:
                 latitude=m.latitude,
                 longitude=m.longitude,
                 former=tuple(m.former),
+                letter=_letter(m.letter),
             )
             for m in model.municipalities
         ),

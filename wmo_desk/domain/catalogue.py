@@ -204,5 +204,12 @@ class Catalogue:
     def municipality(self, cbs_code: str) -> Municipality | None:
         return next((m for m in self.municipalities if m.cbs_code == cbs_code), None)
 
+    def sender(self, cbs_code: str) -> Municipality:
+        """The municipality a letter of ``cbs_code`` comes from; one named by its code alone
+        (no letter data) when the catalogue does not know it."""
+        return self.municipality(cbs_code) or Municipality(
+            cbs_code=cbs_code, name=cbs_code, region_code=self.region_code, latitude=0, longitude=0
+        )
+
     def product(self, code: str) -> Product | None:
         return next((p for p in self.products if p.code == code), None)

@@ -93,6 +93,10 @@ def _identity(client: Client) -> ClientIdentity:
     )
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class DecisionDocuments:
     """Renders what an approved decision sends out; deterministic for the same data."""
 
@@ -112,8 +116,8 @@ class DecisionDocuments:
         view = ctx.cases.view(decision.case_id)
         client, case = view.client, view.case
         catalogue = ctx.catalogues.current()
-        municipality = catalogue.municipality(case.municipality_code)
-        name = municipality.name if municipality else case.municipality_code
+        sender = catalogue.sender(case.municipality_code)
+        name = sender.name
         users = {u.id: u for u in ctx.profiles.users()}
         approver = users.get(decision.approved_by or "")
         consultant = users.get(decision.proposed_by)
@@ -158,7 +162,8 @@ class DecisionDocuments:
             BeschikkingData(
                 municipality_name=name,
                 municipality_code=case.municipality_code,
-                municipality_address_lines=("Team Wmo", f"Gemeente {name}"),
+                municipality_address_lines=sender.sender_lines(),
+                return_address=sender.return_address(),
                 addressee=addressee,
                 salutation=salutation,
                 document_date=sent,
@@ -168,10 +173,14 @@ class DecisionDocuments:
                 motivation=decision.motivation,
                 objection_deadline=bezwaar_last_day(sent),
                 objection_addressee=f"Het college van burgemeester en wethouders van {name}",
-                objection_address_lines=("Team Juridische Zaken", f"Gemeente {name}"),
+                objection_address_lines=sender.objection_lines(),
                 approver_name=approver.name if approver else "",
-                approver_function="Teamleider Wmo",
+                approver_function=_first_upper(
+                    sender.letter.approver_function if sender.letter else "teamleider Wmo"
+                ),
                 consultant_name=consultant.name if consultant else "",
+                consultant_phone=sender.letter.phone if sender.letter else "",
+                consultant_email=sender.letter.email if sender.letter else "",
                 application_date=case.aanvraag_date,
                 verslag_date=self._verslag_date(decision.case_id),
                 contribution_cents=contribution if provisions else None,
@@ -205,8 +214,8 @@ class DecisionDocuments:
         view = ctx.cases.view(decision.case_id)
         client, case = view.client, view.case
         catalogue = ctx.catalogues.current()
-        municipality = catalogue.municipality(case.municipality_code)
-        name = municipality.name if municipality else case.municipality_code
+        sender = catalogue.sender(case.municipality_code)
+        name = sender.name
         consultant = {u.id: u for u in ctx.profiles.users()}.get(decision.proposed_by)
         providers = {p.id: p for p in catalogue.providers}
         sent = on
@@ -235,7 +244,9 @@ class DecisionDocuments:
                 ToewijzingData(
                     municipality_name=name,
                     municipality_code=case.municipality_code,
-                    municipality_address_lines=("Team Wmo", f"Gemeente {name}"),
+                    municipality_address_lines=sender.sender_lines(),
+                    consultant_phone=sender.letter.phone if sender.letter else "",
+                    consultant_email=sender.letter.email if sender.letter else "",
                     provider_name=provider.name,
                     provider_agb=provider.agb_code,
                     client=identity,

@@ -210,13 +210,13 @@ class VerslagService:
                     term_end(signed_by, timedelta(weeks=2)),
                 )
             )
+        sender = catalogue.sender(case.municipality_code)
         return VerslagData(
             municipality_name=municipality.name if municipality else case.municipality_code,
             municipality_code=case.municipality_code,
-            municipality_address_lines=(
-                f"Gemeente {municipality.name if municipality else ''}",
-                "Team Wmo",
-            ),
+            municipality_address_lines=sender.sender_lines(),
+            consultant_phone=sender.letter.phone if sender.letter else "",
+            consultant_email=sender.letter.email if sender.letter else "",
             region_name=catalogue.region_name,
             client_name=client.display_name,
             client_bsn=client.bsn,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, fields
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from wmo_desk.domain.catalogue import (
     AreaAssignment,
     CareForm,
     Catalogue,
+    LetterData,
     Municipality,
     Product,
     ProductModel,
@@ -33,6 +35,16 @@ def _municipal_key(region_code: str) -> str:
     # The products table has no municipality column (a migration would add one): which
     # stored product is a municipality's own is kept beside the region, as {code: cbs_code}.
     return f"catalogue.{region_code}.municipal_products"
+
+
+def _letters_key(region_code: str) -> str:
+    # Likewise the municipalities' letter data, as {cbs_code: {field: value}}.
+    return f"catalogue.{region_code}.letters"
+
+
+def _letter_from_json(data: dict) -> LetterData:
+    tuples = {f.name for f in fields(LetterData) if f.type.startswith("tuple")}
+    return LetterData(**{k: tuple(v) if k in tuples else v for k, v in data.items()})
 
 
 class CatalogueRepository:
@@ -107,6 +119,15 @@ class CatalogueRepository:
                 ),
             )
         )
+        s.merge(
+            SettingRow(
+                key=_letters_key(catalogue.region_code),
+                value=json.dumps(
+                    {m.cbs_code: asdict(m.letter) for m in catalogue.municipalities if m.letter},
+                    sort_keys=True,
+                ),
+            )
+        )
         for i, provider in enumerate(catalogue.providers):
             s.add(
                 ProviderRow(
@@ -173,6 +194,8 @@ class CatalogueRepository:
         where = {"region_code": region_code}
         setting = s.get(SettingRow, _municipal_key(region_code))
         own: dict[str, str] = json.loads(setting.value) if setting else {}
+        letters_setting = s.get(SettingRow, _letters_key(region_code))
+        letters = json.loads(letters_setting.value) if letters_setting else {}
         products = [
             Product(
                 code=r.code,
@@ -209,6 +232,9 @@ class CatalogueRepository:
                     latitude=r.latitude,
                     longitude=r.longitude,
                     former=tuple(r.former),
+                    letter=_letter_from_json(letters[r.cbs_code])
+                    if r.cbs_code in letters
+                    else None,
                 )
                 for r in s.scalars(
                     select(MunicipalityRow).filter_by(**where).order_by(MunicipalityRow.name)
