@@ -193,3 +193,18 @@ def test_team_lead_sees_every_consultant_and_reassigns(qtbot, demo_ctx):
     assert panel.model.rowCount() == 1
     assert panel.model.index(0, 6).data() == "Koen Aerts"
     assert demo_ctx.cases.view(case_id).timeline[-1].text == "Toegewezen aan Koen Aerts"
+
+
+def test_the_window_reads_the_caseload_and_the_sync_counts_once_at_start(qtbot, demo_ctx):
+    """Setting up the table's sort indicator reads nothing (with 50,000 cases each read of the
+    list is a query over all of them); the status bar's counts are read once."""
+    reads: list[str] = []
+    case_ids, status = demo_ctx.caseload.case_ids, demo_ctx.sync.status
+    demo_ctx.caseload.case_ids = lambda flt, **kw: reads.append("caseload") or case_ids(flt, **kw)
+    demo_ctx.sync.status = lambda: reads.append("status") or status()
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    assert sorted(reads) == ["caseload", "status"]
+    assert window.caseload.model.filter.sort.value == "deadline"
+    assert window.caseload.table.horizontalHeader().sortIndicatorSection() == 4
+    assert window.caseload.model.rowCount() == 27

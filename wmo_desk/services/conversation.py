@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wmo_desk.domain.cases import TRANSITIONS, Case, Stage, move_to_stage
 from wmo_desk.domain.conversation import Conversation
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.forms import FormDefinition, Question, from_dict, missing_required, to_dict
-from wmo_desk.formdefs.loader import FormDefinitionError, available_forms, latest
 from wmo_desk.services import evaluations
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.profile import Profile
@@ -19,6 +19,9 @@ from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.conversations import ConversationRepository
+
+if TYPE_CHECKING:  # the form loader (and yaml) load with the first form read
+    from wmo_desk.formdefs.loader import FormDefinitionError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,8 @@ class ConversationService:
         the cliëntervaring questionnaire, are not conversations); malformed ones are in
         :attr:`form_errors` and not offered."""
         if self._forms is None:
+            from wmo_desk.formdefs.loader import available_forms  # with yaml, when first needed
+
             forms, self.form_errors = available_forms(self._forms_dir)
             self._forms = [f for f in forms if f.form_id == FORM_ID]
             for error in self.form_errors:
@@ -80,6 +85,8 @@ class ConversationService:
 
     def start(self, case_id: str, form_id: str = FORM_ID) -> tuple[Conversation, FormDefinition]:
         """Begin the conversation with the newest version of ``form_id``; keeps a snapshot of it."""
+        from wmo_desk.formdefs.loader import latest
+
         forms = self.offered_forms()
         form = latest(forms, form_id)
         if form is None:

@@ -35,7 +35,6 @@ from wmo_desk.domain.evaluations import (
 )
 from wmo_desk.domain.forms import FormDefinition
 from wmo_desk.domain.users import User
-from wmo_desk.formdefs.loader import available_forms, latest
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.profile import Profile
 from wmo_desk.storage.database import Database
@@ -135,6 +134,8 @@ class EvaluationService:
     def form(self) -> FormDefinition:
         """The newest questionnaire in forms/."""
         if self._form is None:
+            from wmo_desk.formdefs.loader import available_forms, latest  # with yaml, when needed
+
             forms, errors = available_forms(self._forms_dir)
             form = latest(forms, FORM_ID)
             if form is None:

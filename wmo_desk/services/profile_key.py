@@ -21,10 +21,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import keyring
-from argon2.low_level import Type, hash_secret_raw
-from keyring.errors import KeyringError
-
 from wmo_desk.domain.errors import UserError
 from wmo_desk.storage.cipher import KEY_BYTES, WrongKey, is_plaintext
 
@@ -63,6 +59,8 @@ AskPassphrase = Callable[[PassphraseRequest], str | None]
 
 def derive_key(passphrase: str, salt: bytes, costs: dict[str, int]) -> bytes:
     """The 32-byte database key of ``passphrase`` (Argon2id)."""
+    from argon2.low_level import Type, hash_secret_raw  # only profiles with a passphrase
+
     return hash_secret_raw(
         passphrase.encode("utf-8"),
         salt,
@@ -243,6 +241,9 @@ class ProfileKeys:
         return passphrase
 
     def _keyring_key(self, lock: ProfileLock) -> bytes:
+        import keyring  # only profiles whose key is in the keyring (20-45 ms to import)
+        from keyring.errors import KeyringError
+
         try:
             stored = keyring.get_password(KEYRING_SERVICE, lock.profile_id)
         except KeyringError:
@@ -271,6 +272,9 @@ class ProfileKeys:
             lock.write(self.folder)
             return secrets.token_bytes(KEY_BYTES), lock
         if self._use_keyring:
+            import keyring
+            from keyring.errors import KeyringError
+
             key = secrets.token_bytes(KEY_BYTES)
             try:
                 keyring.set_password(KEYRING_SERVICE, profile_id, key.hex())
@@ -293,6 +297,9 @@ class ProfileKeys:
 
     def _forget(self, lock: ProfileLock) -> None:
         if lock.protection is Protection.KEYRING:
+            import keyring
+            from keyring.errors import KeyringError
+
             try:
                 keyring.delete_password(KEYRING_SERVICE, lock.profile_id)
             except KeyringError:

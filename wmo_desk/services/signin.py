@@ -11,9 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import keyring
-from keyring.errors import KeyringError
-
 if TYPE_CHECKING:  # the client (and the protocol's pydantic models) load with the first request
     from wmo_desk.sync.client import ServerClient, ServerSession
 
@@ -36,6 +33,9 @@ class TokenStore:
             return self._memory[account]
         if not self.persistent:
             return None
+        import keyring  # at the first use: its backends' entry points take 20-45 ms to load
+        from keyring.errors import KeyringError
+
         try:
             token = keyring.get_password(KEYRING_SERVICE, account)
         except KeyringError:
@@ -46,6 +46,9 @@ class TokenStore:
         return token
 
     def put(self, account: str, token: str) -> None:
+        import keyring
+        from keyring.errors import KeyringError
+
         self._memory.pop(account, None)
         try:
             keyring.set_password(KEYRING_SERVICE, account, token)
@@ -56,6 +59,9 @@ class TokenStore:
             self._memory[account] = token
 
     def delete(self, account: str) -> None:
+        import keyring
+        from keyring.errors import KeyringError
+
         self._memory.pop(account, None)
         with contextlib.suppress(KeyringError):  # nothing stored, or no keyring at all
             keyring.delete_password(KEYRING_SERVICE, account)

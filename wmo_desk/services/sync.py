@@ -154,11 +154,15 @@ class SyncService:
 
     # --- status ----------------------------------------------------------------------------
 
+    def signed_in(self) -> bool:
+        """Whether a sign-in token is at hand (what :meth:`status` says, without its counts)."""
+        return self._token() is not None
+
     def status(self) -> SyncStatus:
         with self._db.session() as session:
             repo = SyncRepository(session)
             return SyncStatus(
-                signed_in=self._token() is not None,
+                signed_in=self.signed_in(),
                 last_sync=repo.last_sync(),
                 pending=repo.pending_count(),
                 conflicts=len(repo.conflicts()),

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from wmo_desk.domain.errors import UserError
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.main_window import MainWindow
-from wmo_desk.ui.setup_dialog import SetupDialog
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -37,7 +36,7 @@ def show_start_problem(problem: UserError) -> None:
 def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
     """Show the window for ``ctx`` (asking the first-start questions if needed); returns the exit code."""
     app = make_application()
-    if ctx.profile is None and SetupDialog(ctx).exec() != SetupDialog.DialogCode.Accepted:
+    if ctx.profile is None and not _set_up(ctx):
         return 0
     try:
         window = MainWindow(ctx)
@@ -63,3 +62,10 @@ def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
         # Packaging check: the window came up with its caseload; leave at once.
         QTimer.singleShot(0, app.quit)
     return app.exec()
+
+
+def _set_up(ctx: AppContext) -> bool:
+    """The first-start questions (a profile that has none yet); whether they were answered."""
+    from wmo_desk.ui.setup_dialog import SetupDialog
+
+    return SetupDialog(ctx).exec() == SetupDialog.DialogCode.Accepted

@@ -68,6 +68,9 @@ class CaseloadModel(QAbstractTableModel):
         self._filter = flt
         self._ids: list[str] = []
         self._pages: dict[int, list[CaseSummary]] = {}
+        #: nothing is read before the first load: setting up the view's sorting (which calls
+        #: sort) then costs no query, and the first load reads with the order set by then
+        self._loaded = False
 
     # --- loading ------------------------------------------------------------------------
 
@@ -85,6 +88,7 @@ class CaseloadModel(QAbstractTableModel):
         self._load(True)
 
     def _load(self, fresh: bool) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._ids = self._ids_for(self._filter, fresh=fresh)
         self._pages = {}
@@ -129,9 +133,11 @@ class CaseloadModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1] or SortKey.NAME
-        self.set_filter(
-            replace(self._filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
-        )
+        flt = replace(self._filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        if self._loaded:
+            self.set_filter(flt)
+        else:  # the view's sort indicator, set up before the first load
+            self._filter = flt
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -1,7 +1,12 @@
-"""The main window: Mijn dossiers (the caseload) and a tab per opened case."""
+"""The main window: Mijn dossiers (the caseload) and a tab per opened case.
+
+Only what the first screen shows is imported at start (issue 14): the case view, the team
+lead's approvals, the team overviews and the dialogs load when first opened (see
+``tests/test_startup_imports.py``)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,25 +17,30 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 from wmo_desk import __version__
 from wmo_desk.domain.users import Role
 from wmo_desk.services.context import AppContext
-from wmo_desk.ui.approval_view import ApprovalPanel
-from wmo_desk.ui.case_view import CaseViewWidget
 from wmo_desk.ui.caseload_panel import CaseloadPanel
 from wmo_desk.ui.evaluations_view import EvaluationsPanel, WeeksDialog
-from wmo_desk.ui.herindicatie_view import HerindicatieView
-from wmo_desk.ui.melding_dialog import MeldingDialog
-from wmo_desk.ui.signin_dialog import SignInDialog
 from wmo_desk.ui.sync_panel import SyncPanel
 from wmo_desk.ui.tasks import Changes, Task, change_hub, run_task
-from wmo_desk.ui.team_view import WorkloadView, open_team_tab
 
-if TYPE_CHECKING:  # loaded when opened (the conflicts' field names need pydantic's records)
+if TYPE_CHECKING:  # loaded when first opened (the conflicts' field names need pydantic's records)
+    from wmo_desk.ui.approval_view import ApprovalPanel
+    from wmo_desk.ui.case_view import CaseViewWidget
     from wmo_desk.ui.conflict_dialog import ConflictDialog
     from wmo_desk.ui.signals_view import SignalsDialog
+    from wmo_desk.ui.signin_dialog import SignInDialog
+
+#: the widgets of tabs opened later, as (module, class): a module not loaded yet has no tabs
+_CASE_VIEW = ("wmo_desk.ui.case_view", "CaseViewWidget")
+_TEAM_VIEWS = (
+    ("wmo_desk.ui.team_view", "WorkloadView"),
+    ("wmo_desk.ui.herindicatie_view", "HerindicatieView"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +70,8 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.approvals: ApprovalPanel | None = None
         if ctx.profile.user.role is Role.TEAMLEIDER:
+            from wmo_desk.ui.approval_view import ApprovalPanel  # with decision_view: 50 ms
+
             self.approvals = ApprovalPanel(ctx)
             self.approvals.decided.connect(lambda _case: self._approved())
             self.tabs.addTab(self.approvals, self.tr("Goedkeuren"))
@@ -183,14 +195,12 @@ class MainWindow(QMainWindow):
         self.herindicatie_action = action(
             self.tr("&Herindicaties…"),
             None,
-            lambda: open_team_tab(self, self._ctx, HerindicatieView),
+            self.open_herindicaties,
         )
         if self._ctx.profile.user.role is Role.TEAMLEIDER:
             self.team_menu = self.menuBar().addMenu(self.tr("Tea&m"))
             self.workload_action = self.team_menu.addAction(self.tr("&Werkvoorraad team…"))
-            self.workload_action.triggered.connect(
-                lambda: open_team_tab(self, self._ctx, WorkloadView)
-            )
+            self.workload_action.triggered.connect(self.open_workload)
             self.team_menu.addAction(self.herindicatie_action)
         else:  # a consultant's own provisions that end soon
             view_menu.addAction(self.herindicatie_action)
@@ -218,6 +228,19 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_workload(self) -> QWidget:
+        """Team > Werkvoorraad team: the team's workload in a tab."""
+        from wmo_desk.ui.team_view import WorkloadView, open_team_tab
+
+        return open_team_tab(self, self._ctx, WorkloadView)
+
+    def open_herindicaties(self) -> QWidget:
+        """Herindicaties: the provisions that end soon (the team's, or a consultant's own)."""
+        from wmo_desk.ui.herindicatie_view import HerindicatieView
+        from wmo_desk.ui.team_view import open_team_tab
+
+        return open_team_tab(self, self._ctx, HerindicatieView)
+
     def show_evaluations(self) -> None:
         """The Evaluaties tab, with the cursor in its list."""
         self.tabs.setCurrentWidget(self.evaluations)
@@ -237,6 +260,8 @@ class MainWindow(QMainWindow):
         self.caseload.search.selectAll()
 
     def new_melding(self) -> None:
+        from wmo_desk.ui.melding_dialog import MeldingDialog
+
         dialog = MeldingDialog(self._ctx, self)
         if dialog.exec() and dialog.case_id:
             self.caseload.model.reload()
@@ -250,12 +275,28 @@ class MainWindow(QMainWindow):
         if case_id:
             self.open_case(case_id)
 
+    def _opened(self, module: str, name: str) -> list[QWidget]:
+        """The tabs holding a ``module.name`` widget: none while that module is not loaded (it
+        loads with the first such tab)."""
+        loaded = sys.modules.get(module)
+        if loaded is None:
+            return []
+        kind = getattr(loaded, name)
+        return [
+            w for i in range(1, self.tabs.count()) if isinstance(w := self.tabs.widget(i), kind)
+        ]
+
+    def _case_views(self) -> list[CaseViewWidget]:
+        """The opened cases' tabs, in tab order."""
+        return self._opened(*_CASE_VIEW)  # type: ignore[return-value]
+
     def open_case(self, case_id: str) -> CaseViewWidget:
-        for i in range(1, self.tabs.count()):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseViewWidget) and widget.case_id == case_id:
-                self.tabs.setCurrentIndex(i)
+        for widget in self._case_views():
+            if widget.case_id == case_id:
+                self.tabs.setCurrentWidget(widget)
                 return widget
+        from wmo_desk.ui.case_view import CaseViewWidget  # at the first opened case
+
         widget = CaseViewWidget(self._ctx, case_id)
         widget.changed.connect(lambda _id: self._case_changed())
         widget.conflicts_requested.connect(lambda cid: self.open_conflicts(cid))
@@ -269,8 +310,8 @@ class MainWindow(QMainWindow):
             return
         if index > 0:
             widget = self.tabs.widget(index)
-            if isinstance(widget, CaseViewWidget):
-                widget.save_now()
+            if widget in self._case_views():
+                widget.save_now()  # type: ignore[attr-defined]
             self.tabs.removeTab(index)
             widget.deleteLater()
 
@@ -285,10 +326,8 @@ class MainWindow(QMainWindow):
         self.sync_panel.refresh_status()
         if self.approvals is not None:
             self.approvals.refresh()
-        for i in range(1, self.tabs.count()):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseViewWidget):
-                widget.refresh()
+        for widget in self._case_views():
+            widget.refresh()
         self._refresh_team_views()
 
     def apply_changes(self, changes: Changes) -> None:
@@ -304,21 +343,20 @@ class MainWindow(QMainWindow):
         if changes.cases or changes.decisions:
             self._refresh_team_views()
         if changes.cases or changes.decisions or changes.conflicts or changes.catalogue:
-            for i in range(1, self.tabs.count()):
-                widget = self.tabs.widget(i)
-                if isinstance(widget, CaseViewWidget):
-                    widget.refresh()
+            for widget in self._case_views():
+                widget.refresh()
         self.changes_made.emit(changes)
 
     def _refresh_team_views(self) -> None:
         """The open team overviews read their figures again (in the background)."""
-        for i in range(1, self.tabs.count()):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, WorkloadView | HerindicatieView):
-                widget.refresh()
+        for module, name in _TEAM_VIEWS:
+            for widget in self._opened(module, name):
+                widget.refresh()  # type: ignore[attr-defined]
 
     def sign_in(self, dialog: SignInDialog | None = None) -> bool:
         """Ask for the server sign-in; the status bar then says who is signed in."""
+        from wmo_desk.ui.signin_dialog import SignInDialog
+
         dialog = dialog or SignInDialog(self._ctx, self)
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return False
@@ -409,10 +447,8 @@ class MainWindow(QMainWindow):
 
     def save_all(self) -> None:
         """Write whatever is unsaved in the open cases."""
-        for i in range(1, self.tabs.count()):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseViewWidget):
-                widget.save_now()
+        for widget in self._case_views():
+            widget.save_now()
 
     def _after_wipe(self) -> None:
         """The server had this laptop wiped: say so, and close (nothing is left to show)."""

@@ -159,7 +159,7 @@ class SyncPanel(QWidget):
         self.clock_timer.timeout.connect(self._tick)
         self.clock_timer.start()
         self.refresh_status()
-        if ctx.sync.status().signed_in:
+        if ctx.sync.signed_in():  # not status(): its counts were just read
             QTimer.singleShot(FIRST_SYNC_MS, self._automatic)
 
     # --- what the status bar shows ---------------------------------------------------------
@@ -234,7 +234,7 @@ class SyncPanel(QWidget):
 
     def sync_if_signed_in(self) -> None:
         """Start a background sync now when someone is signed in (and none runs yet)."""
-        if not self.running and not self._closing and self._ctx.sync.status().signed_in:
+        if not self.running and not self._closing and self._ctx.sync.signed_in():
             self.start(manual=False)
 
     def start(self, *, manual: bool = True) -> bool:
@@ -244,7 +244,7 @@ class SyncPanel(QWidget):
         (an automatic sync only says so in the status bar)."""
         if self.running or self._closing:
             return False
-        if not self._ctx.sync.status().signed_in:
+        if not self._ctx.sync.signed_in():
             self._unreachable = False
             self._say(self.tr("Meld u eerst aan om te synchroniseren"))
             self.sign_in_button.show()
