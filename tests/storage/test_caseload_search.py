@@ -193,3 +193,19 @@ def test_bulk_inserts_and_replaces_keep_the_index(profile):
         ).all()
         assert [h[0] for h in hits] == [row.id]
     _check_all(profile)
+
+
+@pytest.mark.parametrize("consultant_id", ["u1", None], ids=["mine", "team"])
+def test_the_list_without_text_is_one_scan_of_one_index(db, consultant_id):
+    """Sorted on deadline (then name), the reload reads no client row and sorts nothing: the
+    sort name is on the case (migration 0011), in the covering index's order."""
+    from wmo_desk.storage.repositories.caseload import caseload_query
+
+    flt = CaseloadFilter(municipality_code="0828", consultant_id=consultant_id)
+    with db.engine.connect() as conn:
+        query = caseload_query(flt).compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+        )
+        plan = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")]
+    index = "ix_caseload_cases_mine" if consultant_id else "ix_caseload_cases_team"
+    assert len(plan) == 1 and f"USING COVERING INDEX {index}" in plan[0], plan

@@ -97,3 +97,137 @@ def test_a_database_from_the_first_release_upgrades_with_its_data(tmp_path):
     backups = list((tmp_path / "backups").glob("old-*.sqlite"))
     assert len(backups) == 1, "the old file was backed up (encrypted) before the migration"
     assert backups[0].read_bytes()[:16] != b"SQLite format 3\x00"
+
+
+def _at_0010_with_cases(path):
+    """An encrypted database at migration 0010 with two clients and three cases in it."""
+    from datetime import UTC, date, datetime
+
+    from alembic import command
+    from sqlalchemy import insert
+
+    from wmo_desk.storage.cipher import encrypted_engine
+    from wmo_desk.storage.tables import CaseRow, ClientRow, UserRow
+
+    engine = encrypted_engine(path, TEST_KEY)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    sync = {"created_at": now, "modified_at": now, "pending": False, "deleted": False}
+    with engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        connection.execute(
+            insert(UserRow),
+            [
+                {
+                    "id": "u1",
+                    "name": "Sanne",
+                    "role": "consulent",
+                    "municipality_code": "0828",
+                    **sync,
+                }
+            ],
+        )
+        person = {
+            "initials": "J.",
+            "birth_date": date(1950, 1, 1),
+            "street": "Kerkstraat",
+            "house_number": 1,
+            "postcode": "5341AB",
+            "place": "Oss",
+            "municipality_code": "0828",
+            **sync,
+        }
+        connection.execute(
+            insert(ClientRow),
+            [
+                {
+                    "id": "c1",
+                    "bsn": "111222333",
+                    "surname": "Vries",
+                    "sort_name": "Vries, J. de",
+                    "search_text": "vries de j",
+                    **person,
+                },
+                {
+                    "id": "c2",
+                    "bsn": "123456782",
+                    "surname": "Bakker",
+                    "sort_name": "Bakker, J.",
+                    "search_text": "bakker j",
+                    **person,
+                },
+            ],
+        )
+        case = {
+            "municipality_code": "0828",
+            "consultant_id": "u1",
+            "stage": "melding",
+            "melding_date": date(2026, 11, 1),
+            "reported_by": "client",
+            "channel": "telefoon",
+            "request_text": "Hulpvraag",
+            "holds": "[]",
+            "on_hold": False,
+            "close_note": "",
+            **sync,
+        }
+        columns = {c.key for c in CaseRow.__table__.columns} - {"sort_name"}  # as at 0010
+        connection.execute(
+            insert(CaseRow.__table__).values(
+                [
+                    {k: v for k, v in {"id": i, "client_id": c, **case}.items() if k in columns}
+                    for i, c in (("k1", "c1"), ("k2", "c2"), ("k3", "c1"))
+                ]
+            )
+        )
+    engine.dispose()
+
+
+def _sort_names(connection) -> dict[str, str]:
+    return dict(connection.exec_driver_sql("SELECT id, sort_name FROM cases").all())
+
+
+def test_0011_copies_the_sort_names_onto_the_cases_of_an_encrypted_database(tmp_path):
+    from alembic import command
+
+    path = tmp_path / "wmo_desk.sqlite"
+    _at_0010_with_cases(path)
+    assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+    db = Database.open_file(path, TEST_KEY)  # migrates to head, as a start does
+    with db.engine.begin() as conn:
+        assert _sort_names(conn) == {"k1": "Vries, J. de", "k2": "Bakker, J.", "k3": "Vries, J. de"}
+        index = [r[2] for r in conn.exec_driver_sql("PRAGMA index_info(ix_caseload_cases_mine)")]
+        assert index[4:6] == ["sort_name", "id"]  # after the deadline, so the index is in order
+        # the triggers keep the copy: a renamed client, a new case, a case given another client
+        conn.exec_driver_sql("UPDATE clients SET sort_name = 'Vries-Jansen, J.' WHERE id = 'c1'")
+        copied = ", ".join(
+            r[1]
+            for r in conn.exec_driver_sql("PRAGMA table_info(cases)")
+            if r[1] not in ("id", "client_id", "sort_name")
+        )
+        conn.exec_driver_sql(
+            f"INSERT INTO cases (id, client_id, {copied})"
+            f" SELECT 'k4', 'c2', {copied} FROM cases WHERE id = 'k1'"
+        )
+        conn.exec_driver_sql("UPDATE cases SET client_id = 'c2' WHERE id = 'k3'")
+        assert _sort_names(conn) == {
+            "k1": "Vries-Jansen, J.",
+            "k2": "Bakker, J.",
+            "k3": "Bakker, J.",
+            "k4": "Bakker, J.",
+        }
+    # and back: 0010's columns and indexes, the data kept
+    with db.engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+        assert "sort_name" not in [
+            r[1] for r in connection.exec_driver_sql("PRAGMA table_info(cases)")
+        ]
+        index = [
+            r[2] for r in connection.exec_driver_sql("PRAGMA index_info(ix_caseload_cases_mine)")
+        ]
+        assert index[-1] == "id" and "sort_name" not in index
+        assert connection.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 4
+    db.close()

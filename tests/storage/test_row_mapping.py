@@ -143,3 +143,11 @@ def test_a_renamed_column_without_its_mapping_is_an_error(migrated):
     migrated(model, {})
     with pytest.raises(MappingError, match="surname"):
         payload_of(_client(model, surname="family_name"))
+
+
+def test_the_sort_name_copied_onto_a_case_stays_on_this_desktop():
+    """``cases.sort_name`` (migration 0011) is the client's, copied for the caseload's index:
+    local only, so a case's record is what it was before the copy."""
+    assert "sort_name" in LOCAL_ONLY["case"]
+    assert "sort_name" not in wire_fields("case")
+    assert "sort_name" not in RECORDS["case"].model_fields

@@ -32,7 +32,12 @@ from wmo_desk.domain.decisions import (
 from wmo_desk.domain.users import Role
 from wmo_desk.domain.zrm import ZRM_DOMAINS
 from wmo_desk.storage.repositories.sync import SyncRepository
-from wmo_desk.storage.repositories.sync_payloads import RECORD_TYPES, payload_of, withdrawn_bsn
+from wmo_desk.storage.repositories.sync_payloads import (
+    LOCAL_ONLY,
+    RECORD_TYPES,
+    payload_of,
+    withdrawn_bsn,
+)
 from wmo_desk.storage.tables import SyncOutboxRow
 from wmo_desk.storage.types import UtcDateTime
 from wmo_desk.sync.records import RECORDS, RecordError, RecordProblem, dump, parse, validate
@@ -225,7 +230,7 @@ def _string_columns():
     for record_type, model in RECORD_TYPES.items():
         for column in model.__table__.columns:
             if (
-                column.key not in BOOKKEEPING
+                column.key not in BOOKKEEPING | LOCAL_ONLY[record_type]
                 and isinstance(column.type, String)
                 and column.type.length
             ):
@@ -465,7 +470,8 @@ def _column_strategy(record_type: str, column):
 
 @st.composite
 def _payloads(draw, record_type: str) -> dict:
-    columns = [c for c in RECORD_TYPES[record_type].__table__.columns if c.key not in BOOKKEEPING]
+    kept = BOOKKEEPING | LOCAL_ONLY[record_type]  # columns that never travel
+    columns = [c for c in RECORD_TYPES[record_type].__table__.columns if c.key not in kept]
     payload = {c.key: draw(_column_strategy(record_type, c)) for c in columns}
     if "start" in payload and payload.get("end") is not None:
         start = date.fromisoformat(payload["start"])

@@ -93,6 +93,10 @@ class CaseRow(SyncMixin, Base):
     # Denormalised from the domain's deadline rules so 50,000 cases sort and filter in SQL.
     next_deadline: Mapped[date | None] = mapped_column(Date)
     next_deadline_kind: Mapped[str | None] = mapped_column(String(30))
+    # The client's sort name, copied by triggers (migration 0011) so the caseload sorts on
+    # deadline and name from one index; local only, never written by the code (NULL or ''
+    # in an insert is filled at once).
+    sort_name: Mapped[str | None] = mapped_column(String(300), server_default="")
 
 
 class CaseEventRow(SyncMixin, Base):

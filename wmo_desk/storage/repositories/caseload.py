@@ -16,7 +16,7 @@ from wmo_desk.storage.tables import CaseRow, ClientRow, UserRow
 _STAGE_ORDER = case({stage.value: i for i, stage in enumerate(Stage)}, value=CaseRow.stage)
 
 _SORT_COLUMNS = {
-    SortKey.NAME: (ClientRow.sort_name,),
+    SortKey.NAME: (CaseRow.sort_name,),
     SortKey.BSN: (ClientRow.bsn,),
     SortKey.STAGE: (_STAGE_ORDER,),
     SortKey.DEADLINE: (CaseRow.next_deadline.is_(None), CaseRow.next_deadline),
@@ -25,8 +25,8 @@ _SORT_COLUMNS = {
 }
 
 
-#: objects migration 0008 makes in SQL that the models do not describe (FTS5 and its shadow
-#: tables, expression indexes): autogenerate and the model comparison leave these alone
+#: objects migrations 0008 and 0011 make in SQL that the models do not describe (FTS5 and its
+#: shadow tables, expression indexes): autogenerate and the model comparison leave these alone
 SQL_ONLY_PREFIXES = ("client_search", "ix_caseload_")
 
 #: the trigram index over what the text search reads (migration 0008), and its rowid per client
@@ -93,25 +93,28 @@ def _search_expression(terms: SearchTerms) -> str | None:
 
 
 def caseload_query(flt: CaseloadFilter) -> Select:
-    """The ordered case ids behind the caseload (exposed for benchmarks and EXPLAIN)."""
-    query = (
-        select(CaseRow.id)
-        .join(ClientRow, ClientRow.id == CaseRow.client_id)
-        .join(UserRow, UserRow.id == CaseRow.consultant_id)
-        .where(CaseRow.deleted.is_(False), CaseRow.municipality_code == flt.municipality_code)
+    """The ordered case ids behind the caseload (exposed for benchmarks and EXPLAIN).
+
+    Without search text, sorted on deadline or name, it reads ``cases`` alone: the client's
+    sort name is copied onto each case (migration 0011), so the list comes out of one scan of
+    ``ix_caseload_cases_mine``/``_team``. Clients and users are joined only for what reads them
+    (the search, sorting on BSN or consultant); every case has both (foreign keys, enforced on
+    every connection), so leaving a join out drops no row."""
+    terms = SearchTerms.parse(flt.text)
+    query = select(CaseRow.id).where(
+        CaseRow.deleted.is_(False), CaseRow.municipality_code == flt.municipality_code
     )
+    if terms is not None or flt.sort is SortKey.BSN:
+        query = query.join(ClientRow, ClientRow.id == CaseRow.client_id)
+    if flt.sort is SortKey.CONSULTANT:
+        query = query.join(UserRow, UserRow.id == CaseRow.consultant_id)
     if flt.consultant_id:
         query = query.where(CaseRow.consultant_id == flt.consultant_id)
     if flt.stage is not None:
         query = query.where(CaseRow.stage == flt.stage.value)
     elif not flt.include_closed:
         query = query.where(CaseRow.stage != Stage.AFGESLOTEN.value)
-    terms = SearchTerms.parse(flt.text)
-    if terms is None:
-        # true of every sort name (a non-null string); it lets SQLite read the sort names from
-        # ix_caseload_clients_sort instead of the client rows, which is most of a reload
-        query = query.where(ClientRow.sort_name >= "")
-    else:
+    if terms is not None:
         expression = _search_expression(terms)
         if expression is not None:
             # the index narrows the clients down; the condition keeps exactly today's matches
@@ -127,7 +130,7 @@ def caseload_query(flt: CaseloadFilter) -> Select:
     order = [
         c.desc() if flt.descending and i == len(columns) - 1 else c for i, c in enumerate(columns)
     ]
-    return query.order_by(*order, ClientRow.sort_name, CaseRow.id)
+    return query.order_by(*order, CaseRow.sort_name, CaseRow.id)
 
 
 _ROW_COLUMNS = (

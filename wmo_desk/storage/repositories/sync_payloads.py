@@ -88,6 +88,8 @@ _BOOKKEEPING = frozenset({"id", "pending", "deleted", "server_revision"})
 RENAMED: dict[str, dict[str, str]] = {record_type: {} for record_type in RECORD_TYPES}
 #: Per record type, the columns that never travel (beyond the sync bookkeeping).
 LOCAL_ONLY: dict[str, frozenset[str]] = {record_type: frozenset() for record_type in RECORD_TYPES}
+# the client's sort name copied onto its cases for the caseload's index (migration 0011)
+LOCAL_ONLY["case"] = frozenset({"sort_name"})
 
 _BINARY, _MOMENT, _DATE = "binary", "moment", "date"
 
