@@ -35,7 +35,7 @@ SQLCipher-encrypted profile database, on the connection ``Database.open_file`` h
 
 Revision ID: 0011
 Revises: 0010
-Create Date: 2026-12-10
+Create Date: 2026-12-02
 """
 
 from collections.abc import Sequence
