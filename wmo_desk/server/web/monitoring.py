@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from wmo_desk.domain.cases import Case, Channel, HoldPeriod, Reporter, Stage
 from wmo_desk.domain.codes import PRODUCT_CATEGORIES
@@ -284,11 +285,11 @@ class Quarter:
             return None
         return cls(int(year), int(number[1]))
 
-    @property
+    @cached_property  # asked for per care period; a frozen dataclass keeps it in __dict__
     def first(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
 
-    @property
+    @cached_property
     def last(self) -> date:
         return self.next().first - _DAY
 

@@ -58,15 +58,23 @@ def protect(counts: dict[Key, int]) -> set[Key]:
             member_of[key].append(line)
     for line in lines:
         member_of[line[0]].append(line)
-    todo = deque(sorted(lines, key=lambda line: (_order(line[0]), line[1])))
+    # how many of each line's cells (total and parts) are hidden, kept up to date below
+    hidden_in = {
+        line: (line[0] in hidden) + sum(1 for c in parts if c in hidden)
+        for line, parts in lines.items()
+    }
+    order = {k: _order(k) for k in counts}
+    rank = {k: (n, order[k]) for k, n in counts.items()}
+    todo = deque(sorted(lines, key=lambda line: (order.get(line[0]) or _order(line[0]), line[1])))
     while todo:
         line = todo.popleft()
-        total, parts = line[0], lines[line]
-        if sum(1 for c in (total, *parts) if c in hidden) != 1:
+        if hidden_in[line] != 1:
             continue
-        rest = sorted((c for c in parts if c not in hidden), key=lambda c: (counts[c], _order(c)))
-        extra = rest[0] if rest else total
+        rest = [c for c in lines[line] if c not in hidden]
+        extra = min(rest, key=rank.__getitem__) if rest else line[0]
         hidden.add(extra)
+        for other in member_of[extra]:
+            hidden_in[other] += 1
         todo.extend(member_of[extra])
     return hidden
 
@@ -120,24 +128,44 @@ class QuarterCells:
 
 
 def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
-    """The cube of ``quarter`` for the whole region, with its hidden cells."""
-    cells = QuarterCells()
+    """The cube of ``quarter`` for the whole region, with its hidden cells.
+
+    The periods are summed into the finest cells first (municipality, product, provider,
+    category), then each finest cell into its margins: a region has far fewer finest cells
+    than care periods, and a margin takes a cell's clients as one set union."""
+    finest: dict[str, dict[Key, set[str]]] = {kind: defaultdict(set) for kind in m.FLOW_KINDS}
+    cents: dict[Key, int] = defaultdict(int)
+    unpriced: dict[Key, int] = defaultdict(int)
+    demo: set[Key] = set()
     for p, kinds in m.period_events(facts, quarter):
-        full = list(
-            _margins((p.municipality_code,), (p.product_code,), (p.provider_id,), (p.category,))
-        )
-        flat = [k for k in full if k[3] is None]
+        key = (p.municipality_code, p.product_code, p.provider_id, p.category)
         for kind in kinds:
-            for key in full if kind == m.IN_CARE else flat:
-                cells.clients[kind][key].add(p.client_id)
+            finest[kind][key].add(p.client_id)
         money = m.quarter_cost_cents(p, quarter)
-        for key in full:
-            if money is None:
-                cells.unpriced[key] += 1
-            else:
-                cells.cents[key] += money
-                if p.demo:
-                    cells.demo.add(key)
+        if money is None:
+            unpriced[key] += 1
+        else:
+            cents[key] += money
+            if p.demo:
+                demo.add(key)
+    margins: dict[Key, tuple[list[Key], list[Key]]] = {}  # a finest cell's margins, and flat
+    for key in finest[m.IN_CARE]:
+        full = list(_margins(*((value,) for value in key)))
+        margins[key] = (full, [k for k in full if k[3] is None])
+    cells = QuarterCells()
+    for kind, found in finest.items():
+        into, which = cells.clients[kind], 0 if kind == m.IN_CARE else 1
+        for key, clients in found.items():
+            for margin in margins[key][which]:
+                into[margin].update(clients)
+    for key, cents_of_key in cents.items():
+        for margin in margins[key][0]:
+            cells.cents[margin] += cents_of_key
+        if key in demo:
+            cells.demo.update(margins[key][0])
+    for key, periods in unpriced.items():
+        for margin in margins[key][0]:
+            cells.unpriced[margin] += periods
     for case in m.decided_in(facts, quarter):
         for key in _margins((case.municipality_code,), case.products, case.providers, ()):
             cells.clients[DECIDED][key].add(case.client_id)
