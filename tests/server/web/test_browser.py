@@ -1,8 +1,11 @@
 """The regional pages in a real headless Chromium (Debian's chromium and chromium-driver), used
-with the keyboard only: sign in with Tab and Enter, read a cell of the dashboard."""
+with the keyboard only: sign in with Tab and Enter, read a cell of the dashboard, download its
+table as CSV."""
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 import uuid
 from datetime import date
@@ -18,10 +21,11 @@ from sqlalchemy import select
 
 from tests.server.test_sync_api import PASSWORD
 from tests.server.web.conftest import REGIO
-from tests.server.web.seed import seed
+from tests.server.web.seed import BSNS, SURNAMES, seed
 from wmo_desk.server import auth
 from wmo_desk.server.models import SignalStatusChange
 from wmo_desk.server.web.monitoring import Quarter
+from wmo_desk.server.web.tables import TREND_QUARTERS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -38,8 +42,18 @@ def browser(tmp_path):
         "--lang=nl",
     ):  # fmt: skip
         options.add_argument(flag)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
     # an explicit driver path: Selenium Manager never looks for (or downloads) a driver
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    # headless Chromium ignores the download preferences unless told through DevTools
+    driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     yield driver
     driver.quit()
 
@@ -54,6 +68,14 @@ def _wait_for_text(driver, text: str) -> None:
     WebDriverWait(
         driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
     ).until(lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+
+
+def _wait_for_download(folder, pattern: str):
+    """The one finished download matching ``pattern`` (Chromium writes ``*.crdownload`` first
+    and renames it when done)."""
+    WebDriverWait(folder, 10).until(lambda f: list(f.glob(pattern)))
+    (found,) = folder.glob(pattern)
+    return found
 
 
 @pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
@@ -93,12 +115,35 @@ def test_sign_in_with_the_keyboard_and_read_the_dashboard(region, browser, tmp_p
     assert cell.text == ("9" if quarter.first <= date(2026, 12, 1) <= quarter.last else "< 5")
     caption = browser.find_element(By.CSS_SELECTOR, "#tabel-clienten caption").text
     assert caption.startswith("Cliënten per kwartaal")
+    in_care = cell.text
     # the skip link is the first stop of the keyboard
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     assert browser.switch_to.active_element.text == "Naar de inhoud"
     browser.save_screenshot(str(shots / "web_monitor_focus.png"))
     browser.set_window_size(1280, 3200)
     browser.save_screenshot(str(shots / "web_monitor.png"))
+
+    # the table's download link, activated with Enter: the file lands in the download folder
+    link = browser.find_element(
+        By.CSS_SELECTOR, f'a.download[href="/regio/monitor/clienten.csv?kwartaal={quarter.key}"]'
+    )
+    assert link.text == "Download „Cliënten per kwartaal” als CSV"
+    link.send_keys(Keys.ENTER)
+    saved = _wait_for_download(
+        tmp_path / "downloads", f"wmo-monitor-clienten-kwartaal-{quarter.key}.csv"
+    )
+    _wait_for_text(browser, "Cliënten per kwartaal")  # still on the monitor
+    content = saved.read_text("utf-8")
+    assert content.startswith("\ufeff")  # Excel reads it as UTF-8
+    rows = list(csv.reader(content.lstrip("\ufeff").splitlines(), delimiter=";"))
+    assert rows[0] == ["Kwartaal", "In zorg", "Instroom", "Doorstroom", "Uitstroom"]
+    by_quarter = {row[0]: row[1:] for row in rows[1:]}
+    assert by_quarter[quarter.label][0] == in_care  # the same figure as the page's cell
+    assert len(rows) == 1 + TREND_QUARTERS and all(len(row) == 5 for row in rows)
+    # aggregates only: no BSN (nor any 9-digit number) and no client's name
+    assert not re.search(r"\d{9}", content)
+    assert not any(bsn in content for bsn in BSNS)
+    assert not any(name in content for name in SURNAMES)
 
 
 @pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
