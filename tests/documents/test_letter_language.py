@@ -64,6 +64,8 @@ def test_the_bezwaar_paragraph_counts_a_letter_posted_in_time_and_says_to_whom()
     ) in text
     assert "Wij laten de aanbieder weten dat u deze ondersteuning krijgt." in text
     assert "al laten weten" not in text
+    # a municipality without an online bezwaar form: the letter names none
+    assert "digitaal bezwaar" not in text
 
 
 @pytest.fixture
@@ -149,6 +151,7 @@ def test_the_demo_letters_carry_the_municipalitys_addresses_and_phone(demo_lette
         "Team Juridische Zaken Gemeente Oss Postbus 5 5340 BA Oss"
     ) in text
     assert "telefoon 14 0412" in text and "e-mail wmo@oss.nl" in text
+    assert "U kunt ook digitaal bezwaar maken, via www.oss.nl/bezwaar." in text
     toewijzing = next(v for k, v in documents.items() if k.startswith("toewijzing-"))
     provider_text = " ".join(pdf_text(toewijzing))
     assert "Postbus 5" in provider_text and "14 0412" in provider_text

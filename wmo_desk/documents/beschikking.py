@@ -130,6 +130,8 @@ class BeschikkingData:
     contribution_year: int | None = None
     return_address: str = ""
     replaces_kenmerk: str = ""
+    #: where to object online (``www.oss.nl/bezwaar``); empty: by letter only
+    objection_online: str = ""
 
     def __post_init__(self) -> None:
         refused = self.outcome is DecisionOutcome.AFGEWEZEN
@@ -239,6 +241,7 @@ def _variables(data: BeschikkingData) -> dict[str, Any]:
         "objection_deadline": long_date(data.objection_deadline),
         "objection_addressee": data.objection_addressee,
         "objection_address_lines": list(data.objection_address_lines),
+        "objection_online": data.objection_online,
         "approver_name": data.approver_name,
         "approver_function": data.approver_function,
         "consultant_name": data.consultant_name,

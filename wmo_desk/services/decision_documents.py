@@ -174,6 +174,7 @@ class DecisionDocuments:
                 objection_deadline=bezwaar_last_day(sent),
                 objection_addressee=f"Het college van burgemeester en wethouders van {name}",
                 objection_address_lines=sender.objection_lines(),
+                objection_online=sender.letter.objection_online if sender.letter else "",
                 approver_name=approver.name if approver else "",
                 approver_function=_first_upper(
                     sender.letter.approver_function if sender.letter else "teamleider Wmo"
