@@ -21,13 +21,13 @@ from wmo_desk.documents.wmo301 import (
     build_wmo301,
 )
 
-SCHEMA_DIR = iwmo_dir()
 NS = {"m": NS_MESSAGE, "b": NS_BASE}
 
 
 @pytest.fixture(scope="module")
 def schema() -> xmlschema.XMLSchema:
-    return xmlschema.XMLSchema(str(SCHEMA_DIR / "WMO301.xsd"))
+    # read when a test needs it: without the schemas only these tests fail, with the reason
+    return xmlschema.XMLSchema(str(iwmo_dir() / "WMO301.xsd"))
 
 
 def sample_client() -> ClientIdentity:
@@ -149,7 +149,7 @@ def test_two_products_budget_comment_and_aspecific_code_are_valid(schema):
 
 def test_the_official_example_still_validates(schema):
     # Guards the test itself: the schema folder is the real one, not an empty stand-in.
-    schema.validate(str(SCHEMA_DIR / "WMO301-voorbeeld.xml"))
+    schema.validate(str(iwmo_dir() / "WMO301-voorbeeld.xml"))
 
 
 def test_element_order_follows_the_example():
