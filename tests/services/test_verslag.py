@@ -78,6 +78,9 @@ def test_verslag_pdf_contains_the_conversation_zrm_results_and_deadline(demo_ctx
             "Drie dagen per week dagbesteding",
             date(2027, 11, 30),
             product_code=product.code,
+            volume=3,
+            unit="16",
+            frequency="2",
         )
     )
 
@@ -90,6 +93,9 @@ def test_verslag_pdf_contains_the_conversation_zrm_results_and_deadline(demo_ctx
     assert "Mevrouw wil weer zelf boodschappen doen & koken <zonder hulp>." in flat
     assert "Financiën" in flat and "3 – beperkt zelfredzaam" in flat
     assert "Drie dagen per week dagbesteding" in flat
+    assert (
+        f"{product.name}, 3 dagdelen van 4 uur per week" in flat
+    )  # the agreed omvang, as she reads it
     assert "30 november 2027" in flat
     assert "bij haar dochter in Uden" in flat
     assert "De consulent stuurt binnen twee weken het besluit." in flat

@@ -226,6 +226,19 @@ def test_a_hold_ending_before_it_started_is_refused(payloads):
     )
 
 
+def test_an_agreed_omvang_without_its_unit_or_period_is_refused(payloads):
+    payload = _with(payloads, "case_result", volume=3, unit="", frequency="2")
+    assert validate("case_result", payload) == RecordProblem(
+        "unit", "Eenheid: kies de eenheid van de omvang."
+    )
+    payload = {**payload, "unit": "04", "frequency": ""}
+    assert validate("case_result", payload) == RecordProblem(
+        "frequency", "Frequentie: kies per welke periode de omvang geldt."
+    )
+    assert validate("case_result", {**payload, "frequency": "2"}) is None
+    assert validate("case_result", {**payload, "volume": None, "frequency": ""}) is None
+
+
 def _string_columns():
     for record_type, model in RECORD_TYPES.items():
         for column in model.__table__.columns:
@@ -476,6 +489,13 @@ def _payloads(draw, record_type: str) -> dict:
     if "start" in payload and payload.get("end") is not None:
         start = date.fromisoformat(payload["start"])
         payload["end"] = (start + timedelta(days=draw(st.integers(0, 3000)))).isoformat()
+    if record_type == "case_result" and payload["volume"] is not None:
+        # an agreed omvang is a positive number with its unit and period (or none at all)
+        payload.update(
+            volume=max(1, payload["volume"]),
+            unit=draw(_codes(UNITS)),
+            frequency=draw(_codes(FREQUENCIES)),
+        )
     if record_type == "decision_document":
         kind = draw(st.sampled_from(["beschikking", "toewijzing", "wmo301"]))
         if kind != "beschikking":

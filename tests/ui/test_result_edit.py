@@ -50,6 +50,8 @@ def test_editing_a_result_changes_the_row(qtbot, demo_ctx):
         fields.product.setCurrentIndex(fields.product.findData("12O01"))
         fields.description.setPlainText("Mevrouw doet zelf haar boodschappen.")
         set_date(fields.term_end, date(2027, 6, 30))
+        fields.omvang.volume.setText("1")
+        fields.omvang.set_unit("82", "6")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         return dialog.result() == QDialog.DialogCode.Accepted
 
@@ -65,8 +67,9 @@ def test_editing_a_result_changes_the_row(qtbot, demo_ctx):
     assert cell(panel, 1) == "Vervoer: scootmobiel en Wmo-vervoer (gemeente)"
     assert cell(panel, 2) == "Scootmobiel (in bruikleen)"
     assert cell(panel, 3) == "Mevrouw doet zelf haar boodschappen."
-    assert cell(panel, 4) == "tot 30 juni 2027"
-    assert panel.feedback.text() == "Resultaat gewijzigd: Mevrouw doet zelf haar boodschappen.."
+    assert cell(panel, 4) == "1 stuks (output) totaal binnen geldigheidsduur"
+    assert cell(panel, 5) == "tot 30 juni 2027"
+    assert panel.feedback.text() == "Resultaat gewijzigd: Mevrouw doet zelf haar boodschappen."
     [after] = demo_ctx.assessment.results(case_id)
     assert after.id == before.id and after.created_at == before.created_at
     assert after.modified_at > before.modified_at

@@ -62,4 +62,4 @@ def test_add_a_result_for_a_household_member_and_see_it(qtbot, demo_ctx):
     assert model.index(0, 1).data() == "Gespecialiseerde dagbesteding"
     assert model.index(0, 3).data() == "Drie dagen per week zinvolle dagbesteding buitenshuis"
     expected_end = demo_ctx.clock.today() + timedelta(days=365)
-    assert str(expected_end.year) in model.index(0, 4).data()
+    assert str(expected_end.year) in model.index(0, 5).data()

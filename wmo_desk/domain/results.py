@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from wmo_desk.domain.catalogue import Catalogue, ProductModel
+from wmo_desk.domain.codes import FREQUENCIES, UNITS
 from wmo_desk.domain.errors import FieldErrors
 from wmo_desk.domain.identifiers import new_id, utcnow
 
@@ -30,6 +31,9 @@ class CaseResult:
     result_area: str = ""
     level: str = ""
     household_member: str = ""
+    volume: int | None = None
+    unit: str = ""
+    frequency: str = ""
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
     modified_at: datetime = field(default_factory=utcnow)
@@ -63,8 +67,23 @@ def check_result(result: CaseResult, catalogue: Catalogue, today: date) -> None:
         errors["product_code"] = "Kies een product uit de catalogus."
     elif product.care_form != result.care_form:
         errors["product_code"] = "Dit product hoort niet bij de gekozen zorgvorm."
+    errors.update(omvang_errors(result.volume, result.unit, result.frequency))
     if errors:
         raise FieldErrors(errors)
+
+
+def omvang_errors(volume: int | None, unit: str, frequency: str) -> dict[str, str]:
+    """What is wrong with an agreed omvang (none is fine: it is optional), by field."""
+    if volume is None:
+        return {}
+    if volume <= 0:
+        return {"volume": "De omvang is een positief getal."}
+    errors = {}
+    if unit not in UNITS:
+        errors["unit"] = "Kies de eenheid van de omvang."
+    elif frequency not in FREQUENCIES:
+        errors["frequency"] = "Kies per welke periode de omvang geldt."
+    return errors
 
 
 def uses_result_matrix(catalogue: Catalogue, care_form: str) -> bool:

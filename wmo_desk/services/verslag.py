@@ -6,6 +6,7 @@ import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from wmo_desk.domain.codes import resident_omvang_text
 from wmo_desk.domain.dates import nl_date
 from wmo_desk.domain.deadlines import case_deadlines, term_end
 from wmo_desk.domain.documents import DocumentRef
@@ -191,6 +192,12 @@ class VerslagService:
                     f"{r.result_area} {r.level}"
                     if r.result_area
                     else products.get(r.product_code, r.product_code)
+                )
+                # the omvang agreed, in the resident's words ("3 uur per week")
+                + (
+                    f", {resident_omvang_text(r.volume, r.unit, r.frequency)}"
+                    if r.volume is not None
+                    else ""
                 ),
                 term=r.term_end or "",
             )

@@ -187,6 +187,10 @@ class CaseResultRow(SyncMixin, Base):
     description: Mapped[str] = mapped_column(Text)
     term_end: Mapped[date | None] = mapped_column(Date)
     household_member: Mapped[str] = mapped_column(String(200), default="")
+    # the agreed omvang (migration 0012)
+    volume: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(2), default="")
+    frequency: Mapped[str] = mapped_column(String(1), default="")
 
 
 class ZrmAssessmentRow(SyncMixin, Base):

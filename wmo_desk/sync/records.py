@@ -56,6 +56,7 @@ from wmo_desk.domain.deadlines import DeadlineKind
 from wmo_desk.domain.decisions import DecisionOutcome, DecisionStatus, DeliveryForm
 from wmo_desk.domain.integrity import document_intact
 from wmo_desk.domain.postcode import normalize_postcode, postcode_problem
+from wmo_desk.domain.results import omvang_errors
 from wmo_desk.domain.text import json_text_problem, text_problem
 from wmo_desk.domain.zrm import ZRM_DOMAINS, ZRM_LEVELS, ZrmScore, check_scores
 from wmo_desk.sync.engine import FORM_SNAPSHOT_KEY, LOCAL_ID_KEY, WITHDRAWN_MARK
@@ -511,6 +512,17 @@ class CaseResultRecord(Record):
     description: _text()
     term_end: IsoDate | None
     household_member: _text(200)
+    # the agreed omvang, if any (protocol 3)
+    volume: _number(1) | None = None
+    unit: _code(UNITS, empty=True) = ""
+    frequency: _code(FREQUENCIES, empty=True) = ""
+
+    @model_validator(mode="after")
+    def _whole_omvang(self) -> CaseResultRecord:
+        # the desktop's rule (domain.results.omvang_errors): a number with its unit and period
+        for field, message in omvang_errors(self.volume, self.unit, self.frequency).items():
+            _fail(_lower_first(message), field)
+        return self
 
 
 class ZrmScoreRecord(_Part):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk.domain import allocation_rules
-from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, UNITS, omvang_text
+from wmo_desk.domain.codes import CHANGE_REASONS, omvang_text
 from wmo_desk.domain.decisions import (
     Decision,
     DecisionOutcome,
@@ -40,7 +40,7 @@ from wmo_desk.ui.confirm import confirm, feedback_label, tell_done
 from wmo_desk.ui.decision_documents_box import DecisionDocumentsBox
 from wmo_desk.ui.display import long_date, money, parse_money, weekday_date
 from wmo_desk.ui.document_actions import system_opener
-from wmo_desk.ui.fields import ErrorRows, date_edit, date_value, set_date
+from wmo_desk.ui.fields import ErrorRows, OmvangFields, date_edit, date_value, set_date
 from wmo_desk.ui.table_model import RowsModel
 from wmo_desk.ui.tasks import BusyBar, Task, run_task
 
@@ -146,17 +146,12 @@ class DecisionPanel(QWidget):
             own = self.tr(" (gemeente)") if p.municipality_code else ""
             self.product.addItem(f"{p.code} – {p.name}{own}", p.code)
         self.result = QLineEdit()
-        self.volume = QLineEdit()
-        self.volume.setAccessibleName(self.tr("Omvang: aantal"))
-        self.volume.setMaximumWidth(80)
-        self.unit = QComboBox()
-        self.unit.setAccessibleName(self.tr("Omvang: eenheid"))
-        for code, label in UNITS.items():
-            self.unit.addItem(label, code)
-        self.frequency = QComboBox()
-        self.frequency.setAccessibleName(self.tr("Omvang: per"))
-        for code, label in FREQUENCIES.items():
-            self.frequency.addItem(label, code)
+        self.omvang = OmvangFields()
+        self.volume, self.unit, self.frequency = (
+            self.omvang.volume,
+            self.omvang.unit,
+            self.omvang.frequency,
+        )
         today = ctx.clock.today()
         self.start = date_edit(today + timedelta(days=7), allow_blank=False)
         self.end = date_edit(today + timedelta(days=372), allow_blank=True)
@@ -183,12 +178,7 @@ class DecisionPanel(QWidget):
         self.rows.add(nf, "from_result", self.tr("Voor resultaat"), self.from_result)
         self.rows.add(nf, "provisions[].product_code", self.tr("&Product"), self.product)
         self.rows.add(nf, "provisions[].result", self.tr("&Resultaat *"), self.result)
-        size = QWidget()
-        sl = QHBoxLayout(size)
-        sl.setContentsMargins(0, 0, 0, 0)
-        for w in (self.volume, self.unit, self.frequency):
-            sl.addWidget(w)
-        self.rows.add(nf, "provisions[].volume", self.tr("Om&vang"), size)
+        self.rows.add(nf, "provisions[].volume", self.tr("Om&vang"), self.omvang)
         self.rows.add(nf, "provisions[].start", self.tr("Ingangsdatum"), self.start)
         self.rows.add(nf, "provisions[].end", self.tr("Einddatum"), self.end)
         self.rows.add(nf, "provisions[].delivery", self.tr("L&everingsvorm"), self.delivery)
@@ -311,7 +301,12 @@ class DecisionPanel(QWidget):
         if results:
             parts.append(
                 "Afgesproken resultaten:\n"
-                + "\n".join(f"- {r.description} (tot {long_date(r.term_end)})" for r in results)
+                + "\n".join(
+                    f"- {r.description} ("
+                    + (f"{omvang_text(r.volume, r.unit, r.frequency)}, " if r.volume else "")
+                    + f"tot {long_date(r.term_end)})"
+                    for r in results
+                )
             )
         return "\n\n".join(p for p in parts if p)
 
@@ -345,6 +340,8 @@ class DecisionPanel(QWidget):
             self.product.setCurrentIndex(index)
             self._product_changed()
         self.result.setText(" ".join(result.description.split()))
+        if result.volume is not None:  # the omvang agreed at the kitchen table
+            self.omvang.set_value(result.volume, result.unit, result.frequency)
         if result.term_end is not None:
             set_date(self.end, result.term_end)
 
@@ -354,8 +351,7 @@ class DecisionPanel(QWidget):
         unit, frequency = usual_omvang(self._catalogue)
         if product is not None and product.unit:
             unit, frequency = product.unit, product.frequency or frequency
-        self.unit.setCurrentIndex(max(self.unit.findData(unit), 0))
-        self.frequency.setCurrentIndex(max(self.frequency.findData(frequency), 0))
+        self.omvang.set_unit(unit, frequency)
         # an output product is bought per piece (one per month, one scootmobiel)
         if unit == "82" and not self.volume.text().strip():
             self.volume.setText("1")

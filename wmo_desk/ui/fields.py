@@ -8,6 +8,7 @@ from functools import partial
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -261,3 +262,53 @@ def date_value(edit: DateField) -> date | None:
 
 def set_date(edit: DateField, value: date | None) -> None:
     edit.setDate(_qdate(value))
+
+
+class OmvangFields(QWidget):
+    """An omvang as the iWmo counts it: a number, its unit (Eenheid) and per what (Frequentie).
+
+    ``volume``, ``unit`` and ``frequency`` are the three widgets (a screen reader names each);
+    :meth:`value` reads them. An empty number is no omvang.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # the code lists live in the domain; imported here, at first use of an omvang
+        from wmo_desk.domain.codes import FREQUENCIES, UNITS
+
+        self.volume = QLineEdit()
+        self.volume.setAccessibleName(self.tr("Omvang: aantal"))
+        self.volume.setMaximumWidth(80)
+        self.unit = QComboBox()
+        self.unit.setAccessibleName(self.tr("Omvang: eenheid"))
+        for code, label in UNITS.items():
+            self.unit.addItem(label, code)
+        self.frequency = QComboBox()
+        self.frequency.setAccessibleName(self.tr("Omvang: per"))
+        for code, label in FREQUENCIES.items():
+            self.frequency.addItem(label, code)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.volume, self.unit, self.frequency):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.setFocusProxy(self.volume)
+
+    def set_unit(self, unit: str, frequency: str) -> None:
+        """Choose ``unit`` and ``frequency`` (codes; an unknown one leaves the first)."""
+        self.unit.setCurrentIndex(max(self.unit.findData(unit), 0))
+        self.frequency.setCurrentIndex(max(self.frequency.findData(frequency), 0))
+
+    def set_value(self, volume: int | None, unit: str, frequency: str) -> None:
+        self.volume.setText("" if volume is None else str(volume))
+        if volume is not None:
+            self.set_unit(unit, frequency)
+
+    def value(self) -> tuple[int | None, str, str]:
+        """``(volume, unit, frequency)``; ``(None, "", "")`` without a number.
+
+        Raises ValueError when the number is not a whole number."""
+        text = self.volume.text().strip()
+        if not text:
+            return None, "", ""
+        return int(text), self.unit.currentData(), self.frequency.currentData()

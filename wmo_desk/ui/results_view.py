@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk.domain.catalogue import Catalogue
+from wmo_desk.domain.codes import omvang_text
 from wmo_desk.domain.errors import FieldErrors
 from wmo_desk.domain.identifiers import utcnow
 from wmo_desk.domain.results import (
@@ -35,14 +36,14 @@ from wmo_desk.services.context import AppContext
 from wmo_desk.ui.case_dialogs import StepDialog
 from wmo_desk.ui.confirm import feedback_label, tell_done
 from wmo_desk.ui.display import long_date
-from wmo_desk.ui.fields import ErrorRows, date_edit, date_value, set_date
+from wmo_desk.ui.fields import ErrorRows, OmvangFields, date_edit, date_value, set_date
 from wmo_desk.ui.table_model import RowsModel
 
 
 class ResultsModel(RowsModel):
     """The results of one case."""
 
-    headers = ("Voor", "Zorgvorm", "Resultaat / product", "Beschrijving", "Termijn")
+    headers = ("Voor", "Zorgvorm", "Resultaat / product", "Beschrijving", "Omvang", "Termijn")
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class ResultsModel(RowsModel):
             self._names.get(r.care_form, r.care_form),
             cell,
             r.description,
+            omvang_text(r.volume, r.unit, r.frequency) if r.volume is not None else "",
             f"tot {long_date(r.term_end)}" if r.term_end else "",
         )[column]
 
@@ -90,6 +92,11 @@ class ResultForm(QWidget):
         self.description.setPlaceholderText(
             self.tr("Wat moet de ondersteuning bereiken, in woorden van de cliënt")
         )
+        self.omvang = OmvangFields()
+        self.omvang.volume.setPlaceholderText(self.tr("geen"))
+        self.omvang.volume.setToolTip(
+            self.tr("De afgesproken omvang, als die er is; de voorziening neemt die over.")
+        )
         self.term_end = date_edit(term_end, allow_blank=True)
         self.member = QLineEdit()
         self.member.setPlaceholderText(
@@ -102,6 +109,7 @@ class ResultForm(QWidget):
         rows.add(form, "level", self.tr("&Afstand tot resultaat"), self.level)
         rows.add(form, "product_code", self.tr("&Product"), self.product)
         rows.add(form, "description", self.tr("Be&schrijving *"), self.description)
+        rows.add(form, "volume", self.tr("&Omvang"), self.omvang)
         rows.add(form, "term_end", self.tr("Te&rmijn tot *"), self.term_end)
         rows.add(form, "household_member", self.tr("Voor (huishouden)"), self.member)
         self._form = form
@@ -138,11 +146,18 @@ class ResultForm(QWidget):
             if index >= 0:
                 combo.setCurrentIndex(index)
         self.description.setPlainText(result.description)
+        self.omvang.set_value(result.volume, result.unit, result.frequency)
         set_date(self.term_end, result.term_end)
         self.member.setText(result.household_member)
 
     def result(self, case_id: str) -> CaseResult:
-        """A new result from the fields."""
+        """A new result from the fields.
+
+        Raises FieldErrors when the omvang is not a whole number."""
+        try:
+            volume, unit, frequency = self.omvang.value()
+        except ValueError:
+            raise FieldErrors({"volume": self.tr("De omvang is een geheel getal.")}) from None
         code = self.care_form.currentData()
         if uses_result_matrix(self._catalogue, code):
             area, level = self.result_area.currentData() or "", self.level.currentData() or ""
@@ -159,11 +174,23 @@ class ResultForm(QWidget):
             description=self.description.toPlainText().strip(),
             term_end=date_value(self.term_end),
             household_member=self.member.text().strip(),
+            volume=volume,
+            unit=unit,
+            frequency=frequency,
         )
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """``errors`` at their rows: the omvang's unit and period are in its row."""
+        at_rows = dict(errors)
+        for part in ("unit", "frequency"):
+            if part in at_rows:
+                at_rows.setdefault("volume", at_rows.pop(part))
+        self.rows.show(at_rows)
 
     def clear_text(self) -> None:
         self.description.clear()
         self.member.clear()
+        self.omvang.volume.clear()
 
 
 class ResultDialog(StepDialog):
@@ -187,18 +214,18 @@ class ResultDialog(StepDialog):
         self.saved: CaseResult | None = None
 
     def changed_result(self) -> CaseResult:
-        """The result as the fields say now, with the original's identity."""
+        """The result as the fields say now, with the original's identity (FieldErrors: wrong)."""
         new = self.fields.result(self.original.case_id)
         return replace(
             new, id=self.original.id, created_at=self.original.created_at, modified_at=utcnow()
         )
 
     def _ok(self) -> None:
-        result = self.changed_result()
         try:
+            result = self.changed_result()
             self._save(result)
         except FieldErrors as exc:
-            self.rows.show(exc.errors)
+            self.fields.show_errors(exc.errors)
             return
         self.saved = result
         self.accept()
@@ -226,8 +253,10 @@ class ResultsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the description takes what is left; the short columns (omvang, termijn) stay whole
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.edit_button = QPushButton(self.tr("Resultaat &wijzigen…"))
         self.edit_button.clicked.connect(lambda: self.edit_selected())
@@ -278,7 +307,7 @@ class ResultsPanel(QWidget):
         try:
             self._ctx.assessment.save_result(self.current_result())
         except FieldErrors as exc:
-            self.rows.show(exc.errors)
+            self.fields.show_errors(exc.errors)
             return
         self.rows.show({})
         self.fields.clear_text()
@@ -305,7 +334,7 @@ class ResultsPanel(QWidget):
         self.table.selectRow(row)
         tell_done(
             self.feedback,
-            self.tr("Resultaat gewijzigd: %s.") % dialog.saved.description[:60],
+            self.tr("Resultaat gewijzigd: %s.") % dialog.saved.description[:60].rstrip("."),
         )
         self.changed.emit()
         return dialog.saved

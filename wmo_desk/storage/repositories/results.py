@@ -18,6 +18,9 @@ _FIELDS = (
     "description",
     "term_end",
     "household_member",
+    "volume",
+    "unit",
+    "frequency",
 )
 
 
