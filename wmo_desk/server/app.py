@@ -31,6 +31,7 @@ from wmo_desk.server.auth_api import ProtocolOutdated
 from wmo_desk.server.db import ServerDatabase
 from wmo_desk.server.limits import BodyLimitMiddleware
 from wmo_desk.server.throttle import TooManyAttempts
+from wmo_desk.server.web.figures import FigureStore
 
 access_log = logging.getLogger("wmo_desk.server.access")
 error_log = logging.getLogger("wmo_desk.server.errors")
@@ -186,6 +187,7 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.figures.close()
         db.close()
 
     app = FastAPI(
@@ -197,6 +199,7 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.state.db = db
     app.state.token_lifetime = timedelta(hours=token_hours)
     app.state.clock = utc_now  # sign-in and its back-off; tests set another
+    app.state.figures = FigureStore()  # the monitor's, computed in the background
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     app.add_exception_handler(ProtocolOutdated, _protocol_outdated)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -20,6 +18,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from wmo_desk.domain.dates import nl_written_date, nl_written_time
 from wmo_desk.domain.signals import KIND_LABELS, SignalKind, SignalStatus
 from wmo_desk.domain.text import text_problem
 from wmo_desk.server import signals_api
@@ -31,31 +30,8 @@ router = APIRouter()
 MELDPUNT_ROLES = frozenset({"meldpunt", "toezichthouder", "regio"})
 DETAIL_ROLES = frozenset({"meldpunt", "toezichthouder"})
 STATUS_PURPOSE = "meldpunt-status"
-# times as the region reads them, whatever the server's own time zone
-_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-_MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
-def nl_date(value: date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def nl_time(value: datetime) -> str:
-    local = value.astimezone(_AMSTERDAM)
-    return f"{nl_date(local.date())} {local.hour:02d}:{local.minute:02d}"
+nl_date = nl_written_date
+nl_time = nl_written_time
 
 
 @dataclass

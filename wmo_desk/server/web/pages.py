@@ -15,11 +15,12 @@ from markupsafe import Markup
 from sqlalchemy import update
 from starlette.concurrency import run_in_threadpool
 
+from wmo_desk.domain.dates import nl_written_time
 from wmo_desk.server import auth
 from wmo_desk.server.models import AuthSession, User
 from wmo_desk.server.roles import MONITOR_ROLES, WEB_ROLES
 from wmo_desk.server.throttle import TooManyAttempts
-from wmo_desk.server.web import charts, session, sources, suppression, tables
+from wmo_desk.server.web import charts, figures, session, sources, suppression, tables
 from wmo_desk.server.web import monitoring as m
 
 HERE = Path(__file__).parent
@@ -53,8 +54,8 @@ CSRF_TEXT = (
 )
 _MAX_FORM = 4096
 PRE_COOKIE_SECONDS = 3600
-# the figures of the regions last shown, until their records change
-_FIGURES = suppression.DisclosureCache()
+#: seconds after which the page "de cijfers worden berekend" asks again by itself
+REFRESH_SECONDS = 10
 
 
 def _render(
@@ -265,16 +266,35 @@ def _choices(request: Request, region: sources.Region) -> tuple[m.Quarter, m.Fil
     return quarter, selection, errors
 
 
-def _dashboard(request: Request, user: User, keys: tuple[str, ...] = tuple(tables.BUILDERS)):
-    """The region, the choices and the tables ``keys`` (only those are computed)."""
-    with request.app.state.db.session_scope() as db_session:
+def _figures(request: Request, user: User) -> tuple[sources.Region, figures.Answer]:
+    """The user's region and its figures (figures.py: kept, computed now, or on their way)."""
+    app = request.app
+    with app.state.db.session_scope() as db_session:
         region = sources.region_of(db_session, user.municipality_code)
-        version = (tuple(region.codes), *sources.records_version(db_session, region))
-        data = _FIGURES.get(version)
-        if data is None:
-            records = sources.region_records(db_session, region)
-            data = suppression.Disclosure(m.decode(records, region.products))
-            _FIGURES.put(version, data)
+        version = sources.records_version(db_session, region)
+    today = app.state.clock().date()
+
+    def build() -> figures.Figures:
+        with app.state.db.session_scope() as db_session:
+            read = sources.region_of(db_session, user.municipality_code)
+            read_version = sources.records_version(db_session, read)
+            records = sources.region_records(db_session, read)
+        data = suppression.Disclosure(m.decode(records, read.products))
+        for quarter in m.Quarter.of(today).trail(tables.TREND_QUARTERS):  # the first page
+            data.of(quarter)
+            data.lead_times(quarter, m.Filter())
+        return figures.Figures(data, read_version, app.state.clock())
+
+    return region, app.state.figures.answer(tuple(region.codes), version, build)
+
+
+def _tables(
+    request: Request,
+    region: sources.Region,
+    data: suppression.Disclosure,
+    keys: tuple[str, ...] = tuple(tables.BUILDERS),
+):
+    """The choices asked for and the tables ``keys`` of them (only those are computed)."""
     quarter, selection, errors = _choices(request, region)
     names = tables.Names(
         municipalities=region.municipalities,
@@ -282,7 +302,20 @@ def _dashboard(request: Request, user: User, keys: tuple[str, ...] = tuple(table
         providers=region.providers,
     )
     shown = {key: tables.BUILDERS[key](data, quarter, selection, names) for key in keys}
-    return region, quarter, selection, errors, shown
+    return quarter, selection, errors, shown
+
+
+def _computing(request: Request, user: User, region: sources.Region) -> Response:
+    """Before a region's first figures: a page that says so and asks again by itself."""
+    return _render(
+        request,
+        "monitor_wait.html",
+        202,
+        user,
+        region=region,
+        refresh=REFRESH_SECONDS,
+        again=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+    )
 
 
 def _query(quarter: m.Quarter, selection: m.Filter) -> str:
@@ -324,7 +357,10 @@ def monitor(request: Request) -> Response:
     user = _guard(request, MONITOR_ROLES)
     if not isinstance(user, User):
         return user
-    region, quarter, selection, errors, shown = _dashboard(request, user)
+    region, answer = _figures(request, user)
+    if answer.figures is None:
+        return _computing(request, user, region)
+    quarter, selection, errors, shown = _tables(request, region, answer.figures.data)
     today_quarter = m.Quarter.of(request.app.state.clock().date())
     quarters = sorted({*today_quarter.next().trail(12), quarter}, reverse=True)
     return _render(
@@ -339,6 +375,8 @@ def monitor(request: Request) -> Response:
         errors=errors,
         tables=shown,
         query=_query(quarter, selection),
+        computed_at=nl_written_time(answer.figures.computed_at),
+        fresh=answer.fresh,
         charts={
             "clienten": _chart(shown["clienten"], 1, "Cliënten in zorg per kwartaal"),
             "kosten-per-kwartaal": _chart(
@@ -355,7 +393,10 @@ def monitor_csv(request: Request, key: str) -> Response:
         return user
     if key not in tables.BUILDERS:
         return _error(request, 404, "Niet gevonden", "Deze tabel bestaat niet.", user)
-    _region, quarter, selection, errors, shown = _dashboard(request, user, (key,))
+    region, answer = _figures(request, user)
+    if answer.figures is None:
+        return _computing(request, user, region)
+    quarter, selection, errors, shown = _tables(request, region, answer.figures.data, (key,))
     if errors:
         return _error(request, 422, "Ongeldige keuze", " ".join(errors.values()), user)
     name = _filename(key, quarter, selection)

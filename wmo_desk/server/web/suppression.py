@@ -16,7 +16,6 @@ the region's page, a municipality's page and a provider's row hide the same cell
 from __future__ import annotations
 
 import itertools
-import threading
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -178,7 +177,7 @@ def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
 
 class Disclosure:
     """The region's facts and, per quarter asked for, its cube (computed once, kept while the
-    facts stay the same: :class:`DisclosureCache`)."""
+    facts stay the same: figures.FigureStore)."""
 
     def __init__(self, facts: m.Facts) -> None:
         self.facts = facts
@@ -199,29 +198,3 @@ class Disclosure:
             # two request threads may compute the same quarter at once: same result, kept once
             found = self._quarters.setdefault(quarter, quarter_cells(self.facts, quarter))
         return found
-
-
-class DisclosureCache:
-    """The last few regions' :class:`Disclosure`, each under the version of what it was built
-    from (``sources.records_version``): a page asked again before anything changed is served
-    from memory; a push, approval or catalogue makes a new version and so a new computation.
-    Per server process; shared by its request threads."""
-
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._items: dict[tuple, Disclosure] = {}
-
-    def get(self, key: tuple) -> Disclosure | None:
-        with self._lock:
-            found = self._items.pop(key, None)
-            if found is not None:
-                self._items[key] = found  # the newest at the end
-            return found
-
-    def put(self, key: tuple, data: Disclosure) -> None:
-        with self._lock:
-            self._items.pop(key, None)
-            self._items[key] = data
-            while len(self._items) > self._size:
-                del self._items[next(iter(self._items))]
