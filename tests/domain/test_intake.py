@@ -1,5 +1,6 @@
 """Checks of the Nieuwe melding form."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -100,3 +101,33 @@ def test_existing_client_keeps_id_and_creation_time():
     again = client_from_form(form(street="Molenstraat"), first)
     assert again.id == first.id and again.created_at == first.created_at
     assert again.address.street == "Molenstraat"
+
+
+LONG = "Burgemeester van Mierlostraat"  # 29 characters: more than an iWmo message holds
+
+
+def test_a_street_over_24_characters_needs_the_brp_short_name():
+    errors = errors_of(form(street=LONG))
+    assert set(errors) == {"street_short"}
+    assert "langer dan 24 tekens" in errors["street_short"]
+    assert "korte straatnaam uit de BRP" in errors["street_short"]
+    too_long = errors_of(form(street=LONG, street_short="Burgemeester v Mierlostr."))
+    assert too_long == {"street_short": "De korte straatnaam heeft hoogstens 24 tekens (nu 25)."}
+    good = form(street=LONG, street_short="  Burg van  Mierlostr ")
+    check_melding(good, TODAY, OSS)
+    address = client_from_form(good, None).address
+    # letters print the full name; the message to the provider carries the short one
+    assert (address.street, address.street_short) == (LONG, "Burg van Mierlostr")
+    assert address.street_line() == f"{LONG} 12"
+    assert address.message_street == "Burg van Mierlostr"
+
+
+def test_a_short_street_keeps_no_short_name_and_travels_whole():
+    f = form(street="Kruisstraat", street_short="iets")
+    check_melding(f, TODAY, OSS)
+    address = client_from_form(f, None).address
+    assert address.street_short == ""
+    assert address.message_street == "Kruisstraat"
+    # an address saved before the short name was asked for: cut, as before
+    older = client_from_form(form(street=LONG, street_short="Burg van Mierlostr"), None).address
+    assert replace(older, street_short="").message_street == LONG[:24]

@@ -50,6 +50,7 @@ def _client(model: type, **renamed: str) -> object:
         "municipality_code": "0828",
         "phone": "",
         "email": "",
+        "street_short": "",
     }
     for field, column in renamed.items():
         values[column] = values.pop(field)

@@ -115,3 +115,35 @@ def test_a_new_melding_guesses_no_sex(qtbot, demo_ctx):
     dialog = MeldingDialog(demo_ctx)
     qtbot.addWidget(dialog, before_close_func=close_without_asking)
     assert dialog.sex.currentData() == Sex.ONBEKEND and dialog.sex.currentText() == "Onbekend"
+
+
+def test_a_long_street_asks_for_the_brp_short_name_which_the_wmo301_carries(qtbot, demo_ctx):
+    from wmo_desk.services.decision_documents import _identity
+    from wmo_desk.storage.repositories.clients import ClientRepository
+
+    dialog = MeldingDialog(demo_ctx)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
+    dialog.show()
+    fill(qtbot, dialog)
+    assert not dialog.street_short.isVisible()  # Begijnenstraat fits in a message
+    dialog.street.clear()
+    qtbot.keyClicks(dialog.street, "Burgemeester van Mierlostraat")
+    assert dialog.street_short.isVisible()
+    assert dialog.street_short.accessibleName() == "Korte straatnaam (BRP)"
+    clients = count(demo_ctx, ClientRow)
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != MeldingDialog.DialogCode.Accepted
+    assert "korte straatnaam uit de BRP" in dialog.rows.visible_errors()["street_short"]
+    assert dialog.focusWidget() is dialog.street_short
+    assert count(demo_ctx, ClientRow) == clients  # nothing saved
+    qtbot.keyClicks(dialog.street_short, "Burg van Mierlostr")
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == MeldingDialog.DialogCode.Accepted
+    with demo_ctx.db.session() as s:
+        row = s.scalars(select(ClientRow).where(ClientRow.bsn == "999991772")).one()
+        assert (row.street, row.street_short) == (
+            "Burgemeester van Mierlostraat",
+            "Burg van Mierlostr",
+        )
+        client = ClientRepository(s).get(row.id)
+    assert _identity(client).address.street == "Burg van Mierlostr"

@@ -22,15 +22,32 @@ class Sex(StrEnum):
         return {"0": "Onbekend", "1": "Man", "2": "Vrouw"}[self.value]
 
 
+#: how long a street name may be in an iWmo message (LDT_Straatnaam): the BRP's short name
+MESSAGE_STREET_MAX = 24
+
+
 @dataclass(frozen=True)
 class Address:
-    """A Dutch street address; ``postcode`` in the compact form ``1234AB``."""
+    """A Dutch street address; ``postcode`` in the compact form ``1234AB``.
+
+    ``street`` is the full name as letters print it; ``street_short`` the BRP's short street
+    name (NEN 5825, at most 24 characters), needed only when the full name is longer: iWmo
+    messages to providers carry at most 24 characters."""
 
     street: str
     house_number: int
     postcode: str
     place: str
     house_number_addition: str = ""
+    street_short: str = ""
+
+    @property
+    def message_street(self) -> str:
+        """The street as an iWmo message carries it: the full name when it fits, else the BRP
+        short name (an address saved before the short name was asked for: cut at 24)."""
+        if len(self.street) <= MESSAGE_STREET_MAX:
+            return self.street
+        return self.street_short or self.street[:MESSAGE_STREET_MAX]
 
     def street_line(self) -> str:
         addition = f" {self.house_number_addition}" if self.house_number_addition else ""

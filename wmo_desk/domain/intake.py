@@ -8,7 +8,7 @@ from datetime import date
 
 from wmo_desk.domain.bsn import bsn_problem, normalize_bsn
 from wmo_desk.domain.cases import Case, Channel, Reporter
-from wmo_desk.domain.clients import Address, Client, Sex, format_initials
+from wmo_desk.domain.clients import MESSAGE_STREET_MAX, Address, Client, Sex, format_initials
 from wmo_desk.domain.errors import FieldErrors
 from wmo_desk.domain.identifiers import utcnow
 from wmo_desk.domain.postcode import normalize_postcode, postcode_problem
@@ -42,6 +42,8 @@ class MeldingForm:
     house_number_addition: str = ""
     phone: str = ""
     email: str = ""
+    #: the BRP short street name, asked for only when ``street`` is longer than 24 characters
+    street_short: str = ""
 
 
 def _phone_problem(phone: str) -> str | None:
@@ -55,6 +57,28 @@ def _phone_problem(phone: str) -> str | None:
         if ok
         else "Een telefoonnummer heeft 10 cijfers (06-12345678) of begint met + (+31 6 12345678)."
     )
+
+
+def needs_street_short(street: str) -> bool:
+    """Whether ``street`` (as typed) is too long for an iWmo message, so that the BRP short
+    street name is needed beside it."""
+    return len(" ".join(street.split())) > MESSAGE_STREET_MAX
+
+
+def street_short_problem(street: str, street_short: str) -> str | None:
+    """What is wrong with the short street name given for ``street``, in Dutch; None: fine."""
+    if not needs_street_short(street):
+        return None
+    short = " ".join(street_short.split())
+    if not short:
+        return (
+            f"Deze straatnaam is langer dan {MESSAGE_STREET_MAX} tekens; het bericht aan de "
+            "aanbieder heeft de korte straatnaam uit de BRP nodig (bijvoorbeeld "
+            "'Burg van Mierlostr'). Vul die hier in."
+        )
+    if len(short) > MESSAGE_STREET_MAX:
+        return f"De korte straatnaam heeft hoogstens {MESSAGE_STREET_MAX} tekens (nu {len(short)})."
+    return None
 
 
 def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> None:
@@ -84,6 +108,8 @@ def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> N
         errors["birth_date"] = "Controleer het geboortejaar: dat ligt vóór 1900."
     if not form.street.strip():
         errors["street"] = "Vul de straat in."
+    elif problem := street_short_problem(form.street, form.street_short):
+        errors["street_short"] = problem
     number = form.house_number.strip()
     if not number:
         errors["house_number"] = "Vul het huisnummer in."
@@ -135,6 +161,9 @@ def client_from_form(form: MeldingForm, existing: Client | None) -> Client:
         "sex": form.sex,
         "address": Address(
             street=" ".join(form.street.split()),
+            street_short=(
+                " ".join(form.street_short.split()) if needs_street_short(form.street) else ""
+            ),
             house_number=int(form.house_number.strip()),
             house_number_addition=form.house_number_addition.strip(),
             postcode=normalize_postcode(form.postcode),

@@ -83,7 +83,7 @@ def _identity(client: Client) -> ClientIdentity:
             initials=client.initials.replace(".", ""),
         ),
         address=PostalAddress(
-            street=a.street[:24],
+            street=a.message_street,
             house_number=a.house_number,
             postcode=a.postcode,
             place=a.place,

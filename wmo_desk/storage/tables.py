@@ -66,6 +66,8 @@ class ClientRow(SyncMixin, Base):
     municipality_code: Mapped[str] = mapped_column(String(4))
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
+    # the BRP short street name beside a street over 24 characters (iWmo messages; 0013)
+    street_short: Mapped[str] = mapped_column(String(24), server_default="")
 
 
 class CaseRow(SyncMixin, Base):

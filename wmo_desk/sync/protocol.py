@@ -38,8 +38,8 @@ from wmo_desk.domain.text import (
     unencodable_problem,
 )
 
-PROTOCOL_VERSION = 3
-MIN_PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
+MIN_PROTOCOL_VERSION = 4
 PROTOCOL_HEADER = "Wmo-Desk-Protocol"
 # The desktop profile a call comes from (its access-log device id). With the sign-in it names
 # who wrote a version: that profile's pulls pass over it (it has it already).

@@ -110,6 +110,7 @@ FIELD_NAMES: dict[str, str] = {
     "street": "Straat",
     "house_number": "Huisnummer",
     "house_number_addition": "Toevoeging",
+    "street_short": "Korte straatnaam (BRP)",
     "postcode": "Postcode",
     "place": "Plaats",
     "phone": "Telefoon",
@@ -423,6 +424,8 @@ class ClientRecord(Record):
     municipality_code: Municipality
     phone: _text(30)
     email: _text(200)
+    #: the BRP short street name beside a street over 24 characters (protocol 4)
+    street_short: _text(24) = ""
 
 
 class HoldRecord(_Part):

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from wmo_desk.domain.cases import Channel, Reporter
-from wmo_desk.domain.clients import Client, Sex
+from wmo_desk.domain.clients import MESSAGE_STREET_MAX, Client, Sex
 from wmo_desk.domain.errors import FieldErrors
-from wmo_desk.domain.intake import MeldingForm
+from wmo_desk.domain.intake import MeldingForm, needs_street_short
 from wmo_desk.domain.postcode import format_postcode, postcode_problem
 from wmo_desk.services.context import AppContext
 from wmo_desk.ui.fields import ErrorRows, date_edit, date_value, set_date
@@ -59,6 +59,15 @@ class MeldingDialog(QDialog):
         for sex in (Sex.ONBEKEND, Sex.VROUW, Sex.MAN):
             self.sex.addItem(sex.label, sex)
         self.street = QLineEdit()
+        # the BRP short street name: asked for only beside a street over 24 characters
+        self.street_short = QLineEdit(placeholderText="bijv. Burg van Mierlostr")
+        self.street_short.setMaxLength(MESSAGE_STREET_MAX)
+        self.street_short.setToolTip(
+            self.tr(
+                "Het bericht aan de aanbieder (iWmo) heeft plaats voor 24 tekens: de korte "
+                "straatnaam uit de BRP. Brieven noemen de volledige straatnaam."
+            )
+        )
         self.house_number = QLineEdit()
         self.house_number.setMaxLength(5)
         self.addition = QLineEdit(placeholderText="bijv. A")
@@ -91,6 +100,10 @@ class MeldingDialog(QDialog):
         self.rows.add(cf, "birth_date", self.tr("&Geboortedatum *"), self.birth_date)
         self.rows.add(cf, "sex", self.tr("Geslacht"), self.sex)
         self.rows.add(cf, "street", self.tr("&Straat *"), self.street)
+        self.rows.add(cf, "street_short", self.tr("&Korte straatnaam (BRP) *"), self.street_short)
+        self._client_form = cf
+        self.street.textChanged.connect(self._street_changed)
+        self._street_changed(self.street.text())
         self.rows.add(cf, "house_number", self.tr("&Huisnummer *"), self.house_number)
         self.rows.add(cf, "house_number_addition", self.tr("Toevoeging"), self.addition)
         self.rows.add(cf, "postcode", self.tr("&Postcode *"), self.postcode)
@@ -172,6 +185,7 @@ class MeldingDialog(QDialog):
         set_date(self.birth_date, client.birth_date)
         self.sex.setCurrentIndex(self.sex.findData(client.sex))
         self.street.setText(client.address.street)
+        self.street_short.setText(client.address.street_short)
         self.house_number.setText(str(client.address.house_number))
         self.addition.setText(client.address.house_number_addition)
         self.postcode.setText(format_postcode(client.address.postcode))
@@ -186,6 +200,13 @@ class MeldingDialog(QDialog):
         )
         self.known_label.show()
 
+    def _street_changed(self, street: str) -> None:
+        """Show the short street name's row only beside a street too long for iWmo."""
+        needed = needs_street_short(street)
+        self._client_form.setRowVisible(self.street_short.parentWidget(), needed)
+        if not needed:
+            self.rows.clear("street_short")
+
     def form(self) -> MeldingForm:
         """What is typed now, unchecked."""
         return MeldingForm(
@@ -197,6 +218,7 @@ class MeldingDialog(QDialog):
             birth_date=date_value(self.birth_date),
             sex=Sex(self.sex.currentData()),
             street=self.street.text(),
+            street_short=self.street_short.text() if needs_street_short(self.street.text()) else "",
             house_number=self.house_number.text(),
             house_number_addition=self.addition.text(),
             postcode=self.postcode.text(),

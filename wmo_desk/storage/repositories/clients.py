@@ -38,6 +38,7 @@ def _to_domain(row: ClientRow) -> Client:
             house_number_addition=row.house_number_addition,
             postcode=row.postcode,
             place=row.place,
+            street_short=row.street_short,
         ),
         municipality_code=row.municipality_code,
         phone=row.phone,
@@ -62,6 +63,7 @@ def _fill(row: ClientRow, client: Client) -> None:
     row.house_number_addition = client.address.house_number_addition
     row.postcode = client.address.postcode
     row.place = client.address.place
+    row.street_short = client.address.street_short
     row.municipality_code = client.municipality_code
     row.phone = client.phone
     row.email = client.email
