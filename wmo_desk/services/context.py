@@ -27,6 +27,7 @@ from wmo_desk.services.signin import SignInService, TokenStore
 from wmo_desk.services.suggestions import SuggestionService
 from wmo_desk.services.sync import SERVER_USERNAME_KEY, SyncService
 from wmo_desk.services.verslag import VerslagService
+from wmo_desk.services.work_contact import WorkContactService
 from wmo_desk.storage.cipher import shred
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
@@ -63,6 +64,7 @@ class AppContext:
         #: the server had this profile wiped: nothing of it can be used any more
         self.wiped = False
         self.tokens = TokenStore()
+        self.work_contact = WorkContactService(db)
         self.signin: SignInService | None = None
         self.sync = SyncService(
             db,

@@ -7,9 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from wmo_desk.domain.catalogue import Product
+from wmo_desk.domain.catalogue import Municipality, Product
 from wmo_desk.domain.clients import Client, Sex
 from wmo_desk.domain.codes import PRODUCT_CATEGORIES, resident_omvang_text
+from wmo_desk.domain.contact import WorkContact
 from wmo_desk.domain.decision_rules import bezwaar_last_day
 from wmo_desk.domain.decisions import Allocation, Decision, DeliveryForm
 
@@ -97,6 +98,15 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _letter_contact(ctx: AppContext, consultant_id: str, sender: Municipality) -> WorkContact:
+    """The consultant's own telefoon and e-mail where set on this desktop, else the
+    municipality's from its letter data."""
+    letter = sender.letter
+    return ctx.work_contact.for_letter(
+        consultant_id, letter.phone if letter else "", letter.email if letter else ""
+    )
+
+
 class DecisionDocuments:
     """Renders what an approved decision sends out; deterministic for the same data."""
 
@@ -121,6 +131,7 @@ class DecisionDocuments:
         users = {u.id: u for u in ctx.profiles.users()}
         approver = users.get(decision.approved_by or "")
         consultant = users.get(decision.proposed_by)
+        contact = _letter_contact(ctx, decision.proposed_by, sender)
         providers = {p.id: p for p in catalogue.providers}
         choices = {c.provider_id: c for c, _w in ctx.suggestions.choices(decision.case_id)}
         addressee, salutation = _addressee(client)
@@ -180,8 +191,8 @@ class DecisionDocuments:
                     sender.letter.approver_function if sender.letter else "teamleider Wmo"
                 ),
                 consultant_name=consultant.name if consultant else "",
-                consultant_phone=sender.letter.phone if sender.letter else "",
-                consultant_email=sender.letter.email if sender.letter else "",
+                consultant_phone=contact.phone,
+                consultant_email=contact.email,
                 application_date=case.aanvraag_date,
                 verslag_date=self._verslag_date(decision.case_id),
                 contribution_cents=contribution if provisions else None,
@@ -218,6 +229,7 @@ class DecisionDocuments:
         sender = catalogue.sender(case.municipality_code)
         name = sender.name
         consultant = {u.id: u for u in ctx.profiles.users()}.get(decision.proposed_by)
+        contact = _letter_contact(ctx, decision.proposed_by, sender)
         providers = {p.id: p for p in catalogue.providers}
         sent = on
         documents: list[tuple[str, str, bytes]] = []
@@ -246,8 +258,8 @@ class DecisionDocuments:
                     municipality_name=name,
                     municipality_code=case.municipality_code,
                     municipality_address_lines=sender.sender_lines(),
-                    consultant_phone=sender.letter.phone if sender.letter else "",
-                    consultant_email=sender.letter.email if sender.letter else "",
+                    consultant_phone=contact.phone,
+                    consultant_email=contact.email,
                     provider_name=provider.name,
                     provider_agb=provider.agb_code,
                     client=identity,

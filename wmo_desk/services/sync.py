@@ -21,6 +21,7 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.services import evaluations, signals
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
+from wmo_desk.services.work_contact import move_work_contact
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.cases import CaseRepository
@@ -147,6 +148,7 @@ class SyncService:
             repo = SyncRepository(db_session)
             if current and current != session.user_id:
                 repo.rekey_user(current, session.user_id)
+                move_work_contact(settings, current, session.user_id)
             settings.set("user_id", session.user_id)
             settings.set(SERVER_USERNAME_KEY, username)
             repo.update_user(session.user_id, session.display_name, session.role, municipality_code)

@@ -218,12 +218,17 @@ class VerslagService:
                 )
             )
         sender = catalogue.sender(case.municipality_code)
+        contact = s.work_contact.for_letter(
+            view.consultant.id if view.consultant else s.profile.user.id,
+            sender.letter.phone if sender.letter else "",
+            sender.letter.email if sender.letter else "",
+        )
         return VerslagData(
             municipality_name=municipality.name if municipality else case.municipality_code,
             municipality_code=case.municipality_code,
             municipality_address_lines=sender.sender_lines(),
-            consultant_phone=sender.letter.phone if sender.letter else "",
-            consultant_email=sender.letter.email if sender.letter else "",
+            consultant_phone=contact.phone,
+            consultant_email=contact.email,
             region_name=catalogue.region_name,
             client_name=client.display_name,
             client_bsn=client.bsn,
