@@ -32,8 +32,12 @@ if TYPE_CHECKING:  # loaded when first opened (the conflicts' field names need p
     from wmo_desk.ui.approval_view import ApprovalPanel
     from wmo_desk.ui.case_view import CaseViewWidget
     from wmo_desk.ui.conflict_dialog import ConflictDialog
+    from wmo_desk.ui.my_details_dialog import MyDetailsDialog
     from wmo_desk.ui.signals_view import SignalsDialog
     from wmo_desk.ui.signin_dialog import SignInDialog
+
+#: how long a confirmation stays in the status bar before the profile line comes back
+SAVED_MESSAGE_MS = 8000
 
 #: the widgets of tabs opened later, as (module, class): a module not loaded yet has no tabs
 _CASE_VIEW = ("wmo_desk.ui.case_view", "CaseViewWidget")
@@ -98,6 +102,8 @@ class MainWindow(QMainWindow):
         self.connection = self.sync_panel.state
         self._build_menus()
         self._show_profile()
+        # a confirmation (or a menu's status tip) passes; the profile line is the resting text
+        self.statusBar().messageChanged.connect(lambda text: text or self._show_profile())
         self.statusBar().addPermanentWidget(self.sync_panel)
         self.resize(1280, 780)
 
@@ -184,9 +190,14 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(self.evaluations_action)
         # switching user locally is for the demo only: elsewhere the role is the server's
+        self.user_menu = user_menu = self.menuBar().addMenu(self.tr("&Gebruiker"))
+        self.my_details_action = action(
+            self.tr("&Mijn gegevens…"), None, lambda: self.open_my_details()
+        )
+        user_menu.addAction(self.my_details_action)
         others = [u for u in self._ctx.profiles.users() if u.id != self._ctx.profile.user.id]
         if others and self._ctx.profile.demo:
-            self.user_menu = user_menu = self.menuBar().addMenu(self.tr("&Gebruiker"))
+            user_menu.addSeparator()
             for user in others:
                 act = user_menu.addAction(
                     self.tr("Werken als %s (%s, demo)") % (user.name, user.role.label)
@@ -246,6 +257,21 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.evaluations)
         self.evaluations.refresh()
         self.evaluations.table.setFocus()
+
+    def open_my_details(self) -> MyDetailsDialog:
+        """Gebruiker > Mijn gegevens…: the telefoon and e-mail the letters print beside the
+        user's name; the status bar says when they are saved."""
+        from wmo_desk.ui.my_details_dialog import MyDetailsDialog
+
+        dialog = MyDetailsDialog(self._ctx, self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(
+                self.tr("Uw gegevens voor de brieven zijn opgeslagen."), SAVED_MESSAGE_MS
+            )
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def open_evaluation_settings(self) -> WeeksDialog:
         """Instellingen > Cliëntervaring…: the weeks between the conversation and the call."""
