@@ -238,3 +238,46 @@ def test_inconsistent_decisions_are_refused():
 
 def test_euros_are_formatted_the_dutch_way():
     assert " ".join(format_euros(312_000).split()) == "€ 3.120,00"
+
+
+def info_block_lines(pdf: bytes) -> list[str]:
+    """The first page's lines as laid out, so a label stands on the line of its value."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return [
+        " ".join(line.split()) for line in page.extract_text(extraction_mode="layout").splitlines()
+    ]
+
+
+def test_the_consultants_own_phone_and_email_stand_beside_their_name():
+    # invented: the consultant's own work number and address (Mijn gegevens)
+    data = sample_beschikking(
+        consultant_name="de heer J. de Vries",
+        consultant_phone="0412 123 456",
+        consultant_email="j.devries@oss.example",
+    )
+    pdf = render_beschikking(data)
+    text = " ".join(pdf_text(pdf))
+    assert (
+        "Neem dan contact op met de heer J. de Vries, telefoon 0412 123 456, "
+        "e-mail j.devries@oss.example." in text
+    )
+    lines = info_block_lines(pdf)
+    for row in (
+        "Contactpersoon de heer J. de Vries",
+        "Telefoon 0412 123 456",
+        "E-mail j.devries@oss.example",
+    ):
+        assert any(line.endswith(row) for line in lines), row
+
+
+def test_without_phone_or_email_the_letter_names_the_consultant_only():
+    text = text_of(sample_beschikking(consultant_phone="", consultant_email=""))
+    assert "Neem dan contact op met mevrouw S. Bakker. Noem dan het kenmerk" in text
+    assert "Telefoon" not in text and "E-mail" not in text
+
+
+def test_a_long_email_address_breaks_after_the_at_not_in_the_name():
+    email = "a.vandenberg-dewit@s-hertogenbosch.example"
+    lines = info_block_lines(render_beschikking(sample_beschikking(consultant_email=email)))
+    assert any(line.endswith("E-mail a.vandenberg-dewit@") for line in lines)
+    assert any(line.endswith("s-hertogenbosch.example") for line in lines)

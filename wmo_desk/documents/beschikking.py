@@ -281,13 +281,13 @@ def _first_page(canvas: Canvas, doc: BaseDocTemplate, *, data: BeschikkingData, 
     rows.append((heads.contact_label, data.consultant_name))
     if data.consultant_phone:
         rows.append((heads.phone_label, data.consultant_phone))
-    if data.consultant_email:
-        rows.append((heads.email_label, data.consultant_email))
     # The labels take what the widest needs, so a kenmerk (20 characters) fits on one line;
     # a longer one a municipality makes is set smaller rather than broken mid-number.
     padding = 4  # the table's right padding of the label column
     label_width = max(stringWidth(label, BOLD, 9) for label, _v in rows) + padding + 2 * mm
     value_width = info_width - label_width
+    if data.consultant_email:
+        rows.append((heads.email_label, layout.email_value(data.consultant_email, value_width)))
     size = 9.0
     while size > 6.5 and stringWidth(data.kenmerk, REGULAR, size) + 2 * padding > value_width:
         size -= 0.5

@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
@@ -130,6 +131,16 @@ def label_table(rows: Sequence[tuple[str, str | list[Flowable]]], widths: Sequen
     ]
     style = [*_base_table_style(), ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE)]
     return Table(data, colWidths=list(widths), style=TableStyle(style), splitInRow=1, hAlign="LEFT")
+
+
+def email_value(address: str, width: float) -> str | Paragraph:
+    """An e-mail address for a value cell ``width`` wide: as is when it fits on one line, else
+    broken after the @ (Paragraph would break it at any hyphen, mid-name)."""
+    room = width - 8  # the cell's left and right padding
+    if "@" not in address or stringWidth(address, REGULAR, 9) <= room:
+        return address
+    local, domain = address.rsplit("@", 1)
+    return Paragraph(f"{markup(local)}@<br/>{markup(domain)}", STYLES["cell"])
 
 
 def plain_pairs(rows: Sequence[tuple[str, str | Flowable]], widths: Sequence[float]) -> Table:

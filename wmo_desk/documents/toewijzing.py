@@ -168,18 +168,19 @@ def _letterhead(data: ToewijzingData, heads: Labels) -> list[Flowable]:
 
 
 def _parties(data: ToewijzingData, heads: Labels) -> list[Flowable]:
-    municipality = [
+    municipality: list[tuple[str, str | Flowable]] = [
         (heads.name_label, f"Gemeente {data.municipality_name}"),
         (heads.cbs_label, data.municipality_code),
         (heads.contact_label, data.consultant_name),
     ]
     if data.consultant_phone:
         municipality.append((heads.phone_label, data.consultant_phone))
-    if data.consultant_email:
-        municipality.append((heads.email_label, data.consultant_email))
     provider = [(heads.name_label, data.provider_name), (heads.agb_label, data.provider_agb)]
     half = CONTENT_WIDTH / 2 - 3 * mm
     widths = [30 * mm, half - 30 * mm]
+    if data.consultant_email:
+        email = layout.email_value(data.consultant_email, widths[1])
+        municipality.append((heads.email_label, email))
     left = [para(heads.municipality_heading, "h3"), layout.plain_pairs(municipality, widths)]
     right = [para(heads.provider_heading, "h3"), layout.plain_pairs(provider, widths)]
     return [Spacer(1, 6 * mm), layout.side_by_side(left, right)]

@@ -225,17 +225,17 @@ def _client_and_conversation(data: VerslagData, heads: Labels) -> list[Flowable]
         (heads.birth_date_label, long_date(data.client_birth_date)),
         (heads.address_label, "\n".join(data.client_address_lines)),
     ]
-    talk = [
+    talk: list[tuple[str, str | Flowable]] = [
         (heads.conversation_date_label, long_date(data.conversation_date)),
         (heads.place_label, data.conversation_place),
         (heads.consultant_label, data.consultant_name),
     ]
     if data.consultant_phone:
         talk.append((heads.phone_label, data.consultant_phone))
-    if data.consultant_email:
-        talk.append((heads.email_label, data.consultant_email))
     half = CONTENT_WIDTH / 2 - 3 * mm
     widths = [31 * mm, half - 31 * mm]
+    if data.consultant_email:
+        talk.append((heads.email_label, layout.email_value(data.consultant_email, widths[1])))
     left = [para(heads.client_heading, "h3"), layout.plain_pairs(client, widths)]
     right = [para(heads.conversation_heading, "h3"), layout.plain_pairs(talk, widths)]
     return [Spacer(1, 2 * mm), layout.side_by_side(left, right)]
