@@ -71,3 +71,20 @@ def test_the_dialog_shows_what_was_saved_and_cancel_keeps_it(qtbot, demo_ctx):
     dialog.phone.setText("")
     dialog.reject()
     assert demo_ctx.work_contact.get(me) == WorkContact(PHONE, EMAIL)
+
+
+def test_the_profile_line_comes_back_after_the_confirmation(
+    qtbot, demo_ctx, quiet_sync, monkeypatch
+):
+    from wmo_desk.ui import main_window
+
+    monkeypatch.setattr(main_window, "SAVED_MESSAGE_MS", 50)
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    profile_line = window.statusBar().currentMessage()
+    dialog = window.open_my_details()
+    dialog.phone.setText(PHONE)
+    dialog.save_button.click()
+    assert window.statusBar().currentMessage() == "Uw gegevens voor de brieven zijn opgeslagen."
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == profile_line)

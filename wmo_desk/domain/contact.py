@@ -10,9 +10,10 @@ from wmo_desk.domain.errors import FieldErrors
 _SEPARATORS = re.compile(r"[\s\-]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
+#: the example numbers have no-break spaces: a wrapped message keeps each on one line
 PHONE_MESSAGE = (
-    "Een telefoonnummer heeft 10 cijfers en begint met 0 (0412 123 456), "
-    "of begint met +31 (+31 412 123 456)."
+    "Een telefoonnummer heeft 10 cijfers en begint met 0 (0412\u00a0123\u00a0456), "
+    "of begint met +31 (+31\u00a0412\u00a0123\u00a0456)."
 )
 EMAIL_MESSAGE = "Dit is geen geldig e-mailadres (voorbeeld: j.devries@gemeente.nl)."
 

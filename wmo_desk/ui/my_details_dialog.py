@@ -31,7 +31,7 @@ class MyDetailsDialog(QDialog):
         self._ctx = ctx
         self._user_id = ctx.profile.user.id
         self.setWindowTitle(self.tr("Mijn gegevens"))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         text = QLabel(
             self.tr(
@@ -75,5 +75,6 @@ class MyDetailsDialog(QDialog):
             self._ctx.work_contact.save(self._user_id, self.phone.text(), self.email.text())
         except FieldErrors as exc:
             self.rows.show(exc.errors)
+            self.adjustSize()  # room for the messages under the fields
             return
         self.accept()
