@@ -62,6 +62,8 @@ def test_the_details_follow_the_server_id_at_the_first_sign_in(demo_ctx):
 
 
 def test_the_beschikking_and_the_toewijzing_print_the_consultants_own_details(demo_ctx):
+    """Set on the consultant's desktop, carried by the submitted decision: the team lead's
+    desktop, which renders the letters at approval, has none of the consultant's settings."""
     ctx = demo_ctx
     consultant = as_role(ctx, Role.CONSULENT)
     ctx.work_contact.save(consultant.id, PHONE, EMAIL)
@@ -84,7 +86,11 @@ def test_the_beschikking_and_the_toewijzing_print_the_consultants_own_details(de
         provider_id=ranked[0].provider.id,
     )
     submitted = ctx.decisions.submit(ctx.decisions.save(decision, provisions=(scooter,)))
+    assert (submitted.proposer_phone, submitted.proposer_email) == (PHONE, EMAIL)
+    ctx.work_contact.save(consultant.id, "", "")  # as on the team lead's own desktop
     as_role(ctx, Role.TEAMLEIDER)
+    stored = next(d for d in ctx.decisions.queue() if d.id == submitted.id)
+    assert (stored.proposer_phone, stored.proposer_email) == (PHONE, EMAIL)
     final = ctx.decisions.approve(submitted)
     documents = {kind: content for kind, _name, content in ctx.decisions.documents(final.id)}
     letter = text_of(documents["beschikking"])
@@ -105,3 +111,28 @@ def test_the_verslag_names_the_case_consultants_own_details(demo_ctx):
     after = ctx.verslag.data(case_id)
     assert (before.consultant_phone, before.consultant_email) != (PHONE, EMAIL)
     assert (after.consultant_phone, after.consultant_email) == (PHONE, EMAIL)
+
+
+def test_the_server_refuses_a_decision_with_a_wrong_proposer_contact():
+    from wmo_desk.sync.records import validate
+
+    base = {
+        "created_at": "2026-12-03T08:00:00+00:00",
+        "modified_at": "2026-12-03T08:00:00+00:00",
+        "case_id": "8a6f2a8e-6f55-4f0a-9a57-3b7d1f0f1a11",
+        "outcome": "toegekend",
+        "motivation": "Zie verslag.",
+        "status": "ingediend",
+        "proposed_by": "8a6f2a8e-6f55-4f0a-9a57-3b7d1f0f1a12",
+        "approved_by": None,
+        "kenmerk": "",
+        "decision_date": None,
+        "replaces_id": None,
+    }
+    assert validate("decision", base) is None  # from a desktop that has none set
+    assert validate("decision", {**base, "proposer_phone": PHONE}) is None
+    problem = validate("decision", {**base, "proposer_phone": "0412 12"})
+    assert problem.field == "proposer_phone"
+    assert problem.message.startswith("Telefoon van de consulent: een telefoonnummer heeft 10")
+    problem = validate("decision", {**base, "proposer_email": "j.devries@oss"})
+    assert problem.field == "proposer_email" and "e-mailadres" in problem.message

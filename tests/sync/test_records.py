@@ -256,7 +256,7 @@ _FORMED = {
     "close_reason", "next_deadline_kind", "kind", "outcome", "status", "delivery_form", "unit",
     "frequency", "product_category", "change_reason", "provider_agb", "sha256", "client_id",
     "consultant_id", "case_id", "actor_id", "assessor_id", "proposed_by", "approved_by",
-    "replaces_id", "decision_id", "provision_id",
+    "replaces_id", "decision_id", "provision_id", "proposer_phone", "proposer_email",
 }  # fmt: skip
 
 
@@ -447,6 +447,8 @@ _BY_NAME = {
     "holds": _HOLDS,
     "scores": _scores(),
     "answers": st.dictionaries(st.text(_FIT, max_size=12), _JSON, max_size=4),
+    "proposer_phone": st.sampled_from(["", "0412 123 456", "06-12345678", "+31 412 123 456"]),
+    "proposer_email": st.sampled_from(["", "j.devries@oss.example", "wmo@gemeente-oss.nl"]),
 }
 _ID_FIELDS = {
     "client_id", "consultant_id", "case_id", "actor_id", "assessor_id", "proposed_by",

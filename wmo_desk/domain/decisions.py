@@ -59,6 +59,10 @@ class Decision:
     kenmerk: str = ""
     decision_date: date | None = None
     replaces_id: str | None = None
+    #: the proposing consultant's work telefoon and e-mail when they submitted it (Mijn
+    #: gegevens): the letters, rendered at the team lead's desktop, print them
+    proposer_phone: str = ""
+    proposer_email: str = ""
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
     modified_at: datetime = field(default_factory=utcnow)

@@ -98,12 +98,16 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _letter_contact(ctx: AppContext, consultant_id: str, sender: Municipality) -> WorkContact:
-    """The consultant's own telefoon and e-mail where set on this desktop, else the
-    municipality's from its letter data."""
+def _letter_contact(ctx: AppContext, decision: Decision, sender: Municipality) -> WorkContact:
+    """The proposer's own telefoon and e-mail as the decision carries them (set when it was
+    submitted), else as set on this desktop, else the municipality's from its letter data;
+    field by field."""
     letter = sender.letter
-    return ctx.work_contact.for_letter(
-        consultant_id, letter.phone if letter else "", letter.email if letter else ""
+    local = ctx.work_contact.for_letter(
+        decision.proposed_by, letter.phone if letter else "", letter.email if letter else ""
+    )
+    return WorkContact(
+        phone=decision.proposer_phone or local.phone, email=decision.proposer_email or local.email
     )
 
 
@@ -131,7 +135,7 @@ class DecisionDocuments:
         users = {u.id: u for u in ctx.profiles.users()}
         approver = users.get(decision.approved_by or "")
         consultant = users.get(decision.proposed_by)
-        contact = _letter_contact(ctx, decision.proposed_by, sender)
+        contact = _letter_contact(ctx, decision, sender)
         providers = {p.id: p for p in catalogue.providers}
         choices = {c.provider_id: c for c, _w in ctx.suggestions.choices(decision.case_id)}
         addressee, salutation = _addressee(client)
@@ -229,7 +233,7 @@ class DecisionDocuments:
         sender = catalogue.sender(case.municipality_code)
         name = sender.name
         consultant = {u.id: u for u in ctx.profiles.users()}.get(decision.proposed_by)
-        contact = _letter_contact(ctx, decision.proposed_by, sender)
+        contact = _letter_contact(ctx, decision, sender)
         providers = {p.id: p for p in catalogue.providers}
         sent = on
         documents: list[tuple[str, str, bytes]] = []

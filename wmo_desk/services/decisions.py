@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from wmo_desk.domain.allocation_rules import (
@@ -21,10 +22,12 @@ from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.mandate import DemoMandate, MandateSource
 from wmo_desk.services.profile import Profile
+from wmo_desk.services.work_contact import read_work_contact
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
 from wmo_desk.storage.repositories.cases import CaseRepository
 from wmo_desk.storage.repositories.decisions import DecisionRepository
+from wmo_desk.storage.repositories.settings import SettingsRepository
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,9 @@ class DecisionService:
     def submit(self, decision: Decision) -> Decision:
         submitted = submit(decision, self._catalogues.current())
         with self._db.session() as session:
+            # the letters name the proposer; they are rendered at the team lead's desktop
+            own = read_work_contact(SettingsRepository(session), self._profile.user.id)
+            submitted = replace(submitted, proposer_phone=own.phone, proposer_email=own.email)
             DecisionRepository(session).save(submitted)
             self._note(session, decision.case_id, "Besluit ter goedkeuring ingediend")
         return submitted

@@ -216,6 +216,9 @@ class DecisionRow(SyncMixin, Base):
     kenmerk: Mapped[str] = mapped_column(String(40), default="")
     decision_date: Mapped[date | None] = mapped_column(Date)
     replaces_id: Mapped[str | None] = mapped_column(String(36))
+    # the proposer's work contact at submission, for the letters (migration 0014)
+    proposer_phone: Mapped[str] = mapped_column(String(30), server_default="")
+    proposer_email: Mapped[str] = mapped_column(String(200), server_default="")
 
 
 class DecisionDocumentRow(SyncMixin, Base):

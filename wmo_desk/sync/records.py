@@ -52,6 +52,7 @@ from wmo_desk.domain.bsn import bsn_problem, normalize_bsn
 from wmo_desk.domain.cases import Channel, CloseReason, EventKind, Reporter, Stage
 from wmo_desk.domain.clients import Sex
 from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, PRODUCT_CATEGORIES, UNITS
+from wmo_desk.domain.contact import email_problem, phone_problem
 from wmo_desk.domain.deadlines import DeadlineKind
 from wmo_desk.domain.decisions import DecisionOutcome, DecisionStatus, DeliveryForm
 from wmo_desk.domain.integrity import document_intact
@@ -111,6 +112,8 @@ FIELD_NAMES: dict[str, str] = {
     "house_number": "Huisnummer",
     "house_number_addition": "Toevoeging",
     "street_short": "Korte straatnaam (BRP)",
+    "proposer_phone": "Telefoon van de consulent",
+    "proposer_email": "E-mail van de consulent",
     "postcode": "Postcode",
     "place": "Plaats",
     "phone": "Telefoon",
@@ -339,6 +342,18 @@ def _bsn(value: str) -> str:
         _fail(_lower_first(problem))
     if normalize_bsn(value) != value:
         _fail("negen cijfers, zonder spaties of punten.")
+    return value
+
+
+def _work_phone(value: str) -> str:
+    if problem := phone_problem(value):
+        _fail(_lower_first(problem))
+    return value
+
+
+def _work_email(value: str) -> str:
+    if problem := email_problem(value):
+        _fail(_lower_first(problem))
     return value
 
 
@@ -597,6 +612,9 @@ class DecisionRecord(Record):
     kenmerk: _text(40)
     decision_date: IsoDate | None
     replaces_id: Id | None
+    #: the proposer's work contact for the letters (protocol 4), checked as the desktop does
+    proposer_phone: Annotated[_text(30), AfterValidator(_work_phone)] = ""
+    proposer_email: Annotated[_text(200), AfterValidator(_work_email)] = ""
 
 
 class ProvisionRecord(Record):

@@ -62,6 +62,8 @@ class DecisionRepository:
         row.kenmerk = decision.kenmerk
         row.decision_date = decision.decision_date
         row.replaces_id = decision.replaces_id
+        row.proposer_phone = decision.proposer_phone
+        row.proposer_email = decision.proposer_email
         row.modified_at = decision.modified_at
         row.pending = True
         self._session.flush()
@@ -235,6 +237,8 @@ class DecisionRepository:
             kenmerk=row.kenmerk,
             decision_date=row.decision_date,
             replaces_id=row.replaces_id,
+            proposer_phone=row.proposer_phone or "",
+            proposer_email=row.proposer_email or "",
             created_at=row.created_at,
             modified_at=row.modified_at,
             provisions=tuple(
