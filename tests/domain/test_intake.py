@@ -131,3 +131,13 @@ def test_a_short_street_keeps_no_short_name_and_travels_whole():
     # an address saved before the short name was asked for: cut, as before
     older = client_from_form(form(street=LONG, street_short="Burg van Mierlostr"), None).address
     assert replace(older, street_short="").message_street == LONG[:24]
+
+
+def test_a_toevoeging_is_at_most_four_characters_as_in_the_brp():
+    check_melding(form(house_number_addition="bis"), TODAY, OSS)
+    errors = errors_of(form(house_number_addition="2-hoog"))
+    assert errors == {
+        "house_number_addition": (
+            "Een toevoeging heeft hoogstens 4 letters of cijfers, zoals A, bis of 2 (zoals in de BRP)."
+        )
+    }

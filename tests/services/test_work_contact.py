@@ -136,3 +136,40 @@ def test_the_server_refuses_a_decision_with_a_wrong_proposer_contact():
     assert problem.message.startswith("Telefoon van de consulent: een telefoonnummer heeft 10")
     problem = validate("decision", {**base, "proposer_email": "j.devries@oss"})
     assert problem.field == "proposer_email" and "e-mailadres" in problem.message
+
+
+def test_an_approval_whose_wmo301_would_be_invalid_is_refused_before_anything_is_final(demo_ctx):
+    """iWmo allows a huisnummertoevoeging of 4 characters; a client saved before the melding
+    checked that (or synced from elsewhere) may have "2-hoog". The message is checked before
+    the server (here the demo's mandate) is asked to approve."""
+    from dataclasses import replace
+
+    from wmo_desk.domain.decisions import DecisionStatus
+    from wmo_desk.domain.errors import UserError
+    from wmo_desk.storage.repositories.clients import ClientRepository
+
+    ctx = demo_ctx
+    as_role(ctx, Role.CONSULENT)
+    case_id = ctx.caseload.summaries(CaseloadFilter("0828", stage=Stage.AANVRAAG))[0].case_id
+    client = ctx.cases.view(case_id).client
+    with ctx.db.session() as session:
+        address = replace(client.address, house_number_addition="2-hoog")
+        ClientRepository(session).save(replace(client, address=address))
+    ranked = ctx.suggestions.suggestions(case_id, "vervoer", "12O01").ranked
+    ctx.suggestions.choose(case_id, "vervoer", "12O01", ranked[0], "")
+    decision = ctx.decisions.propose(case_id, DecisionOutcome.TOEGEKEND, "Zie verslag.")
+    scooter = Provision(
+        decision_id=decision.id, product_code="12O01", result="Zelf boodschappen doen.",
+        start=date(2026, 12, 1), end=date(2028, 11, 30), delivery_form=DeliveryForm.NATURA,
+        volume=1, unit="82", frequency="6", provider_id=ranked[0].provider.id,
+    )  # fmt: skip
+    submitted = ctx.decisions.submit(ctx.decisions.save(decision, provisions=(scooter,)))
+    as_role(ctx, Role.TEAMLEIDER)
+    with pytest.raises(UserError) as refused:
+        ctx.decisions.approve(submitted)
+    assert refused.value.title == "Toewijzing kan niet worden verstuurd"
+    assert "huisnummertoevoeging hoogstens 4" in refused.value.message
+    assert "Er is niets goedgekeurd of verstuurd" in refused.value.message
+    still = next(d for d in ctx.decisions.queue() if d.id == submitted.id)
+    assert still.status is DecisionStatus.INGEDIEND and not still.kenmerk
+    assert ctx.decisions.allocations(submitted.id) == []

@@ -51,11 +51,11 @@ class PersonName:
 
     def __post_init__(self) -> None:
         if not self.surname.strip():
-            raise ValueError("a surname is required")
+            raise ValueError("de achternaam ontbreekt")
         if self.initials and not re.fullmatch(r"[^\W\d_]{1,6}", self.initials):
-            raise ValueError(f"initials are 1-6 letters without dots: {self.initials!r}")
+            raise ValueError(f"voorletters zijn 1 tot 6 letters zonder punten, niet {self.initials!r}")
         if self.name_use not in NAME_USES:
-            raise ValueError(f"unknown NaamGebruik {self.name_use!r}")
+            raise ValueError(f"onbekend naamgebruik {self.name_use!r}")
 
     def display(self) -> str:
         """``J.P. de Vries``: the name as a letter or form prints it."""
@@ -77,13 +77,14 @@ class PostalAddress:
 
     def __post_init__(self) -> None:
         if not 0 <= self.house_number <= 99999:
-            raise ValueError(f"house number out of range: {self.house_number}")
+            raise ValueError(f"het huisnummer {self.house_number} ligt niet tussen 0 en 99999")
         if len(self.street) > 24:
             raise ValueError(
-                f"iWmo allows 24 characters for a street, use the BRP short name: {self.street!r}"
+                f"de straatnaam {self.street!r} is langer dan 24 tekens; vul bij de cliënt de "
+                "korte straatnaam uit de BRP in"
             )
         if len(self.house_letter) > 1 or len(self.house_number_addition) > 4:
-            raise ValueError("house letter is 1 character, the addition at most 4")
+            raise ValueError("een huisletter is 1 teken, een huisnummertoevoeging hoogstens 4")
 
     @property
     def postcode_compact(self) -> str:
@@ -112,9 +113,9 @@ class ClientIdentity:
 
     def __post_init__(self) -> None:
         if not _DIGITS[9].fullmatch(self.bsn):
-            raise ValueError("a BSN is 9 digits")
+            raise ValueError("een BSN heeft 9 cijfers")
         if self.sex not in SEXES:
-            raise ValueError(f"Geslacht is 0, 1 or 2, not {self.sex!r}")
+            raise ValueError(f"geslacht is 0, 1 of 2, niet {self.sex!r}")
 
 
 @dataclass(frozen=True)
@@ -141,31 +142,31 @@ class AllocatedProduct:
 
     def __post_init__(self) -> None:
         if not 0 <= self.number <= 999_999_999:
-            raise ValueError(f"ToewijzingNummer is 0-999999999, not {self.number}")
+            raise ValueError(f"een toewijzingnummer ligt tussen 0 en 999999999, niet {self.number}")
         if self.category not in PRODUCT_CATEGORIES:
-            raise ValueError(f"unknown product category {self.category!r}")
+            raise ValueError(f"onbekende productcategorie {self.category!r}")
         if len(self.product_code) > 5:
-            raise ValueError(f"a product code is at most 5 characters: {self.product_code!r}")
+            raise ValueError(f"een productcode heeft hoogstens 5 tekens, niet {self.product_code!r}")
         if self.end is not None and self.end < self.start:
-            raise ValueError("the einddatum lies before the ingangsdatum")
+            raise ValueError("de einddatum ligt vóór de ingangsdatum")
         has_volume = self.volume is not None
         if has_volume != bool(self.unit) or has_volume != bool(self.frequency):
-            raise ValueError("volume, unit and frequency go together")
+            raise ValueError("omvang, eenheid en frequentie horen bij elkaar: vul ze alle drie in of geen")
         if has_volume:
             if not 0 <= self.volume <= 99_999_999:
-                raise ValueError(f"volume out of range: {self.volume}")
+                raise ValueError(f"de omvang {self.volume} ligt niet tussen 0 en 99999999")
             if self.unit not in UNITS:
-                raise ValueError(f"unknown unit {self.unit!r}")
+                raise ValueError(f"onbekende eenheid {self.unit!r}")
             if self.frequency not in FREQUENCIES:
-                raise ValueError(f"unknown frequency {self.frequency!r}")
+                raise ValueError(f"onbekende frequentie {self.frequency!r}")
             if self.frequency == "2" and self.end is None:
-                raise ValueError("with frequency 'per week' an einddatum is required")
+                raise ValueError("bij een omvang per week is een einddatum nodig")
         if self.change_reason and self.change_reason not in CHANGE_REASONS:
-            raise ValueError(f"unknown RedenWijziging {self.change_reason!r}")
+            raise ValueError(f"onbekende reden van wijziging {self.change_reason!r}")
         if self.budget_cents is not None and not 0 <= self.budget_cents <= 99_999_999:
-            raise ValueError(f"budget out of range: {self.budget_cents}")
+            raise ValueError(f"het budget {self.budget_cents} ligt buiten het bereik")
         if self.allocated_at.tzinfo is not None:
-            raise ValueError("Toewijzingstijd is local time without a zone")
+            raise ValueError("de toewijzingstijd is Nederlandse tijd zonder tijdzone")
 
 
 @dataclass(frozen=True)
@@ -181,13 +182,13 @@ class Wmo301Message:
 
     def __post_init__(self) -> None:
         if not _DIGITS[4].fullmatch(self.municipality_code):
-            raise ValueError("the sender is a 4-digit CBS municipality code")
+            raise ValueError("de afzender is een gemeentecode (CBS) van 4 cijfers")
         if not _DIGITS[8].fullmatch(self.provider_agb):
-            raise ValueError("the receiver is an 8-digit AGB code")
+            raise ValueError("de ontvanger is een AGB-code van 8 cijfers; controleer de AGB-code van de aanbieder in de catalogus")
         if not 1 <= len(self.message_id) <= 12 or not self.message_id.strip():
-            raise ValueError("IdentificatieBericht is 1-12 characters")
+            raise ValueError("de berichtidentificatie heeft 1 tot 12 tekens")
         if not self.products:
-            raise ValueError("a WMO301 allocates at least one product")
+            raise ValueError("een WMO301 wijst ten minste één product toe")
 
 
 def build_wmo301(data: Wmo301Message) -> bytes:

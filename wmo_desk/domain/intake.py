@@ -16,7 +16,8 @@ from wmo_desk.domain.postcode import normalize_postcode, postcode_problem
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\u2019\-.][^\W\d_]*)*\.?$")
 _PREFIX = re.compile(r"^[a-zA-Z'\u2019]+(?: [a-zA-Z'\u2019]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_ADDITION = re.compile(r"^[A-Za-z0-9\-]{1,6}$")
+#: a huisletter or a huisnummertoevoeging as the BRP and iWmo hold them: at most 4 characters
+_ADDITION = re.compile(r"^[A-Za-z0-9\-]{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,13 @@ def check_melding(form: MeldingForm, today: date, municipalities: set[str]) -> N
         errors["house_number"] = "Vul het huisnummer in."
     elif not number.isdigit() or not 1 <= int(number) <= 99999:
         errors["house_number"] = (
-            "Het huisnummer is een getal; een toevoeging (A, bis, 2-hoog) gaat in het veld ernaast."
+            "Het huisnummer is een getal; een toevoeging (A, bis, 2) gaat in het veld ernaast."
         )
     if form.house_number_addition.strip() and not _ADDITION.match(
         form.house_number_addition.strip()
     ):
         errors["house_number_addition"] = (
-            "Een toevoeging is kort: letters en cijfers, zoals A of 2."
+            "Een toevoeging heeft hoogstens 4 letters of cijfers, zoals A, bis of 2 (zoals in de BRP)."
         )
     if problem := postcode_problem(form.postcode):
         errors["postcode"] = problem

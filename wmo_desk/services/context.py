@@ -140,6 +140,7 @@ class AppContext:
             documents,
             documents.allocation_documents,
             mandate=self.mandate,
+            message_check=documents.check_messages,
         )
         self.suggestions = SuggestionService(
             self.db,

@@ -13,12 +13,14 @@ from wmo_desk.domain.codes import PRODUCT_CATEGORIES, resident_omvang_text
 from wmo_desk.domain.contact import WorkContact
 from wmo_desk.domain.decision_rules import bezwaar_last_day
 from wmo_desk.domain.decisions import Allocation, Decision, DeliveryForm
+from wmo_desk.domain.errors import UserError
 
 # The documents (reportlab, Jinja2) are imported in the functions that use them: the window
 # starts without them.
 if TYPE_CHECKING:
     from wmo_desk.documents.beschikking import Addressee
-    from wmo_desk.documents.wmo301 import ClientIdentity
+    from wmo_desk.documents.wmo301 import AllocatedProduct, ClientIdentity, Wmo301Message
+    from wmo_desk.domain.catalogue import Provider
     from wmo_desk.services.context import AppContext
 
 #: CAK abonnementstarief: configuration, indexed yearly (settings key ``eigen_bijdrage_cents``).
@@ -215,58 +217,88 @@ class DecisionDocuments:
             verslag = StoredDocumentRepository(session).latest(case_id, "verslag")
         return verslag.created_at.astimezone().date() if verslag else None
 
+    def _messages(
+        self, decision: Decision, allocations: list[Allocation], on: date
+    ) -> list[tuple[Allocation, Provider, AllocatedProduct, Wmo301Message]]:
+        """The WMO301 data of each allocation whose provider is in the catalogue, checked as
+        the iWmo standard asks (field lengths, codes, ranges); raises :class:`UserError` in
+        Dutch, naming what is wrong, when one cannot be sent."""
+        from wmo_desk.documents.wmo301 import AllocatedProduct, Wmo301Message
+
+        ctx = self._ctx
+        view = ctx.cases.view(decision.case_id)
+        providers = {p.id: p for p in ctx.catalogues.current().providers}
+        found = []
+        try:
+            identity = _identity(view.client)
+            for allocation in allocations:
+                provider = providers.get(allocation.provider_id)
+                if provider is None:
+                    continue
+                product = AllocatedProduct(
+                    number=allocation.number,
+                    category=allocation.product_category,
+                    product_code=allocation.product_code,
+                    start=allocation.start,
+                    end=allocation.end,
+                    allocated_on=on,
+                    allocated_at=allocation.created_at.astimezone(_DUTCH_TIME)
+                    .time()
+                    .replace(microsecond=0),
+                    volume=allocation.volume,
+                    unit=allocation.unit if allocation.volume is not None else "",
+                    frequency=allocation.frequency if allocation.volume is not None else "",
+                    change_reason=allocation.change_reason,
+                )
+                message = Wmo301Message(
+                    municipality_code=view.case.municipality_code,
+                    provider_agb=provider.agb_code,
+                    message_id=f"{allocation.number}-{allocation.version}",
+                    message_date=on,
+                    client=identity,
+                    products=(product,),
+                )
+                found.append((allocation, provider, product, message))
+        except ValueError as exc:
+            raise UserError(
+                "Toewijzing kan niet worden verstuurd",
+                f"Het bericht aan de aanbieder (WMO301) voldoet niet aan de iWmo-standaard: "
+                f"{exc}. Er is niets goedgekeurd of verstuurd; pas de gegevens aan en probeer "
+                "het opnieuw.",
+            ) from exc
+        return found
+
+    def check_messages(self, decision: Decision, allocations: list[Allocation], on: date) -> None:
+        """Before the server is asked to approve: would each toewijzing's WMO301 be valid?
+        (Its number is not known yet; any valid number stands in.) Raises :class:`UserError`."""
+        self._messages(decision, allocations, on)
+
     def allocation_documents(
         self, decision: Decision, allocations: list[Allocation], on: date
     ) -> list[tuple[str, str, bytes]]:
         """The toewijzing PDF and WMO301 message of each allocation (one version each)."""
         from wmo_desk.documents.toewijzing import ToewijzingData, render_toewijzing
-        from wmo_desk.documents.wmo301 import (
-            AllocatedProduct,
-            Wmo301Message,
-            build_wmo301,
-        )
+        from wmo_desk.documents.wmo301 import build_wmo301
 
         ctx = self._ctx
         view = ctx.cases.view(decision.case_id)
-        client, case = view.client, view.case
+        case = view.case
         catalogue = ctx.catalogues.current()
         sender = catalogue.sender(case.municipality_code)
-        name = sender.name
         consultant = {u.id: u for u in ctx.profiles.users()}.get(decision.proposed_by)
         contact = _letter_contact(ctx, decision, sender)
-        providers = {p.id: p for p in catalogue.providers}
-        sent = on
         documents: list[tuple[str, str, bytes]] = []
-        identity = _identity(client)
-        for allocation in allocations:
-            provider = providers.get(allocation.provider_id)
-            if provider is None:
-                continue
-            product = AllocatedProduct(
-                number=allocation.number,
-                category=allocation.product_category,
-                product_code=allocation.product_code,
-                start=allocation.start,
-                end=allocation.end,
-                allocated_on=sent,
-                allocated_at=allocation.created_at.astimezone(_DUTCH_TIME)
-                .time()
-                .replace(microsecond=0),
-                volume=allocation.volume,
-                unit=allocation.unit if allocation.volume is not None else "",
-                frequency=allocation.frequency if allocation.volume is not None else "",
-                change_reason=allocation.change_reason,
-            )
+        for allocation, provider, product, message in self._messages(decision, allocations, on):
             pdf = render_toewijzing(
                 ToewijzingData(
-                    municipality_name=name,
+                    municipality_name=sender.name,
                     municipality_code=case.municipality_code,
                     municipality_address_lines=sender.sender_lines(),
                     consultant_phone=contact.phone,
                     consultant_email=contact.email,
                     provider_name=provider.name,
                     provider_agb=provider.agb_code,
-                    client=identity,
+                    client=message.client,
                     product=product,
                     version=allocation.version,
                     consultant_name=consultant.name if consultant else "",
@@ -277,28 +309,7 @@ class DecisionDocuments:
                     ),
                 )
             )
-            xml = build_wmo301(
-                Wmo301Message(
-                    municipality_code=case.municipality_code,
-                    provider_agb=provider.agb_code,
-                    message_id=f"{allocation.number}-{allocation.version}",
-                    message_date=sent,
-                    client=identity,
-                    products=(product,),
-                )
-            )
-            documents.append(
-                (
-                    f"toewijzing-{allocation.number}-v{allocation.version}",
-                    f"toewijzing-{allocation.number}-v{allocation.version}.pdf",
-                    pdf,
-                )
-            )
-            documents.append(
-                (
-                    f"wmo301-{allocation.number}-v{allocation.version}",
-                    f"wmo301-{allocation.number}-v{allocation.version}.xml",
-                    xml,
-                )
-            )
+            stem = f"{allocation.number}-v{allocation.version}"
+            documents.append((f"toewijzing-{stem}", f"toewijzing-{stem}.pdf", pdf))
+            documents.append((f"wmo301-{stem}", f"wmo301-{stem}.xml", build_wmo301(message)))
         return documents

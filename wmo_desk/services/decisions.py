@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 Renderer = Callable[[Decision, list[Allocation]], list[tuple[str, str, bytes]]]
 #: Renders changed toewijzingen: (decision, allocations, date) -> [(kind, filename, bytes)].
 AllocationRenderer = Callable[[Decision, list[Allocation], date], list[tuple[str, str, bytes]]]
+#: raises UserError when a toewijzing's WMO301 could not be made (before anything is approved)
+AllocationCheck = Callable[[Decision, list[Allocation], date], None]
 
 
 class DecisionService:
@@ -49,8 +51,10 @@ class DecisionService:
         renderer: Renderer | None = None,
         allocation_renderer: AllocationRenderer | None = None,
         mandate: MandateSource | None = None,
+        message_check: AllocationCheck | None = None,
     ) -> None:
         self._db = db
+        self._message_check = message_check
         self._clock = clock
         self._profile = profile
         self._catalogues = catalogues
@@ -139,6 +143,11 @@ class DecisionService:
             product = catalogue.product(provision.product_code)
             if provision.delivery_form is DeliveryForm.NATURA and provision.provider_id and product:
                 natura.append((provision, product.category))
+        if self._message_check is not None:
+            # the server's approval cannot be taken back: every message must be valid first
+            # (the toewijzingnummers are not known yet; 1 stands in for each)
+            drafts = [allocate(p, p.provider_id, c, 1) for p, c in natura if p.provider_id]
+            self._message_check(decision, drafts, self._clock.today())
         grant = self._mandate().approve(decision, [p.id for p, _c in natura])
         final = approve(decision, grant.approved_by, grant.kenmerk, grant.decision_date)
         allocations = [

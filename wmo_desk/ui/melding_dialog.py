@@ -71,7 +71,7 @@ class MeldingDialog(QDialog):
         self.house_number = QLineEdit()
         self.house_number.setMaxLength(5)
         self.addition = QLineEdit(placeholderText="bijv. A")
-        self.addition.setMaxLength(6)
+        self.addition.setMaxLength(4)  # the BRP's huisnummertoevoeging
         self.postcode = QLineEdit(placeholderText="1234 AB")
         self.postcode.setMaxLength(7)
         self.place = QLineEdit()
