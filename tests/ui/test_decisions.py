@@ -111,8 +111,9 @@ def test_demo_user_menu_switches_to_the_team_lead(qtbot, demo_ctx):
     window = MainWindow(demo_ctx)
     qtbot.addWidget(window)
     assert window.user_menu.title() == "&Gebruiker"
-    [action] = window.user_menu.actions()
-    assert action.text() == "Werken als Ruud Verhoeven (Teamleider, demo)"
+    texts = [a.text() for a in window.user_menu.actions() if not a.isSeparator()]
+    assert texts == ["&Mijn gegevens…", "Werken als Ruud Verhoeven (Teamleider, demo)"]
+    action = next(a for a in window.user_menu.actions() if a.text().startswith("Werken als"))
     with qtbot.waitSignal(window.switch_user) as blocker:
         action.trigger()
     lead = next(u for u in demo_ctx.profiles.users() if u.role is Role.TEAMLEIDER)
