@@ -53,7 +53,9 @@ class PersonName:
         if not self.surname.strip():
             raise ValueError("de achternaam ontbreekt")
         if self.initials and not re.fullmatch(r"[^\W\d_]{1,6}", self.initials):
-            raise ValueError(f"voorletters zijn 1 tot 6 letters zonder punten, niet {self.initials!r}")
+            raise ValueError(
+                f"voorletters zijn 1 tot 6 letters zonder punten, niet {self.initials!r}"
+            )
         if self.name_use not in NAME_USES:
             raise ValueError(f"onbekend naamgebruik {self.name_use!r}")
 
@@ -146,12 +148,16 @@ class AllocatedProduct:
         if self.category not in PRODUCT_CATEGORIES:
             raise ValueError(f"onbekende productcategorie {self.category!r}")
         if len(self.product_code) > 5:
-            raise ValueError(f"een productcode heeft hoogstens 5 tekens, niet {self.product_code!r}")
+            raise ValueError(
+                f"een productcode heeft hoogstens 5 tekens, niet {self.product_code!r}"
+            )
         if self.end is not None and self.end < self.start:
             raise ValueError("de einddatum ligt vóór de ingangsdatum")
         has_volume = self.volume is not None
         if has_volume != bool(self.unit) or has_volume != bool(self.frequency):
-            raise ValueError("omvang, eenheid en frequentie horen bij elkaar: vul ze alle drie in of geen")
+            raise ValueError(
+                "omvang, eenheid en frequentie horen bij elkaar: vul ze alle drie in of geen"
+            )
         if has_volume:
             if not 0 <= self.volume <= 99_999_999:
                 raise ValueError(f"de omvang {self.volume} ligt niet tussen 0 en 99999999")
@@ -184,7 +190,10 @@ class Wmo301Message:
         if not _DIGITS[4].fullmatch(self.municipality_code):
             raise ValueError("de afzender is een gemeentecode (CBS) van 4 cijfers")
         if not _DIGITS[8].fullmatch(self.provider_agb):
-            raise ValueError("de ontvanger is een AGB-code van 8 cijfers; controleer de AGB-code van de aanbieder in de catalogus")
+            raise ValueError(
+                "de ontvanger is een AGB-code van 8 cijfers; controleer de AGB-code van de "
+                "aanbieder in de catalogus"
+            )
         if not 1 <= len(self.message_id) <= 12 or not self.message_id.strip():
             raise ValueError("de berichtidentificatie heeft 1 tot 12 tekens")
         if not self.products:
