@@ -42,6 +42,7 @@ def _client() -> dict[str, Any]:
         "municipality_code": "0828",
         "phone": "0412-123456",
         "email": "",
+        "street_short": "",
     }
 
 
@@ -142,6 +143,8 @@ def _decision() -> dict[str, Any]:
         "kenmerk": "",
         "decision_date": None,
         "replaces_id": None,
+        "proposer_phone": "",
+        "proposer_email": "",
     }
 
 

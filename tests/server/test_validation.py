@@ -120,3 +120,23 @@ def test_a_case_for_a_client_the_writer_does_not_see_is_refused(api):
     result = api.push("sanne", [case(api, "sanne", client_id=str(uuid.uuid4()))])[0]
     assert (result["status"], result["reason"]) == ("forbidden", "unknown_client")
     assert api.count_records() == 0
+
+
+def test_a_long_street_without_the_brp_short_name_is_refused_and_a_wrong_contact_too(api):
+    long = "Burgemeester van Mierlostraat"
+    bare = change(surname="Jansen", street=long)
+    named = change(surname="Smits", street=long, street_short="Burg van Mierlostr")
+    created = case(api, "sanne", named)
+    bad_phone = change(
+        "decision", case_id=created["record_id"], proposed_by=api.ids["sanne"],
+        proposer_phone="0412 12",
+    )  # fmt: skip
+    results = api.push("sanne", [bare, named, created, bad_phone])
+    assert [r["status"] for r in results] == ["forbidden", "applied", "applied", "forbidden"]
+    assert results[0]["detail"].startswith(
+        "Korte straatnaam (BRP): deze straatnaam is langer dan 24 tekens"
+    )
+    assert results[3]["detail"].startswith("Telefoon van de consulent: een telefoonnummer heeft")
+    stored = {r["record_id"]: r["payload"] for r in api.pull_all("sanne")}
+    assert stored[named["record_id"]]["street_short"] == "Burg van Mierlostr"
+    assert bare["record_id"] not in stored and bad_phone["record_id"] not in stored

@@ -334,7 +334,9 @@ def _approval_problem(
 def _record_problem(change: Change) -> str | None:
     """What is wrong with the record, in Dutch, by the domain's rules (the same the desktop
     checks); a record refers to the case it travels with."""
-    problem = records.validate(change.record_type, change.payload)
+    problem = records.validate(change.record_type, change.payload) or records.change_problem(
+        change.record_type, change.payload
+    )
     if problem is not None:
         return problem.message
     if "case_id" in change.payload and str(change.payload["case_id"]) != str(change.case_id):

@@ -55,6 +55,7 @@ from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, PRODUCT_CATEGORIE
 from wmo_desk.domain.contact import email_problem, phone_problem
 from wmo_desk.domain.deadlines import DeadlineKind
 from wmo_desk.domain.decisions import DecisionOutcome, DecisionStatus, DeliveryForm
+from wmo_desk.domain.intake import street_short_problem
 from wmo_desk.domain.integrity import document_intact
 from wmo_desk.domain.postcode import normalize_postcode, postcode_problem
 from wmo_desk.domain.results import omvang_errors
@@ -779,6 +780,20 @@ def validate(record_type: str, payload: dict[str, Any]) -> RecordProblem | None:
         parse(record_type, payload)
     except RecordError as error:
         return error.problem
+    return None
+
+
+def change_problem(record_type: str, payload: dict[str, Any]) -> RecordProblem | None:
+    """What a new or changed record must meet beyond :func:`validate`, in Dutch; rules that
+    came after records were already stored, which a pull keeps reading as they are: a client
+    with a street over 24 characters needs the BRP short street name (the desktop's intake
+    rule, ``domain.intake.street_short_problem``; the WMO301 carries at most 24)."""
+    if record_type == "client":
+        street, short = payload.get("street"), payload.get("street_short", "")
+        typed = isinstance(street, str) and isinstance(short, str)
+        if typed and (problem := street_short_problem(street, short)):
+            name = FIELD_NAMES["street_short"]
+            return RecordProblem("street_short", f"{name}: {_lower_first(problem)}")
     return None
 
 
