@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
 
+from benchmarks.bench_keys import BenchKeys
 from wmo_desk.domain.cases import Case, Channel, Reporter, Stage
 from wmo_desk.domain.clients import Client
 from wmo_desk.services.context import AppContext
@@ -19,23 +18,6 @@ from wmo_desk.storage.repositories.clients import _fill as fill_client_row
 from wmo_desk.storage.tables import CaseRow, ClientRow
 
 _STAGES = [s for s in Stage]
-
-#: the database key of every benchmark profile (benchmark data only; users get a random key in
-#: the OS keyring). A raw 32-byte key like theirs, so no key derivation is timed.
-BENCH_KEY = hashlib.sha256(b"wmo_desk benchmark profile").digest()
-
-
-class BenchKeys:
-    """The key source of benchmark profiles: always :data:`BENCH_KEY` (this machine has no
-    OS keyring, and a passphrase would time Argon2). Pass as ``AppContext.open(..., keys=)``."""
-
-    lock = None
-
-    def open_with(self, database: Path, opener: Callable[[bytes], object]) -> object:
-        return opener(BENCH_KEY)
-
-    def delete(self) -> None:
-        pass
 
 
 def open_profile(folder: Path, **kwargs) -> AppContext:

@@ -12,8 +12,8 @@ PASSPHRASE = "correct paard batterij niet"
 NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
 
 
-def run(*args, passphrase=PASSPHRASE):
-    env = {**os.environ, **NO_KEYRING}
+def run(*args, passphrase=PASSPHRASE, env=None):
+    env = {**os.environ, **NO_KEYRING, **(env or {})}
     env.pop("WMO_DESK_PASSPHRASE", None)
     if passphrase is not None:
         env["WMO_DESK_PASSPHRASE"] = passphrase
@@ -119,3 +119,25 @@ def test_the_demo_starts_and_leaves_no_profile_behind(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert list(tmp_path.glob("wmo_desk-demo-*")) == []
+
+
+def test_the_app_starts_a_set_up_profile_and_completes_its_window(tmp_path):
+    """``wmo-desk --profile`` of a profile that is set up takes the fast start (its caseload
+    first, the services in the background) and comes up complete: the smoke test leaves
+    only once the services are attached, and the caseload they read is in the access log."""
+    from wmo_desk.services.demo import fill_demo
+    from wmo_desk.storage.repositories.audit import AuditRepository
+
+    profile = tmp_path / "profiel"
+    ctx = open_profile(profile)
+    fill_demo(ctx)
+    ctx.close()
+    result = run("--profile", str(profile), "--smoke-test", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    ctx = open_profile(profile)
+    with ctx.db.session() as session:
+        logged = [
+            e.detail for e in AuditRepository(session).entries() if e.action == "caseload.list"
+        ]
+    ctx.close()
+    assert logged[-1] == "27 resultaten"

@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["restore-backup"]:
         return restore_backup(argv[1:])
     args = parse_args(argv)
-    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.first_screen import QuickScreen
     from wmo_desk.services.profile_key import KeyProblem, ProfileKeys
 
     fresh_demo = args.demo and args.profile is None
@@ -202,6 +202,15 @@ def main(argv: list[str] | None = None) -> int:
 
     keys = ProfileKeys(folder, ask_passphrase=ask, temporary=fresh_demo)
     try:
+        # a profile that is set up and at the newest schema: its caseload is on screen before
+        # the services load (issue 14); anything else opens in full first
+        quick = None if fresh_demo else QuickScreen.open(folder, keys)
+        if quick is not None:
+            from wmo_desk.ui.app import run_starting
+
+            return run_starting(quick, smoke_test=args.smoke_test)
+        from wmo_desk.services.context import AppContext
+
         ctx = AppContext.open(folder, keys=keys)
     except KeyProblem as exc:
         from wmo_desk.ui.app import show_start_problem

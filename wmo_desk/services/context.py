@@ -17,6 +17,7 @@ from wmo_desk.services.decision_documents import DecisionDocuments
 from wmo_desk.services.decisions import DecisionService
 from wmo_desk.services.documents import DocumentService
 from wmo_desk.services.evaluations import EvaluationService
+from wmo_desk.services.first_screen import DATABASE_NAME, ServicesScreen
 from wmo_desk.services.intake import IntakeService
 from wmo_desk.services.inzage import InzageService
 from wmo_desk.services.mandate import DemoMandate, Mandate, NoMandate, ServerMandate
@@ -39,7 +40,6 @@ if TYPE_CHECKING:  # the client (and the protocol's pydantic models) load with t
 
 log = logging.getLogger(__name__)
 
-DATABASE_NAME = "wmo_desk.sqlite"
 DEFAULT_SERVER_URL = "http://127.0.0.1:8750"
 
 
@@ -115,6 +115,10 @@ class AppContext:
         ctx = cls(folder, db, clock or Clock())
         ctx.keys = keys
         return ctx
+
+    def screen_data(self) -> ServicesScreen:
+        """What the main window's first screen reads, over these services."""
+        return ServicesScreen(self)
 
     def region_choices(self) -> list[RegionChoice]:
         return region_choices(resources_dir() / "catalogues")

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wmo_desk.domain.errors import FieldErrors
+from wmo_desk.domain.profile import DEMO_KEY, Profile
 from wmo_desk.domain.users import Role, User
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.users import UserRepository
 
-DEMO_KEY = "demo_profile"
+__all__ = ["DEMO_KEY", "Profile", "ProfileService", "RegionChoice", "region_choices"]
 
 
 @dataclass(frozen=True)
@@ -24,17 +25,6 @@ class RegionChoice:
     municipalities: tuple[tuple[str, str], ...]
     centrumgemeente: str
     path: Path
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Who is working, for which municipality in which region."""
-
-    region_code: str
-    municipality_code: str
-    user: User
-    #: the throwaway demo profile: invented data, no server, a local switch of user
-    demo: bool = False
 
 
 def region_choices(catalogue_dir: Path) -> list[RegionChoice]:

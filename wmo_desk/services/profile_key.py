@@ -169,13 +169,22 @@ class ProfileKeys:
         self._use_keyring = use_keyring
         self._temporary = temporary
         self.lock: ProfileLock | None = None
+        #: the key that opened the database last, in memory only: a second open in the same
+        #: run (the first screen, then the services) asks nobody again
+        self._found: bytes | None = None
 
     def open_with(self, database: Path, opener: Callable[[bytes], object]) -> object:
         """Call ``opener(key)`` with this profile's key (made on first use) and return its result.
 
         ``opener`` raises :class:`WrongKey` when the key does not fit; a passphrase is then asked
         again (three times), a keyring key is reported. Nothing is written before a key fits,
-        except ``profiel.json`` for a new profile."""
+        except ``profiel.json`` for a new profile. The key that fitted is kept for a later call
+        in the same run."""
+        if self._found is not None:
+            try:
+                return opener(self._found)
+            except WrongKey:
+                self._found = None  # the database was replaced meanwhile: find its key again
         lock = ProfileLock.read(self.folder)
         exists = database.exists() and database.stat().st_size > 0
         if lock is None:
@@ -188,7 +197,7 @@ class ProfileKeys:
                 )
             key, lock = self._new_key()
             try:
-                result = opener(key)
+                result = self._opened(opener, key)
             except BaseException:
                 # forget the new key only while nothing was encrypted with it
                 if not (database.exists() and database.stat().st_size > 0) or is_plaintext(
@@ -202,7 +211,7 @@ class ProfileKeys:
         if lock.protection is Protection.KEYRING:
             key = self._keyring_key(lock)
             try:
-                return opener(key)
+                return self._opened(opener, key)
             except WrongKey:
                 raise _wrong_key(self.folder) from None
         if lock.protection is Protection.TEMPORARY:
@@ -215,13 +224,19 @@ class ProfileKeys:
             passphrase = self._ask_passphrase(PassphraseRequest(False, attempt, str(self.folder)))
             key = derive_key(passphrase, bytes.fromhex(lock.salt), lock.argon2 or ARGON2)
             try:
-                return opener(key)
+                return self._opened(opener, key)
             except WrongKey:
                 continue
         raise _wrong_passphrase()
 
+    def _opened(self, opener: Callable[[bytes], object], key: bytes) -> object:
+        result = opener(key)
+        self._found = key
+        return result
+
     def delete(self) -> None:
         """Forget the key (remote wipe): the encrypted files can no longer be read."""
+        self._found = None
         lock = ProfileLock.read(self.folder)
         if lock is not None:
             self._forget(lock)

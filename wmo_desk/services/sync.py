@@ -21,6 +21,7 @@ from wmo_desk.domain.errors import UserError
 from wmo_desk.services import evaluations, signals
 from wmo_desk.services.catalogue import CatalogueService
 from wmo_desk.services.clock import Clock
+from wmo_desk.services.first_screen import SERVER_USERNAME_KEY
 from wmo_desk.services.work_contact import move_work_contact
 from wmo_desk.storage.database import Database
 from wmo_desk.storage.repositories.audit import AuditRepository
@@ -41,7 +42,6 @@ PUSH_BATCH = 200
 # The server takes push bodies up to 16 MiB; decision documents (PDFs in base64) are large.
 PUSH_BYTES = 6 * 1024 * 1024
 PULL_PAGE = 500
-SERVER_USERNAME_KEY = "server_username"
 
 Progress = Callable[[str, int, int], None]
 

@@ -14,11 +14,12 @@ import contextlib
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3
-from sqlalchemy import URL, Engine, create_engine, event, pool
 
-from wmo_desk.storage.engine import sqlite_pragmas
+if TYPE_CHECKING:  # SQLAlchemy loads with the engine: the first screen reads without it
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ def _cache(dbapi_connection, _record: object) -> None:
 
 def encrypted_engine(path: Path, key: bytes) -> Engine:
     """An engine on the SQLCipher database at ``path`` (created when missing)."""
+    from sqlalchemy import URL, create_engine, event, pool
+
+    from wmo_desk.storage.engine import sqlite_pragmas
+
     url = URL.create("sqlite+pysqlcipher", password=_raw_key(key), database=str(path))
     # hide_parameters: an error's text (and so a log or traceback) never holds a BSN or a name
     engine = create_engine(url, poolclass=pool.QueuePool, hide_parameters=True)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,15 +28,15 @@ from wmo_desk.storage.cipher import (
 from wmo_desk.storage.engine import alembic_config as engine_config
 from wmo_desk.storage.engine import make_engine
 from wmo_desk.storage.repositories.audit import DRAFTS, AuditWriter
+from wmo_desk.storage.revision import MIGRATIONS_DIR, head_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["Database", "alembic_config", "make_engine", "upgrade"]
+__all__ = ["Database", "alembic_config", "head_revision", "make_engine", "upgrade"]
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BACKUPS_KEPT = 5
 
 
@@ -56,27 +54,6 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-_REVISION = re.compile(r"^revision(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-
-
-@cache
-def head_revision() -> str:
-    """The newest migration, read from the migration files without loading alembic (a test
-    checks it against alembic's own answer)."""
-    revisions, parents = set(), set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        found = _REVISION.search(text)
-        if found:
-            revisions.add(found.group(1))
-        parent = _DOWN.search(text)
-        if parent:
-            parents.add(parent.group(1))
-    (head,) = revisions - parents
-    return head
 
 
 def at_head(engine: Engine) -> bool:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wmo_desk.domain.errors import UserError
-from wmo_desk.services.context import AppContext
 from wmo_desk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:  # a start of a set-up profile shows its caseload before these load
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.first_screen import QuickScreen
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -33,16 +37,9 @@ def show_start_problem(problem: UserError) -> None:
     QMessageBox.critical(None, problem.title, problem.message)
 
 
-def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
-    """Show the window for ``ctx`` (asking the first-start questions if needed); returns the exit code."""
-    app = make_application()
-    if ctx.profile is None and not _set_up(ctx):
-        return 0
-    try:
-        window = MainWindow(ctx)
-    except UserError as exc:
-        QMessageBox.critical(None, exc.title, exc.message)
-        return 1
+def _switching(ctx: AppContext, window: MainWindow) -> None:
+    """Let ``window`` switch to another user of the profile (the demo's *Werken als …*): the
+    application builds a new window for them."""
 
     def switch(user_id: str) -> None:
         nonlocal window
@@ -57,11 +54,75 @@ def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
         old.deleteLater()
 
     window.switch_user.connect(switch)
+
+
+def run(ctx: AppContext, *, smoke_test: bool = False) -> int:
+    """Show the window for ``ctx`` (asking the first-start questions if needed); returns the exit code."""
+    app = make_application()
+    if ctx.profile is None and not _set_up(ctx):
+        return 0
+    try:
+        window = MainWindow(ctx)
+    except UserError as exc:
+        QMessageBox.critical(None, exc.title, exc.message)
+        return 1
+    _switching(ctx, window)
     window.show()
     if smoke_test:
         # Packaging check: the window came up with its caseload; leave at once.
         QTimer.singleShot(0, app.quit)
     return app.exec()
+
+
+def run_starting(quick: QuickScreen, *, smoke_test: bool = False) -> int:
+    """Show the caseload of ``quick`` at once, and load the services meanwhile (issue 14):
+    the window is on screen before SQLAlchemy and the services are imported, and complete
+    (every action enabled) when they are. Closes what it opened; returns the exit code."""
+    from wmo_desk.ui.tasks import run_task, wait_for_tasks
+
+    app = make_application()
+    opened: list[AppContext] = []
+    try:
+        window = MainWindow(data=quick)
+    except UserError as exc:
+        quick.close()
+        QMessageBox.critical(None, exc.title, exc.message)
+        return 1
+
+    closing = False
+
+    def loaded(ctx: AppContext) -> None:
+        opened.append(ctx)
+        if closing:  # the window was closed while the services loaded
+            return
+        quick.close()  # the services read from here on
+        window.attach(ctx)
+        _switching(ctx, window)
+        if smoke_test:
+            QTimer.singleShot(0, app.quit)
+
+    def failed(problem: UserError) -> None:
+        QMessageBox.critical(window, problem.title, problem.message)
+        window.close()
+
+    window.show()
+    app.processEvents()  # the first paint, before the worker competes for the interpreter
+    run_task(
+        window,
+        window.tr("wmo_desk wordt geladen…"),
+        quick.open_context(),
+        loaded,
+        failed,
+    )
+    try:
+        return app.exec()
+    finally:
+        closing = True
+        wait_for_tasks()  # a window closed while loading: let the open end, then close it
+        app.processEvents()  # its outcome arrives as an event
+        quick.close()
+        for ctx in opened:
+            ctx.close()
 
 
 def _set_up(ctx: AppContext) -> bool:

@@ -74,6 +74,19 @@ class CaseloadModel(QAbstractTableModel):
 
     # --- loading ------------------------------------------------------------------------
 
+    def set_source(
+        self,
+        ids: Callable[..., list[str]],
+        rows: Callable[[list[str]], dict[str, CaseSummary]],
+        *,
+        flagged: Callable[[], set[str]] | None = None,
+    ) -> None:
+        """Read from these from now on (the services took over from the first screen's
+        reads); the next load uses them."""
+        self._ids_for = ids
+        self._rows_for = rows
+        self._flagged_for = flagged or set
+
     @property
     def filter(self) -> CaseloadFilter:
         return self._filter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,8 +26,11 @@ from wmo_desk.domain.caseload import CaseloadFilter
 from wmo_desk.domain.cases import Stage
 from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.users import Role
-from wmo_desk.services.context import AppContext
 from wmo_desk.ui.caseload_model import CaseloadModel
+
+if TYPE_CHECKING:  # a start shows the caseload before the services are loaded (issue 14)
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.first_screen import ScreenData
 
 SEARCH_DELAY_MS = 250
 
@@ -40,11 +44,21 @@ class CaseloadPanel(QWidget):
 
     changed = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        parent: QWidget | None = None,
+        *,
+        data: ScreenData | None = None,
+    ) -> None:
+        """``ctx``: the services; or, while they load, ``data`` alone (then :meth:`attach`)."""
         super().__init__(parent)
-        assert ctx.profile is not None
+        if data is None:
+            assert ctx is not None
+            data = ctx.screen_data()
         self._ctx = ctx
-        user = ctx.profile.user
+        self._data = data
+        user = data.profile.user
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setAccessibleName(self.tr("Zoeken in de dossiers"))
@@ -60,6 +74,7 @@ class CaseloadPanel(QWidget):
             self.scope.setCurrentIndex(1)
             self.reassign_button = QPushButton(self.tr("Toe&wijzen aan…"))
             self.reassign_button.clicked.connect(lambda: self.reassign())
+            self.reassign_button.setEnabled(ctx is not None)
         self.stage = QComboBox()
         self.stage.setObjectName("stage_filter")
         self.stage.setAccessibleName(self.tr("Fase"))
@@ -73,16 +88,11 @@ class CaseloadPanel(QWidget):
         self.count.setObjectName("count")
 
         flt = CaseloadFilter(
-            municipality_code=ctx.profile.municipality_code,
+            municipality_code=data.profile.municipality_code,
             consultant_id=self.scope.currentData(),
         )
         self.model = CaseloadModel(
-            ctx.caseload.case_ids,
-            ctx.caseload.summaries_for,
-            ctx.clock.today,
-            flt,
-            self,
-            flagged=ctx.sync.cases_in_conflict,
+            data.case_ids, data.summaries_for, data.today, flt, self, flagged=data.cases_in_conflict
         )
         self.table = QTableView()
         self.table.setObjectName("caseload")
@@ -127,14 +137,29 @@ class CaseloadPanel(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.reload()
 
+    @property
+    def attached(self) -> bool:
+        """Whether the caseload is read through the services (not the first screen's reads)."""
+        return self._ctx is not None
+
+    def attach(self, ctx: AppContext) -> None:
+        """The services are loaded: read the caseload through them from now on, with whatever
+        was typed or chosen meanwhile (this read also goes into the access log)."""
+        self._ctx = ctx
+        self._data = data = ctx.screen_data()
+        if self.reassign_button is not None:
+            self.reassign_button.setEnabled(True)
+        self.model.set_source(data.case_ids, data.summaries_for, flagged=data.cases_in_conflict)
+        self.reload()
+
     def _typed(self) -> None:
         # what the search reads is loaded in the background while the search waits its delay
-        self._ctx.caseload.prepare_search(self.model.filter)
+        self._data.prepare_search(self.model.filter)
         self._timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
-            self._ctx.caseload.prepare_search(self.model.filter)  # typing is about to start
+            self._data.prepare_search(self.model.filter)  # typing is about to start
         return super().eventFilter(watched, event)
 
     def fill_scope(self) -> None:
@@ -142,8 +167,7 @@ class CaseloadPanel(QWidget):
 
         Read again after a sync (new colleagues) or a sign-in (the user's id becomes the
         server's); the choice made stays."""
-        assert self._ctx.profile is not None
-        user = self._ctx.profile.user
+        user = self._data.profile.user
         current = self.scope.currentIndex()
         chosen = self.scope.currentData()
         self.scope.blockSignals(True)
@@ -152,9 +176,7 @@ class CaseloadPanel(QWidget):
         self.scope.addItem(self.tr("Alle dossiers van de gemeente"), None)
         if user.role is Role.TEAMLEIDER:
             # the team view: every consultant's cases, one consultant at a time, and reassigning
-            self._consultants = [
-                u for u in self._ctx.profiles.users() if u.role is not Role.TEAMLEIDER
-            ]
+            self._consultants = [u for u in self._data.users() if u.role is not Role.TEAMLEIDER]
             for consultant in self._consultants:
                 self.scope.addItem(self.tr("Dossiers van %s") % consultant.name, consultant.id)
         if current in (0, 1):
@@ -173,8 +195,12 @@ class CaseloadPanel(QWidget):
             self.table.selectRow(row)
 
     def apply_filter(self, fresh: bool = False) -> None:
-        """Show the cases the search text and filters select; ``fresh`` reads them again."""
+        """Show the cases the search text and filters select; ``fresh`` reads them again.
+
+        A search typed before the services are loaded waits for them (:meth:`attach`)."""
         self._timer.stop()
+        if self._ctx is None and self.search.text().strip():
+            return
         self.model.set_filter(
             replace(
                 self.model.filter,
@@ -197,7 +223,7 @@ class CaseloadPanel(QWidget):
     def reassign(self, consultant_id: str | None = None) -> None:
         """Give the selected case to another consultant (team leads)."""
         case_id = self.selected_case_id()
-        if case_id is None:
+        if case_id is None or self._ctx is None:
             return
         if consultant_id is None:
             names = [c.name for c in self._consultants]

@@ -22,19 +22,20 @@ from PySide6.QtWidgets import (
 
 from wmo_desk import __version__
 from wmo_desk.domain.users import Role
-from wmo_desk.services.context import AppContext
 from wmo_desk.ui.caseload_panel import CaseloadPanel
-from wmo_desk.ui.evaluations_view import EvaluationsPanel, WeeksDialog
-from wmo_desk.ui.sync_panel import SyncPanel
 from wmo_desk.ui.tasks import Changes, Task, change_hub, run_task
 
 if TYPE_CHECKING:  # loaded when first opened (the conflicts' field names need pydantic's records)
+    from wmo_desk.services.context import AppContext
+    from wmo_desk.services.first_screen import ScreenData
     from wmo_desk.ui.approval_view import ApprovalPanel
     from wmo_desk.ui.case_view import CaseViewWidget
     from wmo_desk.ui.conflict_dialog import ConflictDialog
+    from wmo_desk.ui.evaluations_view import EvaluationsPanel, WeeksDialog
     from wmo_desk.ui.my_details_dialog import MyDetailsDialog
     from wmo_desk.ui.signals_view import SignalsDialog
     from wmo_desk.ui.signin_dialog import SignInDialog
+    from wmo_desk.ui.sync_panel import SyncPanel
 
 #: how long a confirmation stays in the status bar before the profile line comes back
 SAVED_MESSAGE_MS = 8000
@@ -59,20 +60,57 @@ class MainWindow(QMainWindow):
     switch_user = Signal(str)
     changes_made = Signal(object)
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext | None = None, *, data: ScreenData | None = None) -> None:
+        """The window of ``ctx``; or, at a start, of ``data`` alone (the caseload read without
+        the services, see :mod:`wmo_desk.services.first_screen`) until :meth:`attach` hands it
+        the services. Until then the actions that need them are disabled, a case asked for
+        opens as soon as they are there, and a search typed waits for them."""
         super().__init__()
-        assert ctx.profile is not None
-        self._ctx = ctx
+        if data is None:
+            assert ctx is not None and ctx.profile is not None
+            data = ctx.screen_data()
+        self._ctx: AppContext = None  # type: ignore[assignment]  # set by attach
+        self._data = data
+        self._open_when_ready: str | None = None
         self.setWindowTitle(self.tr("wmo_desk — Mijn dossiers"))
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.caseload = CaseloadPanel(ctx)
+        self.caseload = CaseloadPanel(ctx, data=data)
         self.tabs.addTab(self.caseload, self.tr("Mijn dossiers"))
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.approvals: ApprovalPanel | None = None
+        self.evaluations: EvaluationsPanel | None = None
+        self.sync_panel: SyncPanel | None = None
+        self.setCentralWidget(self.tabs)
+        self.caseload.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.caseload.table.activated.connect(lambda _i: self.open_selected())
+        self._build_menus()
+        self._show_profile()
+        # a confirmation (or a menu's status tip) passes; the profile line is the resting text
+        self.statusBar().messageChanged.connect(lambda text: text or self._show_profile())
+        self.resize(1280, 780)
+        if ctx is not None:
+            self.attach(ctx)
+        else:
+            for act in self._needs_services:
+                act.setEnabled(False)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the services are attached (every action works)."""
+        return self._ctx is not None
+
+    def attach(self, ctx: AppContext) -> None:
+        """The services of the profile are loaded: the rest of the window comes up."""
+        from wmo_desk.ui.evaluations_view import EvaluationsPanel
+        from wmo_desk.ui.sync_panel import SyncPanel
+
+        assert ctx.profile is not None
+        self._ctx = ctx
+        self._data = ctx.screen_data()
         if ctx.profile.user.role is Role.TEAMLEIDER:
             from wmo_desk.ui.approval_view import ApprovalPanel  # with decision_view: 50 ms
 
@@ -84,13 +122,10 @@ class MainWindow(QMainWindow):
         self.evaluations = EvaluationsPanel(ctx)
         index = self.tabs.insertTab(1, self.evaluations, self.tr("Evaluaties"))
         self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
-        self.setCentralWidget(self.tabs)
+        self.sync_panel = SyncPanel(ctx, self)
         self.caseload.changed.connect(lambda _id: self.sync_panel.refresh_status())
         # a case given to another consultant moves in the team overviews
         self.caseload.changed.connect(lambda _id: self._refresh_team_views())
-        self.caseload.table.doubleClicked.connect(lambda _i: self.open_selected())
-        self.caseload.table.activated.connect(lambda _i: self.open_selected())
-        self.sync_panel = SyncPanel(ctx, self)
         self.sync_panel.running_changed.connect(self._sync_running)
         self.sync_panel.synced.connect(self._synced)
         self.sync_panel.conflicts_requested.connect(lambda: self.open_conflicts())
@@ -100,26 +135,27 @@ class MainWindow(QMainWindow):
         self.sync_panel.day_changed.connect(self.caseload.reload)  # deadlines move at midnight
         self.sync_panel.day_changed.connect(self.evaluations.refresh)
         self.connection = self.sync_panel.state
-        self._build_menus()
-        self._show_profile()
-        # a confirmation (or a menu's status tip) passes; the profile line is the resting text
-        self.statusBar().messageChanged.connect(lambda text: text or self._show_profile())
         self.statusBar().addPermanentWidget(self.sync_panel)
-        self.resize(1280, 780)
+        if not self.caseload.attached:
+            self.caseload.attach(ctx)
+        for act in self._needs_services:
+            act.setEnabled(True)
+        self._show_profile()
+        if self._open_when_ready is not None:
+            case_id, self._open_when_ready = self._open_when_ready, None
+            self.open_case(case_id)
 
     def _show_profile(self) -> None:
-        profile = self._ctx.profile
-        assert profile is not None
-        catalogue = self._ctx.catalogues.current()
-        municipality = catalogue.municipality(profile.municipality_code)
+        profile = self._data.profile
+        line = self._data.catalogue_line()
         role = profile.user.role.label
-        if not self._ctx.role_confirmed():
+        if not self._data.role_confirmed():
             # set locally at the first start; the server's account decides at sign-in
             role = self.tr("%s, niet bevestigd") % role
         self.statusBar().showMessage(
             f"{profile.user.name} ({role}) · gemeente "
-            f"{municipality.name if municipality else profile.municipality_code} · "
-            f"{catalogue.region_name}, catalogus {catalogue.version}"
+            f"{line.municipality_name or profile.municipality_code} · "
+            f"{line.region_name}, catalogus {line.version}"
         )
 
     def _build_menus(self) -> None:
@@ -195,8 +231,9 @@ class MainWindow(QMainWindow):
             self.tr("&Mijn gegevens…"), None, lambda: self.open_my_details()
         )
         user_menu.addAction(self.my_details_action)
-        others = [u for u in self._ctx.profiles.users() if u.id != self._ctx.profile.user.id]
-        if others and self._ctx.profile.demo:
+        profile = self._data.profile
+        others = [u for u in self._data.users() if u.id != profile.user.id]
+        if others and profile.demo:
             user_menu.addSeparator()
             for user in others:
                 act = user_menu.addAction(
@@ -208,7 +245,7 @@ class MainWindow(QMainWindow):
             None,
             self.open_herindicaties,
         )
-        if self._ctx.profile.user.role is Role.TEAMLEIDER:
+        if profile.user.role is Role.TEAMLEIDER:
             self.team_menu = self.menuBar().addMenu(self.tr("Tea&m"))
             self.workload_action = self.team_menu.addAction(self.tr("&Werkvoorraad team…"))
             self.workload_action.triggered.connect(self.open_workload)
@@ -227,6 +264,12 @@ class MainWindow(QMainWindow):
         toolbar.addActions(
             [self.new_action, self.open_action, self.refresh_action, self.sync_action]
         )
+        # what works before the services are loaded: opening a case waits for them
+        always = {self.open_action, self.close_tab_action, self.find_action, quit_action, about}
+        self._needs_services = [act for act in self.actions() if act not in always]
+        self._needs_services += [act for act in user_menu.actions() if not act.isSeparator()]
+        if profile.user.role is Role.TEAMLEIDER:
+            self._needs_services.append(self.workload_action)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -275,6 +318,8 @@ class MainWindow(QMainWindow):
 
     def open_evaluation_settings(self) -> WeeksDialog:
         """Instellingen > Cliëntervaring…: the weeks between the conversation and the call."""
+        from wmo_desk.ui.evaluations_view import WeeksDialog
+
         dialog = WeeksDialog(self._ctx, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -298,8 +343,12 @@ class MainWindow(QMainWindow):
 
     def open_selected(self) -> None:
         case_id = self.caseload.selected_case_id()
-        if case_id:
-            self.open_case(case_id)
+        if not case_id:
+            return
+        if not self.ready:  # opens as soon as the services are loaded (a moment)
+            self._open_when_ready = case_id
+            return
+        self.open_case(case_id)
 
     def _opened(self, module: str, name: str) -> list[QWidget]:
         """The tabs holding a ``module.name`` widget: none while that module is not loaded (it
@@ -500,7 +549,8 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self.save_all()
-        self.sync_panel.shutdown()
+        if self.sync_panel is not None:
+            self.sync_panel.shutdown()
         super().closeEvent(event)
 
     def about(self) -> None:
