@@ -58,6 +58,7 @@ ACTION_LABELS: dict[str, str] = {
     "signal.report": "Signaal over een aanbieder gemeld, met toestemming van de cliënt",
     "signal.read": "Gemeld signaal over een aanbieder bekeken",
     "signal.received": "Signaal over een aanbieder ontvangen door het meldpunt",
+    "signal.web_read": "Signaal over een aanbieder ingezien op de regiowebsite",
     "evaluation.record": "Telefonische evaluatie (cliëntervaring) vastgelegd",
 }
 

@@ -89,11 +89,13 @@ def server_entry(
     object_id: str | None = None,
     detail: str = "",
     at: datetime | None = None,
+    municipality_code: str | None = None,
 ) -> dict[str, Any]:
-    """The row of a line the server writes itself, about ``user`` (who got or did it)."""
+    """The row of a line the server writes itself, about ``user`` (who got or did it); in the
+    log of ``municipality_code`` (the one the data belong to; by default the user's)."""
     moment = at or _now()
     return dict(
-        municipality_code=user.municipality_code,
+        municipality_code=municipality_code or user.municipality_code,
         source="server",
         device_id=SERVER_DEVICE,
         seq=None,
@@ -222,6 +224,29 @@ def push_entries(session: Session, user: User, body: AuditPushRequest) -> AuditP
         head_seq, head_hash = device.last_seq, device.last_hash
         session.flush()
     return AuditPushResponse(stored_through=head_seq, last_hash=head_hash, wipe=wipe)
+
+
+# --- what the regional website showed --------------------------------------------------------
+
+
+def record_signal_read(session: Session, user: User, signal: Any) -> None:
+    """One ``signal.web_read`` line each time the meldpunt or the toezichthouder opens a
+    signal on the website (what happened, possibly about a client): in the log of the
+    municipality the signal came from, with its client when one is linked, so the client's
+    inzage lists who read it."""
+    _insert(
+        session,
+        [
+            server_entry(
+                user,
+                "signal.web_read",
+                client_id=str(signal.client_id) if signal.client_id else None,
+                object_id=str(signal.id),
+                detail=f"signaal gelezen door {user.role}",
+                municipality_code=signal.municipality_code,
+            )
+        ],
+    )
 
 
 # --- what a pull handed out ------------------------------------------------------------------

@@ -217,3 +217,41 @@ def test_what_was_reported_is_shown_as_text_never_as_markup(desk):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; meer" in page
     toe = browser(desk, "toe").get("/regio/meldpunt").text
     assert 'href="/regio/monitor"' not in toe  # the toezichthouder has no monitor
+
+
+def test_reading_a_signal_on_the_website_is_in_the_clients_access_log(desk, signals):
+    """NEN 7513: the meldpunt and the toezichthouder opening a signal (what happened, about a
+    client with consent) is logged on the server, in the log of the signal's municipality, so
+    the team lead's inzage of that client shows who read it; the list of bundles is not."""
+    from wmo_desk.server.models import AuditLogEntry
+
+    def read_lines():
+        with desk.app.state.db.session_scope() as session:
+            return session.execute(
+                select(
+                    AuditLogEntry.action,
+                    AuditLogEntry.object_id,
+                    AuditLogEntry.client_id,
+                    AuditLogEntry.municipality_code,
+                    AuditLogEntry.source,
+                ).where(AuditLogEntry.action == "signal.web_read")
+            ).all()
+
+    web = browser(desk, "meld")
+    assert web.get("/regio/meldpunt").status_code == 200
+    assert read_lines() == []  # the bundles show no contents
+    assert web.get(f"/regio/meldpunt/signalen/{signals['linked']}").status_code == 200
+    assert web.get(f"/regio/meldpunt/signalen/{signals['first']}").status_code == 200
+    client_id = signals["client"]["record_id"]
+    assert sorted(read_lines(), key=lambda r: r[1] == signals["first"]) == [
+        ("signal.web_read", signals["linked"], client_id, "0828", "server"),
+        ("signal.web_read", signals["first"], None, "1721", "server"),  # Bernheze
+    ]
+    answer = desk.client.get(
+        f"/api/v1/audit/clients/{client_id}",
+        headers={"Authorization": f"Bearer {desk.api.tokens['tl']}"},
+    )
+    assert answer.status_code == 200, answer.text
+    seen = [e for e in answer.json()["entries"] if e["action"] == "signal.web_read"]
+    assert len(seen) == 1 and seen[0]["user_name"] == "Meld" and seen[0]["role"] == "meldpunt"
+    assert seen[0]["action_label"] == "Signaal over een aanbieder ingezien op de regiowebsite"

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from wmo_desk.domain.dates import nl_written_date, nl_written_time
 from wmo_desk.domain.signals import KIND_LABELS, SignalKind, SignalStatus
 from wmo_desk.domain.text import text_problem
-from wmo_desk.server import signals_api
+from wmo_desk.server import audit_api, signals_api
 from wmo_desk.server.models import SignalReport, SignalStatusChange, User
 from wmo_desk.server.web import pages, session, sources
 
@@ -131,6 +131,7 @@ def _detail(
         signal = _signal_for(db_session, user, signal_id)
         if signal is None:
             return pages._error(request, 404, "Niet gevonden", "Dit signaal bestaat niet.", user)
+        audit_api.record_signal_read(db_session, user, signal)
         region = sources.region_of(db_session, user.municipality_code)
         history = db_session.scalars(
             select(SignalStatusChange)
