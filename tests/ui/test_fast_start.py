@@ -171,3 +171,25 @@ def test_a_profile_not_set_up_or_not_migrated_opens_in_full(tmp_path, clock):
     ctx = AppContext.open(folder, clock, backup=False)
     ctx.close()
     assert QuickScreen.open(folder, ProfileKeys(folder), clock) is None  # no profile yet
+
+
+def test_the_daily_backup_is_made_after_the_window_is_complete(qtbot, started):
+    """The fast start opens the services without the backup (a 40 MB copy at 50,000 cases
+    would keep the window incomplete); the window then makes it in the background, once a
+    day, and a copy a kill interrupted never counts as that day's backup."""
+    _window, attach = started
+    ctx = attach()
+    backups = ctx.folder / "backups"
+    before = sorted(backups.glob("*.sqlite")) if backups.exists() else []
+    backups.mkdir(exist_ok=True)
+    interrupted = backups / "wmo_desk-20991231T000000000000Z.sqlite.partial"
+    interrupted.write_bytes(b"half a copy")
+    assert ctx.back_up_if_due()
+    made = sorted(set(backups.glob("*.sqlite")) - set(before))
+    assert len(made) == 1 and not interrupted.exists()
+    assert not ctx.back_up_if_due()  # once a day
+    # the backup is the profile's database, encrypted with its key
+    from wmo_desk.storage.cipher import check_key, is_plaintext
+
+    assert not is_plaintext(made[0])
+    check_key(made[0], ctx.keys._found)

@@ -114,12 +114,14 @@ class QuickScreen:
         return screen
 
     def open_context(self) -> Callable[[], AppContext]:
-        """The full open of this profile, for a worker thread: with the key already found."""
+        """The full open of this profile, for a worker thread: with the key already found, and
+        without the daily backup, which can wait until the window is complete
+        (:meth:`AppContext.back_up_if_due`)."""
 
         def open_context() -> AppContext:
             from wmo_desk.services.context import AppContext
 
-            return AppContext.open(self.folder, self._clock, keys=self.keys)
+            return AppContext.open(self.folder, self._clock, keys=self.keys, backup=False)
 
         return open_context
 

@@ -38,6 +38,8 @@ __all__ = ["Database", "alembic_config", "head_revision", "make_engine", "upgrad
 log = logging.getLogger(__name__)
 
 BACKUPS_KEPT = 5
+#: the name of a backup while it is written and checked
+_PARTIAL = ".partial"
 
 
 def alembic_config(url: str) -> Config:
@@ -82,13 +84,25 @@ def backup_file(
     if not path.exists() or path.stat().st_size == 0:
         return None
     backups_dir.mkdir(parents=True, exist_ok=True)
+    for partial in backups_dir.glob(f"{path.stem}-*{_PARTIAL}"):
+        shred(partial)  # a copy a crash or kill interrupted: never taken for a backup
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"{path.stem}-{stamp}.sqlite"
-    export_encrypted(path, key, target, key)
+    partial = target.with_name(target.name + _PARTIAL)
+    export_encrypted(path, key, partial, key)
+    os.replace(partial, target)  # only a checked, complete copy carries a backup's name
     for stale in backups_of(path, backups_dir)[:-keep]:
         shred(stale)
     log.info("database backed up (%s) to %s", reason or "daily", target.name)
     return target
+
+
+def back_up_if_due(path: Path, key: bytes) -> Path | None:
+    """The daily backup of ``path`` (in ``backups/`` beside it) when none was made today."""
+    backups = path.parent / "backups"
+    if _backed_up_today(path, backups):
+        return None
+    return backup_file(path, key, backups)
 
 
 def _backed_up_today(path: Path, backups_dir: Path) -> bool:

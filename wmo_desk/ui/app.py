@@ -100,6 +100,11 @@ def run_starting(quick: QuickScreen, *, smoke_test: bool = False) -> int:
         _switching(ctx, window)
         if smoke_test:
             QTimer.singleShot(0, app.quit)
+            return
+        # the daily backup, which the full open makes before the window: now in the background
+        run_task(
+            window, window.tr("Dagelijkse reservekopie wordt gemaakt…"), ctx.back_up_if_due, _ignore
+        )
 
     def failed(problem: UserError) -> None:
         QMessageBox.critical(window, problem.title, problem.message)
@@ -123,6 +128,10 @@ def run_starting(quick: QuickScreen, *, smoke_test: bool = False) -> int:
         quick.close()
         for ctx in opened:
             ctx.close()
+
+
+def _ignore(_result: object) -> None:
+    pass
 
 
 def _set_up(ctx: AppContext) -> bool:
