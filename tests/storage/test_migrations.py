@@ -2,6 +2,7 @@
 
 import warnings
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -231,3 +232,235 @@ def test_0011_copies_the_sort_names_onto_the_cases_of_an_encrypted_database(tmp_
         assert index[-1] == "id" and "sort_name" not in index
         assert connection.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 4
     db.close()
+
+
+_DECISION = "5f0c2d1e-7a31-4c1e-9a3e-0b6f0f528a49"
+_KEPT, _TWIN = "0b6f0f52-8a49-4c1e-9a3e-5f0c2d1e7a31", "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+
+
+def _at_0014_with_documents(path):
+    """An encrypted database at migration 0014: two clients (one a withdrawn twin, whose mark
+    is longer than VARCHAR(9) said), cases, and a final decision with a document (an id longer
+    than VARCHAR(36) said)."""
+    from datetime import UTC, date, datetime
+
+    from alembic import command
+    from sqlalchemy import insert
+
+    from wmo_desk.storage.cipher import encrypted_engine
+    from wmo_desk.storage.tables import (
+        CaseRow,
+        ClientRow,
+        DecisionDocumentRow,
+        DecisionRow,
+        UserRow,
+    )
+    from wmo_desk.sync.engine import document_id, withdrawn_bsn
+
+    engine = encrypted_engine(path, TEST_KEY)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    sync = {"created_at": now, "modified_at": now, "pending": False, "deleted": False}
+    with engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0014")
+        connection.execute(
+            insert(UserRow),
+            [
+                {
+                    "id": "u1",
+                    "name": "Sanne",
+                    "role": "consulent",
+                    "municipality_code": "0828",
+                    **sync,
+                }
+            ],
+        )
+        person = {
+            "initials": "J.",
+            "birth_date": date(1950, 1, 1),
+            "street": "Kerkstraat",
+            "house_number": 1,
+            "postcode": "5341AB",
+            "place": "Oss",
+            "municipality_code": "0828",
+            **sync,
+        }
+        connection.execute(
+            insert(ClientRow),
+            [
+                {
+                    "id": _KEPT,
+                    "bsn": "111222333",
+                    "surname": "Vries",
+                    "sort_name": "Vries, J. de",
+                    "search_text": "vries de j",
+                    **person,
+                },
+                {
+                    "id": _TWIN,
+                    "bsn": withdrawn_bsn(_KEPT, _TWIN),
+                    "surname": "Bakker",
+                    "sort_name": "Bakker, J.",
+                    "search_text": "bakker j",
+                    **person,
+                },
+            ],
+        )
+        case = {
+            "municipality_code": "0828",
+            "consultant_id": "u1",
+            "stage": "besluit",
+            "melding_date": date(2026, 11, 1),
+            "reported_by": "client",
+            "channel": "telefoon",
+            "request_text": "Hulpvraag",
+            "holds": [],
+            "on_hold": False,
+            "close_note": "",
+            **sync,
+        }
+        connection.execute(
+            insert(CaseRow),
+            [{"id": i, "client_id": c, **case} for i, c in (("k1", _KEPT), ("k2", _TWIN))],
+        )
+        connection.execute(
+            insert(DecisionRow),
+            [
+                {
+                    "id": _DECISION,
+                    "case_id": "k1",
+                    "outcome": "toegekend",
+                    "motivation": "Zie verslag.",
+                    "status": "definitief",
+                    "proposed_by": "u1",
+                    "kenmerk": "2026-0001",
+                    **sync,
+                }
+            ],
+        )
+        connection.execute(
+            insert(DecisionDocumentRow),
+            [
+                {
+                    "id": document_id(_DECISION, kind),
+                    "decision_id": _DECISION,
+                    "kind": kind,
+                    "filename": f"{kind}.pdf",
+                    "sha256": "0" * 64,
+                    "content": b"%PDF-",
+                    **sync,
+                }
+                for kind in ("beschikking", "toewijzing-999999999-v12345678")
+            ],
+        )
+    engine.dispose()
+
+
+def _declared(connection, table: str, column: str) -> str:
+    from sqlalchemy import inspect
+
+    found = {c["name"]: c["type"] for c in inspect(connection).get_columns(table)}
+    return str(found[column])
+
+
+def _contents(connection) -> dict[str, list[tuple]]:
+    return {
+        table: connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id").all()
+        for table in ("users", "clients", "cases", "decisions", "decision_documents")
+    }
+
+
+def _found(connection, text: str) -> list[str]:
+    from sqlalchemy.orm import Session
+
+    from wmo_desk.domain.caseload import CaseloadFilter
+    from wmo_desk.storage.repositories.caseload import CaseloadRepository
+
+    repo = CaseloadRepository(Session(bind=connection))
+    return repo.case_ids(CaseloadFilter("0828", text=text))
+
+
+def test_0015_declares_the_lengths_the_desktop_writes_and_keeps_rows_search_and_triggers(
+    tmp_path,
+):
+    from alembic import command
+
+    from wmo_desk.storage.cipher import encrypted_engine
+
+    path = tmp_path / "wmo_desk.sqlite"
+    _at_0014_with_documents(path)
+    engine = encrypted_engine(path, TEST_KEY)
+    schema = "SELECT type, name, sql FROM sqlite_schema WHERE type != 'table' ORDER BY name"
+    with engine.begin() as connection:
+        before = _contents(connection)
+        others = connection.exec_driver_sql(schema).all()
+        assert _found(connection, "vries") == ["k1"]
+        assert _declared(connection, "clients", "bsn") == "VARCHAR(9)"
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0015")
+    with engine.begin() as connection:
+        assert _declared(connection, "clients", "bsn") == "VARCHAR(74)"
+        for table, column in (
+            ("decision_documents", "id"),
+            ("sync_outbox", "record_id"),
+            ("sync_inbox", "record_id"),
+            ("sync_conflicts", "record_id"),
+        ):
+            assert _declared(connection, table, column) == "VARCHAR(67)", table
+        # decision_id stays as it was: only the id column itself is another length
+        assert _declared(connection, "decision_documents", "decision_id") == "VARCHAR(36)"
+        assert _contents(connection) == before
+        # the FTS5 index, its triggers, the sort-name triggers and the expression indexes
+        assert connection.exec_driver_sql(schema).all() == others
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert _found(connection, "vries") == ["k1"]
+        assert _found(connection, "111222") == ["k1"]
+        # the triggers still fire: a renamed client is found by its new name, on its case
+        connection.exec_driver_sql(
+            "UPDATE clients SET search_text = 'vries-jansen de j', sort_name = 'Vries-Jansen, J.'"
+            f" WHERE id = '{_KEPT}'"
+        )
+        assert _found(connection, "jansen") == ["k1"]
+        assert (
+            connection.exec_driver_sql("SELECT sort_name FROM cases WHERE id = 'k1'").scalar()
+            == "Vries-Jansen, J."
+        )
+    # and back: the old declarations, the rows kept
+    with engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+        assert _declared(connection, "clients", "bsn") == "VARCHAR(9)"
+        assert _declared(connection, "decision_documents", "id") == "VARCHAR(36)"
+        assert _declared(connection, "sync_outbox", "record_id") == "VARCHAR(36)"
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert connection.exec_driver_sql("SELECT count(*) FROM decision_documents").scalar() == 2
+        assert _found(connection, "jansen") == ["k1"]
+    engine.dispose()
+    # a start migrates it to head again
+    Database.open_file(path, TEST_KEY, backup=False).close()
+
+
+def test_0015_refuses_a_schema_it_does_not_recognise_and_changes_nothing(tmp_path):
+    from alembic import command
+
+    from wmo_desk.storage.cipher import encrypted_engine
+
+    path = tmp_path / "wmo_desk.sqlite"
+    _at_0014_with_documents(path)
+    engine = encrypted_engine(path, TEST_KEY)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE sync_inbox RENAME COLUMN record_id TO record_key")
+    with pytest.raises(RuntimeError, match=r"sync_inbox\.record_id"), engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0015")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == (
+            "0014"
+        )
+        assert _declared(connection, "clients", "bsn") == "VARCHAR(9)"
+    engine.dispose()

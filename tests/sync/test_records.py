@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -40,6 +41,7 @@ from wmo_desk.storage.repositories.sync_payloads import (
 )
 from wmo_desk.storage.tables import SyncOutboxRow
 from wmo_desk.storage.types import UtcDateTime
+from wmo_desk.sync.engine import LOCAL_ID_KEY
 from wmo_desk.sync.records import RECORDS, RecordError, RecordProblem, dump, parse, validate
 
 BOOKKEEPING = {"id", "pending", "deleted", "server_revision"}
@@ -248,6 +250,8 @@ def _string_columns():
                 and column.type.length
             ):
                 yield record_type, column.key, column.type.length
+        # the local id a record travels with is its own id (a decision document's is no UUID)
+        yield record_type, LOCAL_ID_KEY, model.__table__.c.id.type.length
 
 
 # fields whose form is fixed (an id, a code, a BSN ...): too long is refused, but "aaa" is no value
@@ -269,6 +273,42 @@ def test_texts_are_as_long_as_the_desktop_column_and_no_longer(
     if field not in _FORMED:
         assert validate(record_type, _with(payloads, record_type, **{field: "a" * length})) is None
         assert too_long.message.endswith(f": hoogstens {length} tekens.")
+
+
+def test_what_the_desktop_writes_fits_its_columns(desktop, payloads):
+    """The withdrawn twin's mark fits clients.bsn; the longest decision document's id fits
+    decision_documents.id and the sync tables that name records (the longest kind the record
+    accepts: a ToewijzingNummer of nine digits, the version in what is left)."""
+    from wmo_desk.storage.tables import (
+        ClientRow,
+        DecisionDocumentRow,
+        SyncConflictRow,
+        SyncInboxRow,
+        SyncOutboxRow,
+    )
+    from wmo_desk.sync.engine import DOCUMENT_KIND_LENGTH, ID_LENGTH, document_id
+
+    kept, own = str(uuid.uuid4()), str(uuid.uuid4())
+    assert len(withdrawn_bsn(kept, own)) == ClientRow.__table__.c.bsn.type.length
+    prefix = "toewijzing-999999999-v"
+    longest_kind = prefix + "9" * (DOCUMENT_KIND_LENGTH - len(prefix))
+    assert len(longest_kind) == DecisionDocumentRow.__table__.c.kind.type.length
+    document = _with(payloads, "decision_document", kind=longest_kind)
+    assert validate("decision_document", document) is None
+    assert validate("decision_document", {**document, "kind": longest_kind + "9"}).field == "kind"
+    longest_id = document_id(str(uuid.uuid4()), longest_kind)
+    assert len(longest_id) == DecisionDocumentRow.__table__.c.id.type.length
+    assert validate("decision_document", {**document, LOCAL_ID_KEY: longest_id}) is None
+    for table in (SyncOutboxRow, SyncInboxRow, SyncConflictRow):
+        assert table.__table__.c.record_id.type.length == len(longest_id), table
+    # every other record's id is a UUID, as its column says
+    for record_type, model in RECORD_TYPES.items():
+        if record_type != "decision_document":
+            assert model.__table__.c.id.type.length == ID_LENGTH, record_type
+    # and the demo desktop's own documents: made with document_id
+    with desktop.db.session() as session:
+        rows = list(session.scalars(select(DecisionDocumentRow)))
+    assert rows and all(r.id == document_id(r.decision_id, r.kind) for r in rows)
 
 
 def test_a_surname_one_character_too_long_is_refused(payloads):

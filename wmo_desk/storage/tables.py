@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, LargeBi
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from wmo_desk.storage.types import JsonText, UtcDateTime
+from wmo_desk.sync.engine import BSN_FIELD_LENGTH, DOCUMENT_ID_LENGTH, DOCUMENT_KIND_LENGTH
 
 
 class Base(DeclarativeBase):
@@ -49,7 +50,8 @@ class UserRow(SyncMixin, Base):
 class ClientRow(SyncMixin, Base):
     __tablename__ = "clients"
 
-    bsn: Mapped[str] = mapped_column(String(9), unique=True)
+    # nine digits, or a withdrawn twin's mark "=<kept id>/<own id>" (sync.engine; 0015)
+    bsn: Mapped[str] = mapped_column(String(BSN_FIELD_LENGTH), unique=True)
     initials: Mapped[str] = mapped_column(String(40))
     first_names: Mapped[str] = mapped_column(String(200), default="")
     prefix: Mapped[str] = mapped_column(String(20), default="")
@@ -226,8 +228,10 @@ class DecisionDocumentRow(SyncMixin, Base):
 
     __tablename__ = "decision_documents"
 
+    # not a UUID: "<decision id>-<kind>" (sync.engine.document_id; 0015)
+    id: Mapped[str] = mapped_column(String(DOCUMENT_ID_LENGTH), primary_key=True)
     decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(DOCUMENT_KIND_LENGTH))
     filename: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
@@ -411,7 +415,8 @@ class SyncOutboxRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     change_id: Mapped[str] = mapped_column(String(36), unique=True)
     record_type: Mapped[str] = mapped_column(String(40))
-    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    # the row's own id: a decision document's is longer than a UUID (0015)
+    record_id: Mapped[str] = mapped_column(String(DOCUMENT_ID_LENGTH), index=True)
     case_id: Mapped[str | None] = mapped_column(String(36))
     base_revision: Mapped[int | None] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -425,7 +430,8 @@ class SyncInboxRow(Base):
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_type: Mapped[str] = mapped_column(String(40))
-    record_id: Mapped[str] = mapped_column(String(36))
+    # the local id the record travelled with, else its id (0015)
+    record_id: Mapped[str] = mapped_column(String(DOCUMENT_ID_LENGTH))
     revision: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     municipality_code: Mapped[str] = mapped_column(String(4))
@@ -441,7 +447,7 @@ class SyncConflictRow(Base):
     kind: Mapped[str] = mapped_column(String(20))  # conflict | refused
     reason: Mapped[str] = mapped_column(String(40), default="")
     record_type: Mapped[str] = mapped_column(String(40))
-    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    record_id: Mapped[str] = mapped_column(String(DOCUMENT_ID_LENGTH), index=True)  # 0015
     case_id: Mapped[str | None] = mapped_column(String(36), index=True)
     local_payload: Mapped[dict] = mapped_column(JsonText)
     local_deleted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -29,6 +29,17 @@ LOCAL_ID_KEY = "_local_id"
 TRAVEL_KEYS = (FORM_SNAPSHOT_KEY, LOCAL_ID_KEY)
 TIMES = ("created_at", "modified_at")
 WITHDRAWN_MARK = "="
+#: an id made by a desktop or the server: a UUID as text
+ID_LENGTH = 36
+#: the longest kind of a decision document ("beschikking", "toewijzing-<nummer>-v<versie>",
+#: "wmo301-<nummer>-v<versie>"): its column's length (decision_documents.kind); no list of
+#: kinds bounds it, the numbers do not (a ToewijzingNummer of 9 digits leaves 8 for the version)
+DOCUMENT_KIND_LENGTH = 30
+#: the longest local id, a decision document's (:func:`document_id`): decision_documents.id and
+#: the record's ``_local_id``
+DOCUMENT_ID_LENGTH = ID_LENGTH + len("-") + DOCUMENT_KIND_LENGTH
+#: what clients.bsn holds: nine digits, or a withdrawn twin's mark (:func:`withdrawn_bsn`)
+BSN_FIELD_LENGTH = max(9, len(WITHDRAWN_MARK) + ID_LENGTH + len("/") + ID_LENGTH)
 _LOCAL_ID_NAMESPACE = uuid.UUID("0b6f0f52-8a49-4c1e-9a3e-5f0c2d1e7a31")
 
 
@@ -88,6 +99,11 @@ def merge(
         if key not in take_server:
             merged[key] = value
     return merged
+
+
+def document_id(decision_id: str, kind: str) -> str:
+    """The local id of the decision's document of ``kind`` (one of each kind per decision)."""
+    return f"{decision_id}-{kind}"
 
 
 def withdrawn_bsn(kept_id: str, own_id: str) -> str:

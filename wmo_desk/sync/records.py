@@ -61,7 +61,15 @@ from wmo_desk.domain.postcode import normalize_postcode, postcode_problem
 from wmo_desk.domain.results import omvang_errors
 from wmo_desk.domain.text import json_text_problem, text_problem
 from wmo_desk.domain.zrm import ZRM_DOMAINS, ZRM_LEVELS, ZrmScore, check_scores
-from wmo_desk.sync.engine import FORM_SNAPSHOT_KEY, LOCAL_ID_KEY, WITHDRAWN_MARK
+from wmo_desk.sync.engine import (
+    BSN_FIELD_LENGTH,
+    DOCUMENT_ID_LENGTH,
+    DOCUMENT_KIND_LENGTH,
+    FORM_SNAPSHOT_KEY,
+    ID_LENGTH,
+    LOCAL_ID_KEY,
+    WITHDRAWN_MARK,
+)
 
 _SQL_INT_MAX = 2**31 - 1  # the server stores numbers in INTEGER columns
 _ALLOCATION_NUMBER_MAX = 999_999_999  # iWmo ToewijzingNummer (DOMAIN.md §4)
@@ -413,17 +421,18 @@ class _Part(BaseModel):
 
 
 class Record(_Part):
-    """What every synchronised record has: its times, and the local id it may travel with."""
+    """What every synchronised record has: its times, and the local id it may travel with
+    (as long as the desktop's id column: a decision document's is longer)."""
 
     created_at: Moment
     modified_at: Moment
-    local_id: _text(80, 1) | None = Field(default=None, alias=LOCAL_ID_KEY)
+    local_id: _text(ID_LENGTH, 1) | None = Field(default=None, alias=LOCAL_ID_KEY)
 
 
 class ClientRecord(Record):
     """A client: who the resident is and where they live."""
 
-    bsn: Annotated[StrictStr, StringConstraints(max_length=74), AfterValidator(_bsn)]
+    bsn: Annotated[StrictStr, StringConstraints(max_length=BSN_FIELD_LENGTH), AfterValidator(_bsn)]
     initials: _text(40)
     first_names: _text(200)
     prefix: _text(20)
@@ -664,8 +673,14 @@ class AllocationRecord(Record):
 class DecisionDocumentRecord(Record):
     """A document rendered once when a decision became final, with its SHA-256."""
 
+    #: "<decision id>-<kind>" (sync.engine.document_id)
+    local_id: _text(DOCUMENT_ID_LENGTH, 1) | None = Field(default=None, alias=LOCAL_ID_KEY)
     decision_id: Id
-    kind: Annotated[StrictStr, StringConstraints(max_length=30), AfterValidator(lambda v: _kind(v))]
+    kind: Annotated[
+        StrictStr,
+        StringConstraints(max_length=DOCUMENT_KIND_LENGTH),
+        AfterValidator(lambda v: _kind(v)),
+    ]
     filename: _text(200, 1)
     sha256: Sha256
     content: Content

@@ -23,6 +23,7 @@ from wmo_desk.storage.tables import (
     DecisionRow,
     ProvisionRow,
 )
+from wmo_desk.sync.engine import document_id
 
 _PROVISION_FIELDS = (
     "product_code",
@@ -199,7 +200,7 @@ class DecisionRepository:
         digest = hashlib.sha256(content).hexdigest()
         self._session.add(
             DecisionDocumentRow(
-                id=f"{decision_id}-{kind}",
+                id=document_id(decision_id, kind),
                 decision_id=decision_id,
                 kind=kind,
                 filename=filename,
