@@ -140,9 +140,11 @@ def test_a_consultant_or_the_proposer_cannot_approve(live):
     assert "teamleider" in answer.json()["message"]
     # a team lead who proposed it may not approve it: four eyes
     own, _p, _r = proposal_by_teamlead(api)
+    before = snapshot(db)
     answer = _post(api, "tl", f"/api/v1/decisions/{own['record_id']}/approve", {})
     assert (answer.status_code, answer.json()["code"]) == (403, "own_proposal")
     assert "eigen voorstel" in answer.json()["message"]
+    assert snapshot(db) == before
     # another municipality's consultant or team lead does not even learn it exists
     answer = _post(api, "kees", f"/api/v1/decisions/{decision['record_id']}/approve", {})
     assert answer.status_code in (403, 404)
@@ -246,6 +248,55 @@ def test_a_case_cannot_be_linked_to_a_colleagues_or_another_municipalitys_client
     assert snapshot(db) == before
     pulled = json.dumps(api.pull_all("sanne"))
     assert "Pietersen" not in pulled and "999990032" not in pulled and "Bakker" not in pulled
+
+
+def test_an_existing_case_cannot_be_moved_to_another_municipalitys_client(live):
+    """Kees's case is stored; he pushes it again on its revision, now pointing at an Oss
+    client: refused, and nothing (the Oss client's revision included) changes."""
+    api, db = live
+    oss = change(surname="Pietersen", bsn="999990032")
+    api.push("sanne", [oss, change("case", consultant_id=api.ids["sanne"],
+                                    client_id=oss["record_id"])])  # fmt: skip
+    own = change(code="1721", surname="Bakker", bsn="999990044")
+    kees_case = change("case", code="1721", consultant_id=api.ids["kees"],
+                       client_id=own["record_id"])  # fmt: skip
+    pushed = api.push("kees", [own, kees_case])
+    assert [r["status"] for r in pushed] == ["applied", "applied"]
+    before = snapshot(db)
+    oss_client_before = stored(db, "client")[oss["record_id"]]
+    moved = dict(
+        kees_case, change_id=str(uuid.uuid4()), base_revision=pushed[1]["revision"],
+        payload={**kees_case["payload"], "client_id": oss["record_id"]},
+    )  # fmt: skip
+    [refused] = api.push("kees", [moved])
+    assert (refused["status"], refused["reason"]) == ("forbidden", "unknown_client")
+    assert snapshot(db) == before
+    assert stored(db, "client")[oss["record_id"]] == oss_client_before
+    assert stored(db, "case")[kees_case["record_id"]][1]["client_id"] == own["record_id"]
+    pulled = json.dumps(api.pull_all("kees"))
+    assert "Pietersen" not in pulled and "999990032" not in pulled
+
+
+def test_an_existing_case_cannot_be_moved_to_a_colleagues_client(live):
+    """The same within one municipality: Sanne's stored case, re-pointed at Ahmed's client."""
+    api, db = live
+    theirs = change(surname="Pietersen", bsn="999990032")
+    api.push("ahmed", [theirs, change("case", consultant_id=api.ids["ahmed"],
+                                       client_id=theirs["record_id"])])  # fmt: skip
+    mine = change(surname="Jansen", bsn="999990019")
+    sanne_case = change("case", consultant_id=api.ids["sanne"], client_id=mine["record_id"])
+    pushed = api.push("sanne", [mine, sanne_case])
+    assert [r["status"] for r in pushed] == ["applied", "applied"]
+    before = snapshot(db)
+    moved = dict(
+        sanne_case, change_id=str(uuid.uuid4()), base_revision=pushed[1]["revision"],
+        payload={**sanne_case["payload"], "client_id": theirs["record_id"]},
+    )  # fmt: skip
+    [refused] = api.push("sanne", [moved])
+    assert (refused["status"], refused["reason"]) == ("forbidden", "unknown_client")
+    assert snapshot(db) == before
+    pulled = json.dumps(api.pull_all("sanne"))
+    assert "Pietersen" not in pulled and "999990032" not in pulled
 
 
 def test_an_older_desktop_is_told_in_dutch_to_update(live):
