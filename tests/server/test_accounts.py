@@ -254,8 +254,21 @@ def _run(*args):
     return subprocess.run(server_cli(*args), capture_output=True, text=True, timeout=60)
 
 
-def test_the_account_commands_deactivate_activate_and_set_a_password(tmp_path):
-    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+def _account(app, username="sanne"):
+    """The stored account: (active, its sessions' revoked_at in sign-in order)."""
+    with app.state.db.session_scope() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        sessions = session.scalars(
+            select(AuthSession)
+            .where(AuthSession.user_id == user.id)
+            .order_by(AuthSession.created_at)
+        )
+        return user.active, [s.revoked_at is not None for s in sessions]
+
+
+def test_the_account_commands_deactivate_activate_and_set_a_password(server_db_url, tmp_path):
+    """The CLI's --db on SQLite and on PostgreSQL: the stored account and sessions change."""
+    url = server_db_url
     app = create_app(url)
     _users(app, "sanne")
     with TestClient(app) as client:
@@ -266,6 +279,7 @@ def test_the_account_commands_deactivate_activate_and_set_a_password(tmp_path):
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "Account sanne uitgeschakeld; 1 sessie(s) ingetrokken."
         assert _pull(app, token).json()["code"] == "token_revoked"
+        assert _account(app) == (False, [True])
         assert _login(app).json()["code"] == "user_inactive"
         with app.state.db.session_scope() as session:
             published = session.scalar(select(Record).where(Record.record_type == "user"))
@@ -276,6 +290,7 @@ def test_the_account_commands_deactivate_activate_and_set_a_password(tmp_path):
         assert done.stderr.strip() == "Fout: Gebruiker 'piet' bestaat niet."
 
         assert _run("activate", "--db", url, "--username", "sanne").returncode == 0
+        assert _account(app) == (True, [True])
         token = _login(app).json()["token"]
 
         secret = tmp_path / "wachtwoord.txt"
@@ -293,6 +308,7 @@ def test_the_account_commands_deactivate_activate_and_set_a_password(tmp_path):
         )
         assert done.stdout.strip() == "Wachtwoord van sanne gewijzigd; 1 sessie(s) ingetrokken."
         assert _pull(app, token).json()["code"] == "token_revoked"
+        assert _account(app) == (True, [True, True])
         assert _login(app, password=NEW_PASSWORD).status_code == 200
 
         done = _run("purge-sessions", "--db", url)
