@@ -91,8 +91,10 @@ def _bad_login_request() -> JSONResponse:
     "/login",
     response_model=LoginResponse,
     dependencies=[CheckedProtocol],
+    # no 403: signing in has no role check (a web account signs in too, and is refused 403 by
+    # the sync routes it then calls)
     responses={
-        **ERROR_RESPONSES,
+        **{status: body for status, body in ERROR_RESPONSES.items() if status != 403},
         401: {"model": ErrorBody, "description": "bad_credentials or user_inactive"},
         429: {"model": ErrorBody, "description": "too many failed sign-ins: wait"},
     },
