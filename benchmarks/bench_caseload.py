@@ -93,7 +93,7 @@ def open_variant(folder: Path, variant: str, cache_mb: int = 0):
     The plaintext variants do what ``Database.open_file`` does minus the key: an engine with
     the same pragmas and pool, the migration check (``at_head``), no backup. All variants
     import ``caseload_data`` (about 3 ms), though only the encrypted one needs its key."""
-    from benchmarks.caseload_data import BenchKeys
+    from benchmarks.bench_keys import BenchKeys
     from wmo_desk.services.clock import Clock
     from wmo_desk.services.context import DATABASE_NAME, AppContext
 
@@ -123,7 +123,7 @@ def export_plaintext(folder: Path, target: Path) -> None:
     """A plaintext copy of the encrypted profile database in ``folder`` at ``target``/."""
     import sqlcipher3
 
-    from benchmarks.caseload_data import BENCH_KEY
+    from benchmarks.bench_keys import BENCH_KEY
     from wmo_desk.services.context import DATABASE_NAME
 
     target.mkdir(parents=True, exist_ok=True)

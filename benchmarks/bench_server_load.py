@@ -140,7 +140,7 @@ def case_payload_template() -> dict[str, Any]:
     pusher sees, so each simulated desktop registers one first)."""
     from sqlalchemy import select
 
-    from benchmarks.caseload_data import BenchKeys
+    from benchmarks.bench_keys import BenchKeys
     from wmo_desk.services.context import AppContext
     from wmo_desk.services.demo import fill_demo
     from wmo_desk.storage.repositories.sync_payloads import payload_of

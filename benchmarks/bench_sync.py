@@ -153,7 +153,8 @@ def pulls(calls: list[Call]) -> list[Call]:
 
 def build_consultant(folder: Path, cases: int) -> int:
     """The demo profile (30 cases over every stage) plus new meldingen up to ``cases``."""
-    from benchmarks.caseload_data import BenchKeys, elfproef_bsns
+    from benchmarks.bench_keys import BenchKeys
+    from benchmarks.caseload_data import elfproef_bsns
     from wmo_desk.domain.cases import Channel, Reporter
     from wmo_desk.domain.intake import MeldingForm
     from wmo_desk.services.context import AppContext
@@ -192,7 +193,7 @@ def build_consultant(folder: Path, cases: int) -> int:
 
 
 def build_team_lead(folder: Path) -> None:
-    from benchmarks.caseload_data import BenchKeys
+    from benchmarks.bench_keys import BenchKeys
     from wmo_desk.domain.users import Role
     from wmo_desk.services.context import AppContext
 
@@ -203,7 +204,7 @@ def build_team_lead(folder: Path) -> None:
 
 
 def open_desktop(template: Path, folder: Path, server_url: str, username: str, recorder: Recorder):
-    from benchmarks.caseload_data import BenchKeys
+    from benchmarks.bench_keys import BenchKeys
     from wmo_desk.services.context import AppContext
 
     shutil.copytree(template, folder)
