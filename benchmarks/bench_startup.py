@@ -67,6 +67,8 @@ from wmo_desk.ui.tasks import run_task
 from PySide6.QtCore import QEventLoop
 app = make_application([])
 quick = QuickScreen.open(Path(sys.argv[1]), BenchKeys())
+if quick is None:
+    raise SystemExit("the profile is not at the newest migration: build it again (no --keep)")
 w = MainWindow(data=quick); w.show(); app.processEvents()
 w.grab()
 first = time.perf_counter() - t0
