@@ -95,8 +95,8 @@ def run_starting(quick: QuickScreen, *, smoke_test: bool = False) -> int:
         opened.append(ctx)
         if closing:  # the window was closed while the services loaded
             return
-        quick.close()  # the services read from here on
         window.attach(ctx)
+        quick.close()  # the services read from here on (a repaint during the attach still read it)
         _switching(ctx, window)
         if smoke_test:
             QTimer.singleShot(0, app.quit)
