@@ -173,23 +173,28 @@ def test_a_profile_not_set_up_or_not_migrated_opens_in_full(tmp_path, clock):
     assert QuickScreen.open(folder, ProfileKeys(folder), clock) is None  # no profile yet
 
 
-def test_the_daily_backup_is_made_after_the_window_is_complete(qtbot, started):
-    """The fast start opens the services without the backup (a 40 MB copy at 50,000 cases
-    would keep the window incomplete); the window then makes it in the background, once a
-    day, and a copy a kill interrupted never counts as that day's backup."""
+def test_the_daily_backup_is_made_by_the_background_open_and_never_from_a_partial_copy(
+    qtbot, started
+):
+    """The services' open on the worker makes the daily backup while the window only reads;
+    a copy a kill interrupted (``.partial``) never counts as that day's backup."""
+    from wmo_desk.services.first_screen import DATABASE_NAME
+    from wmo_desk.storage.cipher import check_key, is_plaintext
+    from wmo_desk.storage.database import back_up_if_due
+
     _window, attach = started
     ctx = attach()
     backups = ctx.folder / "backups"
-    before = sorted(backups.glob("*.sqlite")) if backups.exists() else []
-    backups.mkdir(exist_ok=True)
+    made = sorted(backups.glob("*.sqlite"))
+    assert len(made) == 1  # by the open, today
+    assert not is_plaintext(made[0])
+    key = ctx.keys._found
+    check_key(made[0], key)  # the profile's database, encrypted with its key
+    path = ctx.folder / DATABASE_NAME
+    assert back_up_if_due(path, key) is None  # once a day
+    for old in made:
+        old.unlink()
     interrupted = backups / "wmo_desk-20991231T000000000000Z.sqlite.partial"
     interrupted.write_bytes(b"half a copy")
-    assert ctx.back_up_if_due()
-    made = sorted(set(backups.glob("*.sqlite")) - set(before))
-    assert len(made) == 1 and not interrupted.exists()
-    assert not ctx.back_up_if_due()  # once a day
-    # the backup is the profile's database, encrypted with its key
-    from wmo_desk.storage.cipher import check_key, is_plaintext
-
-    assert not is_plaintext(made[0])
-    check_key(made[0], ctx.keys._found)
+    assert back_up_if_due(path, key) is not None
+    assert len(list(backups.glob("*.sqlite"))) == 1 and not interrupted.exists()

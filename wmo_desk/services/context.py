@@ -116,16 +116,6 @@ class AppContext:
         ctx.keys = keys
         return ctx
 
-    def back_up_if_due(self) -> bool:
-        """Make today's backup of the database if there is none yet (the fast start does this
-        after the window is complete, on the task worker); whether one was made."""
-        from wmo_desk.storage.database import back_up_if_due
-
-        if self.keys is None:
-            return False
-        path = self.folder / DATABASE_NAME
-        return self.keys.open_with(path, lambda key: back_up_if_due(path, key)) is not None
-
     def screen_data(self) -> ServicesScreen:
         """What the main window's first screen reads, over these services."""
         return ServicesScreen(self)

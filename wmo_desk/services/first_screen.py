@@ -99,6 +99,8 @@ class QuickScreen:
         path = folder / DATABASE_NAME
         if not path.exists() or path.stat().st_size == 0:
             return None  # a new profile: its key is made by the full open
+        if FirstRead.needs_full_open(path):
+            return None  # decided before any key is asked for, so none is kept unchecked
         read = keys.open_with(path, lambda key: FirstRead.open(path, key))
         if read is None:
             return None
@@ -114,14 +116,14 @@ class QuickScreen:
         return screen
 
     def open_context(self) -> Callable[[], AppContext]:
-        """The full open of this profile, for a worker thread: with the key already found, and
-        without the daily backup, which can wait until the window is complete
-        (:meth:`AppContext.back_up_if_due`)."""
+        """The full open of this profile, for a worker thread: with the key already found. Its
+        daily backup is made there too, while the window only reads (a backup beside the
+        services' writes could count rows that change under it)."""
 
         def open_context() -> AppContext:
             from wmo_desk.services.context import AppContext
 
-            return AppContext.open(self.folder, self._clock, keys=self.keys, backup=False)
+            return AppContext.open(self.folder, self._clock, keys=self.keys)
 
         return open_context
 

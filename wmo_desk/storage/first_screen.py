@@ -87,14 +87,20 @@ class FirstRead:
     def __init__(self, connection: sqlcipher3.Connection) -> None:
         self._db = connection
 
+    @staticmethod
+    def needs_full_open(path: Path) -> bool:
+        """Whether the file at ``path`` needs the full open before any read (no database yet,
+        a plaintext one, an interrupted encryption): known without its key."""
+        if not path.exists() or path.stat().st_size == 0 or is_plaintext(path):
+            return True
+        return any(path.with_name(path.name + s).exists() for s in _CONVERSION_LEFTOVERS)
+
     @classmethod
     def open(cls, path: Path, key: bytes) -> FirstRead | None:
         """The database at ``path`` opened with ``key``, or None when the full open has work
         to do first (no database yet, a plaintext one, an interrupted encryption, a schema
         that is not the newest). Raises :class:`WrongKey` when ``key`` does not open it."""
-        if not path.exists() or path.stat().st_size == 0 or is_plaintext(path):
-            return None
-        if any(path.with_name(path.name + s).exists() for s in _CONVERSION_LEFTOVERS):
+        if cls.needs_full_open(path):
             return None
         connection = _connect(path, key)
         try:

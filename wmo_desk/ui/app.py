@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wmo_desk.domain.errors import UserError
 from wmo_desk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # a start of a set-up profile shows its caseload before these load
     from wmo_desk.services.context import AppContext
@@ -93,22 +96,26 @@ def run_starting(quick: QuickScreen, *, smoke_test: bool = False) -> int:
 
     def loaded(ctx: AppContext) -> None:
         opened.append(ctx)
-        if closing:  # the window was closed while the services loaded
+        if closing or not window.isVisible():  # closed while the services loaded
             return
-        window.attach(ctx)
+        try:
+            window.attach(ctx)
+        except Exception:
+            # a bug: say so and stop, rather than leave a window that never completes
+            log.exception("attaching the services failed")
+            failed(UserError("Programmafout", "wmo_desk kon niet volledig starten."))
+            return
         quick.close()  # the services read from here on (a repaint during the attach still read it)
         _switching(ctx, window)
         if smoke_test:
             QTimer.singleShot(0, app.quit)
-            return
-        # the daily backup, which the full open makes before the window: now in the background
-        run_task(
-            window, window.tr("Dagelijkse reservekopie wordt gemaakt…"), ctx.back_up_if_due, _ignore
-        )
 
     def failed(problem: UserError) -> None:
-        QMessageBox.critical(window, problem.title, problem.message)
-        window.close()
+        if closing:
+            return
+        if not smoke_test:
+            QMessageBox.critical(window, problem.title, problem.message)
+        app.exit(1)  # a start that failed ends as one
 
     window.show()
     app.processEvents()  # the first paint, before the worker competes for the interpreter
@@ -128,10 +135,6 @@ def run_starting(quick: QuickScreen, *, smoke_test: bool = False) -> int:
         quick.close()
         for ctx in opened:
             ctx.close()
-
-
-def _ignore(_result: object) -> None:
-    pass
 
 
 def _set_up(ctx: AppContext) -> bool:
