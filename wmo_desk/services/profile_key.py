@@ -184,7 +184,10 @@ class ProfileKeys:
             try:
                 return opener(self._found)
             except WrongKey:
-                self._found = None  # the database was replaced meanwhile: find its key again
+                # the database was replaced meanwhile: reported, never asked for again here (a
+                # second open may run on a worker thread, where no dialog can be shown)
+                self._found = None
+                raise _wrong_key(self.folder) from None
         lock = ProfileLock.read(self.folder)
         exists = database.exists() and database.stat().st_size > 0
         if lock is None:
