@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from wmo_desk.domain.caseload import CaseloadFilter, CaseSummary
-from wmo_desk.domain.errors import UserError
 from wmo_desk.domain.profile import Profile
 from wmo_desk.domain.users import User
 from wmo_desk.services.clock import Clock
@@ -62,10 +61,6 @@ class ScreenData(Protocol):
     def prepare_search(self, flt: CaseloadFilter) -> None: ...
 
 
-def _no_catalogue() -> UserError:
-    return UserError("Geen catalogus", "De catalogus van de regio is nog niet ingelezen.")
-
-
 class QuickScreen:
     """The first screen read straight from the database, until the services take over.
 
@@ -78,15 +73,20 @@ class QuickScreen:
     """
 
     def __init__(
-        self, read: FirstRead, profile: Profile, folder: Path, keys: ProfileKeys, clock: Clock
+        self,
+        read: FirstRead,
+        profile: Profile,
+        line: CatalogueLine,
+        folder: Path,
+        keys: ProfileKeys,
+        clock: Clock,
     ) -> None:
         self._read = read
         self.profile = profile
+        self._line = line
         self.folder = folder
         self.keys = keys
         self._clock = clock
-        line = read.catalogue_line(profile.region_code, profile.municipality_code)
-        self._line = line
 
     @classmethod
     def open(
@@ -97,23 +97,20 @@ class QuickScreen:
         :class:`~wmo_desk.services.profile_key.KeyProblem` as the full open would; a key that
         fits is kept in ``keys``, so the full open does not ask again."""
         path = folder / DATABASE_NAME
-        if not path.exists() or path.stat().st_size == 0:
-            return None  # a new profile: its key is made by the full open
         if FirstRead.needs_full_open(path):
-            return None  # decided before any key is asked for, so none is kept unchecked
+            # a new profile (its key is made by the full open), a plaintext or half-encrypted
+            # one: decided before any key is asked for, so none is kept unchecked
+            return None
         read = keys.open_with(path, lambda key: FirstRead.open(path, key))
         if read is None:
             return None
         assert isinstance(read, FirstRead)
         profile = read.profile()
-        if profile is None:
+        line = profile and read.catalogue_line(profile.region_code, profile.municipality_code)
+        if profile is None or line is None:
             read.close()
             return None
-        screen = cls(read, profile, folder, keys, clock or Clock())
-        if screen._line is None:
-            screen.close()
-            return None
-        return screen
+        return cls(read, profile, line, folder, keys, clock or Clock())
 
     def open_context(self) -> Callable[[], AppContext]:
         """The full open of this profile, for a worker thread: with the key already found. Its
@@ -140,8 +137,6 @@ class QuickScreen:
         return self.profile.demo or bool(self._read.setting(SERVER_USERNAME_KEY))
 
     def catalogue_line(self) -> CatalogueLine:
-        if self._line is None:
-            raise _no_catalogue()
         return self._line
 
     def case_ids(self, flt: CaseloadFilter, *, fresh: bool = True) -> list[str]:
