@@ -201,16 +201,20 @@ def test_the_sync_sends_the_anonymous_part_once(demo_ctx):
     }
     assert body["year"] == 2026 and body["municipality_code"] == "0828"
     view = ctx.cases.view(case_id)
-    for value in (case_id, view.client.id, view.client.bsn, view.client.surname, "2026-"):
+    # nor the task's id: the task is a synchronised record of the case, the report is not
+    for value in (
+        case_id, evaluation_id, view.client.id, view.client.bsn, view.client.surname, "2026-",
+    ):  # fmt: skip
         assert value not in str(body)
+    assert body["evaluation_id"] == ctx.evaluations.get(evaluation_id).report_id
 
 
 def test_a_refused_evaluation_is_kept_and_not_sent_again(demo_ctx):
     ctx = demo_ctx
     complete_conversation(ctx)
     evaluation_id = only_task(ctx).evaluation.id
-    ctx.evaluations.refuse(evaluation_id)
-    server = FakeEvaluationServer(refuse={evaluation_id})
+    report_id = ctx.evaluations.refuse(evaluation_id).report_id
+    server = FakeEvaluationServer(refuse={report_id})
     assert exchange(ctx.db, server, "token").refused == 1
     assert "bestaat niet" in ctx.evaluations.get(evaluation_id).refused
     assert exchange(ctx.db, server, "token").refused == 0

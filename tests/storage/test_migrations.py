@@ -464,3 +464,62 @@ def test_0015_refuses_a_schema_it_does_not_recognise_and_changes_nothing(tmp_pat
         )
         assert _declared(connection, "clients", "bsn") == "VARCHAR(9)"
     engine.dispose()
+
+
+def test_0016_makes_the_evaluations_records_that_travel_and_keeps_every_call(tmp_path):
+    """An open call gets whom to call; a recorded one keeps its report's id and gets a new id
+    of its own (the region's report cannot be linked to the task); all go to the server."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from wmo_desk.storage.cipher import encrypted_engine
+
+    path = tmp_path / "wmo_desk.sqlite"
+    _at_0014_with_documents(path)
+    engine = encrypted_engine(path, TEST_KEY)
+    columns = (
+        "id, case_id, conversation_id, municipality_code, assignee_id, due, attempts, outcome, "
+        "form_id, form_version, answers, product_codes, provider_ids, recorded_on, created_at, "
+        "sent_at, refused"
+    )
+    with engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0015")
+        connection.exec_driver_sql(
+            f"UPDATE clients SET prefix = 'de', phone = '0412 123 456' WHERE id = '{_KEPT}'"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO evaluations ({columns}) VALUES "
+            "('e-open', 'k1', 'g1', '0828', 'u1', '2027-01-12', 1, NULL, 'clientervaring', '', "
+            "'{}', '[]', '[]', NULL, '2026-12-01 10:00:00.000000', NULL, ''), "
+            "('e-done', 'k2', 'g2', '0828', 'u1', '2027-01-05', 1, 'afgerond', 'clientervaring', "
+            "'1.0', '{\"ceo.1\": \"eens\"}', '[\"14\"]', '[]', '2027-01-05', "
+            "'2026-12-01 10:00:00.000000', '2027-01-05 12:00:00.000000', '')"
+        )
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0016")
+    query = text(
+        "SELECT id, case_id, client_name, phone, report_id, pending, deleted, server_revision, "
+        "modified_at, answers, sent_at FROM evaluations ORDER BY due DESC"
+    )
+    with engine.begin() as connection:
+        open_call, done = connection.execute(query).all()
+        assert open_call[:8] == ("e-open", "k1", "J. de Vries", "0412 123 456", None, 1, 0, None)
+        assert open_call.modified_at.startswith("2026-12-01 10:00")
+        assert done.id != "e-done" and done.report_id == "e-done"
+        assert (done.client_name, done.phone, done.pending) == ("", "", 1)
+        assert done.answers == '{"ceo.1": "eens"}' and done.sent_at.startswith("2027-01-05")
+        # no foreign key: a colleague's call of a case this laptop does not hold can be kept
+        keys = connection.exec_driver_sql("PRAGMA foreign_key_list(evaluations)").all()
+        assert keys == []
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    with engine.begin() as connection:
+        config = alembic_config("sqlite://")
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+        rows = connection.exec_driver_sql("SELECT id FROM evaluations ORDER BY id").all()
+        assert [r.id for r in rows] == ["e-done", "e-open"]
+    engine.dispose()
+    Database.open_file(path, TEST_KEY, backup=False).close()

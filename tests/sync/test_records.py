@@ -30,6 +30,7 @@ from wmo_desk.domain.decisions import (
     DeliveryForm,
     Provision,
 )
+from wmo_desk.domain.evaluations import Outcome as CallOutcome
 from wmo_desk.domain.users import Role
 from wmo_desk.domain.zrm import ZRM_DOMAINS
 from wmo_desk.storage.repositories.sync import SyncRepository
@@ -261,6 +262,7 @@ _FORMED = {
     "frequency", "product_category", "change_reason", "provider_agb", "sha256", "client_id",
     "consultant_id", "case_id", "actor_id", "assessor_id", "proposed_by", "approved_by",
     "replaces_id", "decision_id", "provision_id", "proposer_phone", "proposer_email",
+    "conversation_id", "assignee_id",
 }  # fmt: skip
 
 
@@ -492,14 +494,24 @@ _BY_NAME = {
 }
 _ID_FIELDS = {
     "client_id", "consultant_id", "case_id", "actor_id", "assessor_id", "proposed_by",
-    "approved_by", "replaces_id", "decision_id", "provision_id",
+    "approved_by", "replaces_id", "decision_id", "provision_id", "conversation_id", "assignee_id",
 }  # fmt: skip
 _NOT_EMPTY = {"form_id", "form_version", "care_form", "provider_id", "location_id", "filename"}
 
 
+_EVALUATION = {
+    "outcome": _enum(CallOutcome),
+    "attempts": st.integers(0, 3),
+    "product_codes": st.lists(st.text(_FIT, min_size=1, max_size=5), max_size=3),
+    "provider_ids": st.lists(st.text(_FIT, min_size=1, max_size=64), max_size=3),
+}
+
+
 def _column_strategy(record_type: str, column):
     name = column.key
-    if name in _BY_NAME:
+    if record_type == "evaluation" and name in _EVALUATION:
+        value = _EVALUATION[name]
+    elif name in _BY_NAME:
         value = _BY_NAME[name]
     elif record_type == "case_event" and name == "kind":
         value = _enum(EventKind)
@@ -538,6 +550,17 @@ def _payloads(draw, record_type: str) -> dict:
             unit=draw(_codes(UNITS)),
             frequency=draw(_codes(FREQUENCIES)),
         )
+    if record_type == "evaluation":
+        # a whole evaluation: recorded on a day with its outcome, whom to call only before
+        if payload["outcome"] is None:
+            payload.update(recorded_on=None, attempts=min(payload["attempts"], 2))
+        else:
+            payload.update(
+                recorded_on=draw(_DATES).isoformat(),
+                client_name="",
+                phone="",
+                attempts=3 if payload["outcome"] == "geen_bereik" else payload["attempts"],
+            )
     if record_type == "decision_document":
         kind = draw(st.sampled_from(["beschikking", "toewijzing", "wmo301"]))
         if kind != "beschikking":
@@ -593,3 +616,33 @@ def test_a_value_of_the_wrong_json_type_or_form_is_refused(
 ):
     payload = _with(payloads, record_type, **{field: value})
     assert validate(record_type, payload) == RecordProblem(field, message)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"outcome": "afgerond", "recorded_on": "2027-01-12", "attempts": 1},
+            "phone",
+            "Telefoon: na het gesprek blijven naam en telefoonnummer niet bij de evaluatie.",
+        ),
+        (
+            {"outcome": "geen_bereik", "recorded_on": "2027-01-12", "attempts": 2,
+             "client_name": "", "phone": ""},
+            "attempts",
+            "Pogingen: geen bereik is pas definitief na 3 pogingen.",
+        ),
+        (
+            {"recorded_on": "2027-01-12"},
+            "recorded_on",
+            "Vastgelegd op: een uitkomst hoort bij de datum waarop ze is vastgelegd.",
+        ),
+        ({"attempts": 4}, "attempts", "Pogingen: hoogstens 3."),
+    ],
+)  # fmt: skip
+def test_an_evaluation_that_does_not_hold_together_is_refused(payloads, change, field, message):
+    """The rules of a call, on both sides: whom to call goes once the call is recorded."""
+    open_task = payloads["evaluation"][0]
+    assert open_task["outcome"] is None and open_task["client_name"] and open_task["phone"]
+    assert validate("evaluation", open_task) is None
+    assert validate("evaluation", {**open_task, **change}) == RecordProblem(field, message)

@@ -183,3 +183,40 @@ def test_the_tab_and_the_call_have_names_and_each_alt_letter_once(qtbot, demo_ct
     qtbot.waitExposed(dialog)
     assert clashes(dialog) == {} and unnamed(dialog) == []
     dialog.reject()
+
+
+def test_the_team_lead_oversees_every_open_call_and_who_makes_it(qtbot, demo_ctx):
+    from dataclasses import replace
+
+    from tests.ui.test_mnemonics import clashes, unnamed
+    from wmo_desk.domain.users import Role
+
+    complete_conversation(demo_ctx)  # the consultant's call
+    consultant = demo_ctx.profile.user
+    lead = next(u for u in demo_ctx.profiles.users() if u.role is Role.TEAMLEIDER)
+    demo_ctx.activate(replace(demo_ctx.profile, user=lead))
+    window = window_for(qtbot, demo_ctx)
+    window.resize(1280, 720)
+    window.show_evaluations()
+    panel = window.evaluations
+    assert panel.everyone.isVisible() and not panel.everyone.isChecked()
+    assert rows(panel) == [] and panel.empty.isVisible()  # none of his own
+
+    panel.everyone.setChecked(True)
+    [row] = rows(panel)
+    assert panel.model.headerData(5, Qt.Orientation.Horizontal) == "Toegewezen aan"
+    assert row[5] == consultant.name and row[3] == "1 van 3"
+    assert not panel.empty.isVisible() and panel.call_button.isEnabled()
+    assert clashes(window) == {} and unnamed(window) == []
+
+    panel.everyone.setChecked(False)
+    assert rows(panel) == []
+
+
+def test_a_consultant_has_no_team_overview(qtbot, demo_ctx):
+    complete_conversation(demo_ctx)
+    window = window_for(qtbot, demo_ctx)
+    window.show_evaluations()
+    assert not window.evaluations.everyone.isVisible()
+    assert len(rows(window.evaluations)) == 1
+    assert window.evaluations.model.columnCount() == 5

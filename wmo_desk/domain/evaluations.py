@@ -65,12 +65,41 @@ class Evaluation:
     recorded_on: date | None = None
     sent_at: datetime | None = None
     refused: str = ""
+    #: whom to call, for a colleague who does not hold the case: emptied once the call is
+    #: recorded (it is needed for the call only)
+    client_name: str = ""
+    phone: str = ""
+    #: the id the anonymous report goes to the region with: not the task's id, so the region's
+    #: answers cannot be linked to the task (and its case); set by the desktop that records it
+    report_id: str | None = None
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
+    modified_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.outcome is None
+
+
+def record_problem(
+    outcome: Outcome | None,
+    recorded_on: date | None,
+    attempts: int,
+    client_name: str,
+    phone: str,
+) -> tuple[str, str] | None:
+    """What is wrong with an evaluation as a whole: (field, Dutch sentence), or None.
+
+    Both sides check it: the desktop before it sends, the server before it stores."""
+    if attempts > MAX_TRIES:
+        return "attempts", f"hoogstens {MAX_TRIES} pogingen."
+    if (outcome is None) != (recorded_on is None):
+        return "recorded_on", "een uitkomst hoort bij de datum waarop ze is vastgelegd."
+    if outcome is Outcome.GEEN_BEREIK and attempts < MAX_TRIES:
+        return "attempts", f"geen bereik is pas definitief na {MAX_TRIES} pogingen."
+    if outcome is not None and (client_name or phone):
+        return "phone", "na het gesprek blijven naam en telefoonnummer niet bij de evaluatie."
+    return None
 
 
 def first_due(completed_on: date, weeks: int) -> date:

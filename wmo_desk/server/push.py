@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from wmo_desk.domain.integrity import document_intact
 from wmo_desk.server import approvals
 from wmo_desk.server.db import ServerDatabase, lock_revision_writers
-from wmo_desk.server.models import AppliedChange, Record, User
+from wmo_desk.server.models import SYNC_ROLES, AppliedChange, Record, User
 from wmo_desk.server.records import (
     CATALOGUE_NAMESPACE,
     SERVER_OWNED_TYPES,
@@ -55,6 +55,8 @@ from wmo_desk.sync.protocol import Change, ChangeResult, Refusal, WithdrawalPayl
 # Never changed once on the server: a final decision and the documents rendered for it.
 IMMUTABLE_TYPES = frozenset({"decision_document"})
 FINAL = "definitief"
+# an evaluation task; once its outcome is recorded, never changed again
+EVALUATION = "evaluation"
 # Their rules read the approvals and issued numbers, which the approval routes change under
 # the writer lock: a push holding one of these is planned under it.
 APPROVAL_TYPES = frozenset({"decision", "decision_document", "allocation", "provision"})
@@ -247,6 +249,8 @@ def _placement(
     ):
         raise _Refusal("other_municipality")
     teamleider = _is_teamleider(user)
+    if change.record_type == EVALUATION:
+        return _evaluation_placement(view, change, user, existing)
     if change.record_type == "case":
         consultant = _uuid(change.payload.get("consultant_id"))
         client = _uuid(change.payload.get("client_id"))
@@ -283,6 +287,37 @@ def _placement(
     if existing is not None and existing.owner_user_id != user.id:
         raise _Refusal("not_yours")
     return user.id, None, None
+
+
+def _evaluation_placement(
+    view: _View, change: Change, user: User, existing: Row | None
+) -> tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]:
+    """An evaluation task is written by the case's consultant, a team lead, or the colleague it
+    is assigned to (who may not hold the case); its owner is the assignee, an active colleague
+    of the municipality who syncs (the one who sees it besides the case's consultant)."""
+    case_id = change.case_id
+    if case_id is None or (existing is not None and existing.case_id != case_id):
+        raise _Refusal(Refusal.NOT_YOURS)
+    case = view.find("case", case_id)
+    if case is None or case.deleted or case.municipality_code != user.municipality_code:
+        raise _Refusal(Refusal.UNKNOWN_CASE)
+    assigned_to_me = existing is not None and existing.owner_user_id == user.id
+    if not (_is_teamleider(user) or case.owner_user_id == user.id or assigned_to_me):
+        raise _Refusal(Refusal.NOT_YOURS)
+    if change.deleted:
+        if not (_is_teamleider(user) or case.owner_user_id == user.id):
+            raise _Refusal(Refusal.NOT_YOURS)
+        return (existing.owner_user_id if existing is not None else user.id), case_id, None
+    assignee = _uuid(change.payload.get("assignee_id"))
+    colleague = view.user(assignee) if assignee is not None else None
+    if (
+        colleague is None
+        or colleague.municipality_code != user.municipality_code
+        or colleague.role not in SYNC_ROLES
+        or not colleague.active
+    ):
+        raise _Refusal(Refusal.UNKNOWN_ASSIGNEE)
+    return colleague.id, case_id, None
 
 
 def _require_visible_client(view: _View, user: User, client_id: uuid.UUID) -> None:
@@ -349,6 +384,8 @@ def _is_final(row: Row) -> bool:
         return False
     if row.record_type in IMMUTABLE_TYPES:
         return True
+    if row.record_type == EVALUATION:
+        return json.loads(row.payload).get("outcome") is not None
     return row.record_type == "decision" and json.loads(row.payload).get("status") == FINAL
 
 
@@ -430,7 +467,7 @@ def _apply(plan: _Plan, change: Change) -> ChangeResult:
         return ChangeResult(
             change_id=change.change_id,
             status="forbidden",
-            reason="final",
+            reason=Refusal.RECORDED if existing.record_type == EVALUATION else Refusal.FINAL,
             revision=existing.revision,
             server_payload=json.loads(existing.payload),
             server_deleted=False,
@@ -507,6 +544,8 @@ def _restamp(plan: _Plan, case: Row, former_owner: uuid.UUID | None) -> None:
     consultant's next pull brings them. A client the former consultant registered goes with
     the case: they see it from now on only through a case of their own."""
     for row in plan.view.belonging(case.record_id):
+        if row.record_type == EVALUATION and former_owner is not None:
+            _hand_over(row, former_owner, case.owner_user_id)
         plan.write(row)
     if case.client_id is not None:
         client = plan.view.find("client", case.client_id)
@@ -514,6 +553,19 @@ def _restamp(plan: _Plan, case: Row, former_owner: uuid.UUID | None) -> None:
             if former_owner is not None and client.owner_user_id == former_owner:
                 client.owner_user_id = case.owner_user_id
             plan.write(client)
+
+
+def _hand_over(row: Row, former_owner: uuid.UUID, new_owner: uuid.UUID | None) -> None:
+    """An open call of the consultant a case was taken from goes to the case's new consultant
+    (one handed to a colleague stays with the colleague; a recorded one is done)."""
+    if row.deleted or new_owner is None or row.owner_user_id != former_owner:
+        return
+    payload = json.loads(row.payload)
+    if payload.get("outcome") is not None:
+        return
+    payload["assignee_id"] = str(new_owner)
+    row.payload = canonical_json(payload)
+    row.owner_user_id = new_owner
 
 
 def _withdraw(plan: _Plan, case: Row, former_owner: uuid.UUID) -> None:

@@ -132,8 +132,9 @@ def visible_to(user: User) -> Select[tuple[Record]]:
     """Records of the user's municipality that the user may see.
 
     A team lead sees all of them. A consultant sees the cases assigned to them and everything
-    belonging to those cases (including the client), records they made outside a case, and
-    server-owned or ownerless reference records.
+    belonging to those cases (including the client), records they made outside a case, the
+    evaluation calls assigned to them (also of a colleague's case: the task alone, with whom to
+    call, not the case or its client), and server-owned or ownerless reference records.
     """
     query = select(Record).where(Record.municipality_code == user.municipality_code)
     if user.role == "teamleider":
@@ -157,6 +158,7 @@ def visible_to(user: User) -> Select[tuple[Record]]:
                 or_(Record.owner_user_id == user.id, Record.owner_user_id.is_(None)),
             ),
             and_(Record.record_type == "client", Record.record_id.in_(my_clients)),
+            and_(Record.record_type == "evaluation", Record.owner_user_id == user.id),
         )
     )
 

@@ -34,7 +34,8 @@ from wmo_desk.domain.evaluations import (
     parse_weeks,
 )
 from wmo_desk.domain.forms import FormDefinition
-from wmo_desk.domain.users import User
+from wmo_desk.domain.identifiers import utcnow
+from wmo_desk.domain.users import Role, User
 from wmo_desk.services.clock import Clock
 from wmo_desk.services.profile import Profile
 from wmo_desk.storage.database import Database
@@ -52,10 +53,22 @@ if TYPE_CHECKING:  # the protocol and the client (pydantic) load with the first 
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EvaluationExchange", "EvaluationService", "EvaluationTask", "exchange", "schedule"]
+__all__ = [
+    "EvaluationExchange",
+    "EvaluationService",
+    "EvaluationTask",
+    "exchange",
+    "forget_handed_on",
+    "schedule",
+]
 
 NOT_FOUND = UserError("Evaluatie niet gevonden", "Deze evaluatie bestaat niet (meer).")
 DONE = UserError("Evaluatie al vastgelegd", "De uitkomst van deze evaluatie is al vastgelegd.")
+NOT_YOURS = UserError(
+    "Niet uw evaluatie",
+    "Deze evaluatie is aan een collega toegewezen. Alleen die collega, de consulent van de casus "
+    "of een teamleider kan haar uitvoeren of toewijzen.",
+)
 # Answers about the connection or the sign-in, not about the evaluation: the sync says so.
 _STOP = frozenset(
     {
@@ -148,12 +161,18 @@ class EvaluationService:
             self._form = form
         return self._form
 
-    def tasks(self) -> list[EvaluationTask]:
-        """The current user's open evaluations, the earliest due first."""
+    def may_see_all(self) -> bool:
+        """A team lead oversees every open call of the municipality."""
+        return self._profile.user.role is Role.TEAMLEIDER
+
+    def tasks(self, *, everyone: bool = False) -> list[EvaluationTask]:
+        """The current user's open evaluations, the earliest due first; ``everyone``: all of
+        the municipality (a team lead's overview; anyone else gets their own)."""
         user = self._profile.user
         with self._db.session() as session:
             self._adopt_orphans(session, user.id)
-            return EvaluationRepository(session).open_tasks(user.id, user.municipality_code)
+            assignee = None if everyone and self.may_see_all() else user.id
+            return EvaluationRepository(session).open_tasks(assignee, user.municipality_code)
 
     def get(self, evaluation_id: str) -> Evaluation:
         with self._db.session() as session:
@@ -177,7 +196,13 @@ class EvaluationService:
             )
         with self._db.session() as session:
             evaluation = self._open(session, evaluation_id)
-            EvaluationRepository(session).reassign(evaluation.id, user_id)
+            repo = EvaluationRepository(session)
+            if repo.holds_case(evaluation.case_id):
+                # the colleague may not hold the case: what the report needs goes with the task
+                products, providers = _decision_of(session, evaluation.case_id)
+                repo.reassign(evaluation.id, user_id, products, providers)
+            else:
+                repo.reassign(evaluation.id, user_id)
 
     # --- the call ---------------------------------------------------------------------------
 
@@ -222,11 +247,19 @@ class EvaluationService:
         return found
 
     def _open(self, session: Session, evaluation_id: str) -> Evaluation:
-        evaluation = EvaluationRepository(session).get(evaluation_id)
+        """The open evaluation, when the current user may call or hand it over: its assignee,
+        the case's consultant or a team lead (the server holds the same rule)."""
+        repo = EvaluationRepository(session)
+        evaluation = repo.get(evaluation_id)
         if evaluation is None or evaluation.municipality_code != self._profile.municipality_code:
             raise NOT_FOUND
         if not evaluation.is_open:
             raise DONE
+        user = self._profile.user
+        case = CaseRepository(session).get(evaluation.case_id)
+        mine = user.id in {evaluation.assignee_id, case.consultant_id if case else None}
+        if not mine and user.role is not Role.TEAMLEIDER:
+            raise NOT_YOURS
         return evaluation
 
     def _record(
@@ -237,7 +270,10 @@ class EvaluationService:
         attempts: int,
         answers: dict,
     ) -> None:
-        products, providers = _decision_of(session, evaluation.case_id)
+        if EvaluationRepository(session).holds_case(evaluation.case_id):
+            products, providers = _decision_of(session, evaluation.case_id)
+        else:  # a colleague's case: as handed over with the task
+            products, providers = list(evaluation.product_codes), list(evaluation.provider_ids)
         EvaluationRepository(session).record(
             evaluation.id,
             outcome,
@@ -267,8 +303,10 @@ class EvaluationService:
             .where(
                 EvaluationRow.assignee_id.not_in(select(UserRow.id)),
                 EvaluationRow.assignee_id != user_id,
+                # only calls never synced: a pulled one names a user the pull brought along
+                EvaluationRow.server_revision.is_(None),
             )
-            .values(assignee_id=user_id)
+            .values(assignee_id=user_id, pending=True, modified_at=utcnow())
         )
 
 
@@ -288,6 +326,17 @@ def _decision_of(session: Session, case_id: str) -> tuple[list[str], list[str]]:
     return sorted(p for p in products if p), sorted(p for p in providers if p)
 
 
+def forget_handed_on(db: Database) -> int:
+    """Remove the tasks of cases not held here that are someone else's now or recorded, once
+    the server has them and their report, if this desktop recorded one, is sent (the end of a
+    sync): a colleague's client's name and number do not stay on this laptop."""
+    with db.session() as session:
+        me = SettingsRepository(session).get("user_id")
+        if not me:
+            return 0
+        return EvaluationRepository(session).forget_others(me)
+
+
 def exchange(db: Database, client: ServerClient, token: str) -> EvaluationExchange:
     """Send the recorded evaluations the server has not received yet.
 
@@ -302,8 +351,9 @@ def exchange(db: Database, client: ServerClient, token: str) -> EvaluationExchan
     for evaluation in unsent:
         assert evaluation.outcome is not None and evaluation.recorded_on is not None
         try:
+            assert evaluation.report_id is not None
             body = EvaluationIn(
-                evaluation_id=evaluation.id,
+                evaluation_id=evaluation.report_id,
                 municipality_code=evaluation.municipality_code,
                 year=evaluation.recorded_on.year,
                 outcome=evaluation.outcome,

@@ -212,8 +212,10 @@ class SyncService:
             SyncRepository(session).set_last_sync(self._clock.now())
         # signals to the meldpunt: apart from the records, sent once, their statuses back
         signals.exchange(self._db, client, token)
-        # the anonymous cliëntervaring evaluations: sent once
+        # the anonymous cliëntervaring evaluations: sent once; then the tasks handed on to a
+        # colleague (of cases not held here) leave this laptop, with whom they said to call
         evaluations.exchange(self._db, client, token)
+        evaluations.forget_handed_on(self._db)
         report = SyncReport(
             pushed=pushed,
             pulled=pulled,

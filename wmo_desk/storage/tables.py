@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from wmo_desk.domain.evaluations import FORM_ID as EVALUATION_FORM_ID
 from wmo_desk.storage.types import JsonText, UtcDateTime
 from wmo_desk.sync.engine import BSN_FIELD_LENGTH, DOCUMENT_ID_LENGTH, DOCUMENT_KIND_LENGTH
 
@@ -487,28 +488,33 @@ class SignalRow(Base):
     refused: Mapped[str] = mapped_column(Text, default="")
 
 
-class EvaluationRow(Base):
+class EvaluationRow(SyncMixin, Base):
     """A telephone evaluation (cliëntervaring) of a completed keukentafelgesprek.
 
-    Not part of the record sync: once recorded, its anonymous part is sent once
+    The task is a synchronised record (protocol 5, migration 0016): it reaches the assignee's
+    desktop, also a colleague's who does not hold the case, so ``case_id`` is no foreign key and
+    ``client_name``/``phone`` say whom to call. The answers, the form and the report's
+    bookkeeping stay here: once recorded, the anonymous part is sent once with ``report_id``
     (``POST /api/v1/evaluations``); ``sent_at`` says the server has it."""
 
     __tablename__ = "evaluations"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
     conversation_id: Mapped[str] = mapped_column(String(36), unique=True)
     municipality_code: Mapped[str] = mapped_column(String(4))
     assignee_id: Mapped[str] = mapped_column(String(36), index=True)
     due: Mapped[date] = mapped_column(Date)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str | None] = mapped_column(String(30))
-    form_id: Mapped[str] = mapped_column(String(100))
-    form_version: Mapped[str] = mapped_column(String(40), default="")
-    answers: Mapped[dict] = mapped_column(JsonText, default=dict)
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    client_name: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
     product_codes: Mapped[list] = mapped_column(JsonText, default=list)
     provider_ids: Mapped[list] = mapped_column(JsonText, default=list)
-    recorded_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # local only
+    form_id: Mapped[str] = mapped_column(String(100), default=EVALUATION_FORM_ID)
+    form_version: Mapped[str] = mapped_column(String(40), default="")
+    answers: Mapped[dict] = mapped_column(JsonText, default=dict)
+    report_id: Mapped[str | None] = mapped_column(String(36))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     refused: Mapped[str] = mapped_column(Text, default="")

@@ -180,6 +180,9 @@ class _Planner:
             kept = kept_client(self.kept_of, payload.get("client_id"))
             moved = kept != payload.get("client_id")
             payload["client_id"] = kept
+        if self.record_type == "evaluation" and payload.get("assignee_id"):
+            # a colleague's name in the task list, before the server's user record arrives
+            self.plan.users.setdefault(payload["assignee_id"], record.municipality_code)
         taken = {"payload": payload, "deleted": False, "server_revision": record.revision}
         if self.is_client and row is None:
             twin = self.owners.get(payload.get("bsn"))  # type: ignore[arg-type]

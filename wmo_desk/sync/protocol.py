@@ -38,8 +38,9 @@ from wmo_desk.domain.text import (
     unencodable_problem,
 )
 
-PROTOCOL_VERSION = 4
-MIN_PROTOCOL_VERSION = 4
+# 5: evaluation tasks are synchronised records (a desktop of 4 would keep them to itself)
+PROTOCOL_VERSION = 5
+MIN_PROTOCOL_VERSION = 5
 PROTOCOL_HEADER = "Wmo-Desk-Protocol"
 # The desktop profile a call comes from (its access-log device id). With the sign-in it names
 # who wrote a version: that profile's pulls pass over it (it has it already).
@@ -68,6 +69,8 @@ class Refusal(StrEnum):
     NOT_YOURS = "not_yours"
     UNKNOWN_CASE = "unknown_case"
     UNKNOWN_CONSULTANT = "unknown_consultant"
+    UNKNOWN_ASSIGNEE = "unknown_assignee"
+    RECORDED = "recorded"
     UNKNOWN_CLIENT = "unknown_client"
     FINAL = "final"
     CHECKSUM = "checksum"
@@ -87,6 +90,10 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.NOT_YOURS: "De casus is niet (meer) aan u toegewezen.",
     Refusal.UNKNOWN_CASE: "De server kent de casus van deze wijziging niet.",
     Refusal.UNKNOWN_CONSULTANT: "De consulent van deze casus is geen collega van deze gemeente.",
+    Refusal.UNKNOWN_ASSIGNEE: (
+        "De evaluatie is toegewezen aan iemand die geen actieve collega van deze gemeente is."
+    ),
+    Refusal.RECORDED: "De uitkomst van deze evaluatie is al vastgelegd en wordt niet gewijzigd.",
     Refusal.UNKNOWN_CLIENT: (
         "De casus verwijst naar een cliënt die u niet mag zien of die de server niet kent."
     ),

@@ -55,6 +55,8 @@ from wmo_desk.domain.codes import CHANGE_REASONS, FREQUENCIES, PRODUCT_CATEGORIE
 from wmo_desk.domain.contact import email_problem, phone_problem
 from wmo_desk.domain.deadlines import DeadlineKind
 from wmo_desk.domain.decisions import DecisionOutcome, DecisionStatus, DeliveryForm
+from wmo_desk.domain.evaluations import Outcome as CallOutcome
+from wmo_desk.domain.evaluations import record_problem as evaluation_problem
 from wmo_desk.domain.intake import street_short_problem
 from wmo_desk.domain.integrity import document_intact
 from wmo_desk.domain.postcode import normalize_postcode, postcode_problem
@@ -195,6 +197,14 @@ FIELD_NAMES: dict[str, str] = {
     "product_category": "Productcategorie",
     "sha256": "Controlesom",
     "content": "Inhoud",
+    "conversation_id": "Gesprek",
+    "assignee_id": "Toegewezen aan",
+    "due": "Bellen op",
+    "attempts": "Pogingen",
+    "recorded_on": "Vastgelegd op",
+    "client_name": "Naam cliënt",
+    "product_codes": "Producten",
+    "provider_ids": "Aanbieders",
 }
 
 
@@ -695,6 +705,42 @@ class DecisionDocumentRecord(Record):
         return self
 
 
+class EvaluationRecord(Record):
+    """A telephone evaluation (cliëntervaring) in someone's task list (protocol 5).
+
+    The task travels, the answers never do: they stay on the desktop that recorded the call and
+    go to the region only in the anonymous report. ``client_name`` and ``phone`` are whom to
+    call, for a colleague who does not hold the case; they are emptied once the call is recorded.
+    """
+
+    case_id: Id
+    conversation_id: Id
+    municipality_code: Municipality
+    assignee_id: Id
+    due: IsoDate
+    attempts: _number(0, 3)
+    outcome: _member(CallOutcome) | None
+    recorded_on: IsoDate | None
+    client_name: _text(300)
+    phone: _text(30)
+    # as a provision names them (the anonymous report checks them against the catalogue)
+    product_codes: Annotated[list[_text(5, 1)], Field(max_length=20)]
+    provider_ids: Annotated[list[_text(64, 1)], Field(max_length=20)]
+
+    @model_validator(mode="after")
+    def _whole(self) -> EvaluationRecord:
+        found = evaluation_problem(
+            CallOutcome(self.outcome) if self.outcome else None,
+            self.recorded_on,
+            self.attempts,
+            self.client_name,
+            self.phone,
+        )
+        if found is not None:
+            _fail(found[1], found[0])
+        return self
+
+
 def _kind(value: str) -> str:
     if not _DOCUMENT_KIND.fullmatch(value):
         _fail("beschikking, toewijzing-<nummer>-v<versie> of wmo301-<nummer>-v<versie>.")
@@ -714,6 +760,7 @@ RECORDS: dict[str, type[Record]] = {
     "provision": ProvisionRecord,
     "allocation": AllocationRecord,
     "decision_document": DecisionDocumentRecord,
+    "evaluation": EvaluationRecord,
 }
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,10 +46,17 @@ class EvaluationsModel(RowsModel):
     """The open evaluations of the current user, the earliest due first."""
 
     headers = ("Bellen op", "Cliënt", "Telefoon", "Poging", "Keukentafelgesprek afgerond")
+    #: the team lead's overview names who is to call
+    team_headers = (*headers, "Toegewezen aan")
 
     def __init__(self, today: date, parent=None) -> None:
         super().__init__([], parent)
         self.today = today
+
+    def show_assignee(self, shown: bool) -> None:
+        self.beginResetModel()
+        self.headers = self.team_headers if shown else type(self).headers
+        self.endResetModel()
 
     def text(self, row: object, column: int) -> str:
         assert isinstance(row, EvaluationTask)
@@ -61,6 +69,8 @@ class EvaluationsModel(RowsModel):
             return row.phone or "geen nummer bekend"
         if column == 3:
             return f"{e.attempts + 1} van {MAX_TRIES}"
+        if column == 5:
+            return row.assignee_name or "onbekende medewerker"
         return nl_date(e.created_at.date())
 
     def style(self, row: object, column: int, role: int) -> object:
@@ -97,6 +107,14 @@ class EvaluationsPanel(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.everyone = QCheckBox(self.tr("&Alle evaluaties van het team"))
+        self.everyone.setObjectName("evaluations_everyone")
+        self.everyone.setToolTip(
+            self.tr("Alle open belopdrachten van de gemeente, met wie ze moet uitvoeren")
+        )
+        self.everyone.setVisible(ctx.evaluations.may_see_all())
+        self.everyone.toggled.connect(lambda _on: self.refresh())
+        layout.addWidget(self.everyone)
         self.model = EvaluationsModel(ctx.clock.today(), self)
         self.table = list_table("evaluation_tasks", self.tr("Te bellen evaluaties"))
         self.table.setModel(self.model)
@@ -124,8 +142,10 @@ class EvaluationsPanel(QWidget):
         """Read the list again (after a call, a completed conversation or a sync)."""
         selected = self.current()
         self.model.today = self._ctx.clock.today()
+        everyone = self.everyone.isChecked() and self._ctx.evaluations.may_see_all()
+        self.model.show_assignee(everyone)
         try:
-            tasks = self._ctx.evaluations.tasks()
+            tasks = self._ctx.evaluations.tasks(everyone=everyone)
         except UserError as exc:
             tasks = []
             self.empty.setText(exc.message)

@@ -1,16 +1,24 @@
 """Telephone evaluations on this desktop: rows <-> :class:`wmo_desk.domain.evaluations.Evaluation`,
-and the task list's rows (the case, the client to call)."""
+and the task list's rows (whom to call, at which number).
+
+A task is a synchronised record: every change marks it pending. It may be a colleague's case
+this desktop does not hold (handed over): the name and number then come with the task."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.evaluations import Evaluation, Outcome
+from wmo_desk.domain.identifiers import new_id, utcnow
 from wmo_desk.storage.tables import CaseRow, ClientRow, EvaluationRow, UserRow
+
+
+def _client_name(client: ClientRow) -> str:
+    return " ".join(p for p in (client.initials, client.prefix, client.surname) if p)
 
 
 def _evaluation(row: EvaluationRow) -> Evaluation:
@@ -31,8 +39,17 @@ def _evaluation(row: EvaluationRow) -> Evaluation:
         recorded_on=row.recorded_on,
         sent_at=row.sent_at,
         refused=row.refused,
+        client_name=row.client_name,
+        phone=row.phone,
+        report_id=row.report_id,
         created_at=row.created_at,
+        modified_at=row.modified_at,
     )
+
+
+def _changed(row: EvaluationRow) -> None:
+    row.pending = True
+    row.modified_at = utcnow()
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,17 @@ class EvaluationRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def contact(self, case_id: str) -> tuple[str, str]:
+        """The name and telephone number of the case's client, when this desktop holds them."""
+        client = self._session.scalar(
+            select(ClientRow)
+            .join(CaseRow, CaseRow.client_id == ClientRow.id)
+            .where(CaseRow.id == case_id)
+        )
+        return (_client_name(client)[:300], client.phone[:30]) if client else ("", "")
+
     def add(self, evaluation: Evaluation) -> None:
+        name, phone = self.contact(evaluation.case_id)
         self._session.add(
             EvaluationRow(
                 id=evaluation.id,
@@ -67,14 +94,24 @@ class EvaluationRepository:
                 provider_ids=[],
                 recorded_on=None,
                 created_at=evaluation.created_at,
+                modified_at=evaluation.created_at,
                 sent_at=None,
                 refused="",
+                client_name=name,
+                phone=phone,
+                report_id=None,
+                pending=True,
+                deleted=False,
             )
         )
         self._session.flush()
 
-    def get(self, evaluation_id: str) -> Evaluation | None:
+    def _live(self, evaluation_id: str) -> EvaluationRow | None:
         row = self._session.get(EvaluationRow, evaluation_id)
+        return row if row is not None and not row.deleted else None
+
+    def get(self, evaluation_id: str) -> Evaluation | None:
+        row = self._live(evaluation_id)
         return _evaluation(row) if row else None
 
     def for_conversation(self, conversation_id: str) -> Evaluation | None:
@@ -83,16 +120,21 @@ class EvaluationRepository:
         )
         return _evaluation(row) if row else None
 
+    def holds_case(self, case_id: str) -> bool:
+        return self._session.get(CaseRow, case_id) is not None
+
     def open_tasks(self, assignee_id: str | None, municipality_code: str) -> list[EvaluationTask]:
         """The open evaluations of ``assignee_id`` (everyone's of the municipality when None),
         the earliest due first."""
+        # the client as this desktop holds it (a number changed since), else what the task says
         query = (
             select(EvaluationRow, ClientRow, UserRow.name)
-            .join(CaseRow, CaseRow.id == EvaluationRow.case_id)
-            .join(ClientRow, ClientRow.id == CaseRow.client_id)
+            .outerjoin(CaseRow, CaseRow.id == EvaluationRow.case_id)
+            .outerjoin(ClientRow, ClientRow.id == CaseRow.client_id)
             .outerjoin(UserRow, UserRow.id == EvaluationRow.assignee_id)
             .where(
                 EvaluationRow.outcome.is_(None),
+                EvaluationRow.deleted.is_(False),
                 EvaluationRow.municipality_code == municipality_code,
             )
             .order_by(EvaluationRow.due, EvaluationRow.created_at, EvaluationRow.id)
@@ -101,20 +143,40 @@ class EvaluationRepository:
             query = query.where(EvaluationRow.assignee_id == assignee_id)
         tasks = []
         for row, client, assignee in self._session.execute(query):
-            name = " ".join(p for p in (client.initials, client.prefix, client.surname) if p)
-            tasks.append(EvaluationTask(_evaluation(row), name, client.phone, assignee or ""))
+            if client is not None and not client.deleted:
+                name, phone = _client_name(client), client.phone
+            else:
+                name, phone = row.client_name, row.phone
+            tasks.append(EvaluationTask(_evaluation(row), name, phone, assignee or ""))
         return tasks
 
-    def reassign(self, evaluation_id: str, assignee_id: str) -> None:
-        row = self._session.get(EvaluationRow, evaluation_id)
-        if row is not None:
-            row.assignee_id = assignee_id
+    def reassign(
+        self,
+        evaluation_id: str,
+        assignee_id: str,
+        product_codes: list[str] | None = None,
+        provider_ids: list[str] | None = None,
+    ) -> None:
+        """Hand the call to ``assignee_id``; with the client's current number when this
+        desktop holds the case, and the decision's products and providers when known."""
+        row = self._live(evaluation_id)
+        if row is None:
+            return
+        row.assignee_id = assignee_id
+        if self.holds_case(row.case_id):
+            name, phone = self.contact(row.case_id)
+            if name:
+                row.client_name, row.phone = name, phone
+        if product_codes is not None and provider_ids is not None:
+            row.product_codes, row.provider_ids = product_codes, provider_ids
+        _changed(row)
 
     def no_answer(self, evaluation_id: str, attempts: int, due: date) -> None:
         """One more call without an answer; tried again on ``due``."""
-        row = self._session.get(EvaluationRow, evaluation_id)
+        row = self._live(evaluation_id)
         if row is not None:
             row.attempts, row.due = attempts, due
+            _changed(row)
 
     def record(
         self,
@@ -128,7 +190,7 @@ class EvaluationRepository:
         product_codes: list[str],
         provider_ids: list[str],
     ) -> None:
-        row = self._session.get(EvaluationRow, evaluation_id)
+        row = self._live(evaluation_id)
         if row is None:
             return
         row.outcome = outcome.value
@@ -138,13 +200,20 @@ class EvaluationRepository:
         row.answers = answers
         row.product_codes = product_codes
         row.provider_ids = provider_ids
+        # whom to call is not kept once the call is recorded; the report goes under an id of
+        # its own, which the task does not carry
+        row.client_name = row.phone = ""
+        row.report_id = new_id()
+        _changed(row)
 
     def unsent(self) -> list[Evaluation]:
-        """Recorded evaluations the server has not received and has not refused, oldest first."""
+        """Evaluations recorded on this desktop whose report the server has not received and
+        has not refused, oldest first (also of a case taken away since: the report is due)."""
         rows = self._session.scalars(
             select(EvaluationRow)
             .where(
                 EvaluationRow.outcome.is_not(None),
+                EvaluationRow.report_id.is_not(None),
                 EvaluationRow.sent_at.is_(None),
                 EvaluationRow.refused == "",
             )
@@ -161,3 +230,20 @@ class EvaluationRepository:
         row = self._session.get(EvaluationRow, evaluation_id)
         if row is not None:
             row.refused = message or "De server heeft de evaluatie geweigerd."
+
+    def forget_others(self, user_id: str) -> int:
+        """Remove the tasks of cases this desktop does not hold that it has no reason to keep:
+        handed to someone else, or recorded — once the server has them and no report is still
+        to send (a colleague's client stays off this laptop)."""
+        held = select(CaseRow.id).where(CaseRow.deleted.is_(False))
+        result = self._session.execute(
+            delete(EvaluationRow).where(
+                (EvaluationRow.assignee_id != user_id) | EvaluationRow.outcome.is_not(None),
+                EvaluationRow.case_id.not_in(held),
+                EvaluationRow.pending.is_(False),
+                (EvaluationRow.report_id.is_(None))
+                | (EvaluationRow.sent_at.is_not(None))
+                | (EvaluationRow.refused != ""),
+            )
+        )
+        return result.rowcount or 0

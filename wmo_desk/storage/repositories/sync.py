@@ -34,6 +34,7 @@ from wmo_desk.storage.tables import (
     CaseEventRow,
     CaseRow,
     DecisionRow,
+    EvaluationRow,
     FormSnapshotRow,
     ProvisionRow,
     SyncConflictRow,
@@ -524,6 +525,7 @@ class SyncRepository(PullSide):
             (ZrmAssessmentRow, ZrmAssessmentRow.assessor_id),
             (DecisionRow, DecisionRow.proposed_by),
             (DecisionRow, DecisionRow.approved_by),
+            (EvaluationRow, EvaluationRow.assignee_id),
         ):
             self._session.execute(
                 update(model)

@@ -29,6 +29,7 @@ from wmo_desk.storage.tables import (
     ConversationRow,
     DecisionDocumentRow,
     DecisionRow,
+    EvaluationRow,
     ProviderChoiceRow,
     ProvisionRow,
     ZrmAssessmentRow,
@@ -81,6 +82,7 @@ RECORD_TYPES: dict[str, type] = {
     "provision": ProvisionRow,
     "allocation": AllocationRow,
     "decision_document": DecisionDocumentRow,
+    "evaluation": EvaluationRow,
 }
 _BOOKKEEPING = frozenset({"id", "pending", "deleted", "server_revision"})
 
@@ -90,6 +92,10 @@ RENAMED: dict[str, dict[str, str]] = {record_type: {} for record_type in RECORD_
 LOCAL_ONLY: dict[str, frozenset[str]] = {record_type: frozenset() for record_type in RECORD_TYPES}
 # the client's sort name copied onto its cases for the caseload's index (migration 0011)
 LOCAL_ONLY["case"] = frozenset({"sort_name"})
+# an evaluation's answers and its anonymous report stay on the desktop that recorded the call
+LOCAL_ONLY["evaluation"] = frozenset(
+    {"form_id", "form_version", "answers", "report_id", "sent_at", "refused"}
+)
 
 _BINARY, _MOMENT, _DATE = "binary", "moment", "date"
 

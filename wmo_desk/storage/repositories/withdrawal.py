@@ -25,6 +25,7 @@ from wmo_desk.storage.tables import (
     ConversationRow,
     DecisionDocumentRow,
     DecisionRow,
+    EvaluationRow,
     ProviderChoiceRow,
     ProvisionRow,
     ZrmAssessmentRow,
@@ -32,7 +33,14 @@ from wmo_desk.storage.tables import (
 from wmo_desk.sync.port import CaseHolding, Held
 
 _TYPE_OF = {model: name for name, model in RECORD_TYPES.items()}
-_BY_CASE = (CaseEventRow, ConversationRow, CaseResultRow, ZrmAssessmentRow, ProviderChoiceRow)
+_BY_CASE = (
+    CaseEventRow,
+    ConversationRow,
+    CaseResultRow,
+    ZrmAssessmentRow,
+    ProviderChoiceRow,
+    EvaluationRow,
+)
 
 
 def _rows(session: Session, model: type, column: Any, keys: Iterable[str]) -> list[Any]:
