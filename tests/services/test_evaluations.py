@@ -178,6 +178,16 @@ class FakeEvaluationServer:
         )
 
 
+def pushed(ctx) -> None:
+    """The server holds the calls as recorded here (what a sync's push does first)."""
+    from sqlalchemy import update
+
+    from wmo_desk.storage.tables import EvaluationRow
+
+    with ctx.db.session() as session:
+        session.execute(update(EvaluationRow).values(pending=False, server_revision=7))
+
+
 def test_the_sync_sends_the_anonymous_part_once(demo_ctx):
     ctx = demo_ctx
     case_id = complete_conversation(ctx)
@@ -185,6 +195,8 @@ def test_the_sync_sends_the_anonymous_part_once(demo_ctx):
     server = FakeEvaluationServer()
     assert exchange(ctx.db, server, "token").sent == 0  # nothing recorded yet
     ctx.evaluations.complete(evaluation_id, {"ceo.1": "eens"})
+    assert exchange(ctx.db, server, "token").sent == 0  # not before the server has the call
+    pushed(ctx)
     assert exchange(ctx.db, server, "token").sent == 1
     assert exchange(ctx.db, server, "token").sent == 0
     (body,) = server.bodies
@@ -214,6 +226,7 @@ def test_a_refused_evaluation_is_kept_and_not_sent_again(demo_ctx):
     complete_conversation(ctx)
     evaluation_id = only_task(ctx).evaluation.id
     report_id = ctx.evaluations.refuse(evaluation_id).report_id
+    pushed(ctx)
     server = FakeEvaluationServer(refuse={report_id})
     assert exchange(ctx.db, server, "token").refused == 1
     assert "bestaat niet" in ctx.evaluations.get(evaluation_id).refused

@@ -466,9 +466,10 @@ def test_0015_refuses_a_schema_it_does_not_recognise_and_changes_nothing(tmp_pat
     engine.dispose()
 
 
-def test_0016_makes_the_evaluations_records_that_travel_and_keeps_every_call(tmp_path):
-    """An open call gets whom to call; a recorded one keeps its report's id and gets a new id
-    of its own (the region's report cannot be linked to the task); all go to the server."""
+def test_0016_makes_the_evaluations_records_that_travel(tmp_path):
+    """An open call gets whom to call; a recorded one gets a new id of its own and keeps its
+    report's id only when the region has it (an unsent report gets a fresh one); a call of a
+    case taken away becomes a tombstone; the rest go to the server."""
     from alembic import command
     from sqlalchemy import text
 
@@ -489,28 +490,52 @@ def test_0016_makes_the_evaluations_records_that_travel_and_keeps_every_call(tmp
         connection.exec_driver_sql(
             f"UPDATE clients SET prefix = 'de', phone = '0412 123 456' WHERE id = '{_KEPT}'"
         )
+        # k3: a case taken from this desktop (a tombstone) before 0016
+        names = [r[1] for r in connection.exec_driver_sql("PRAGMA table_info(cases)")]
+        copied = ", ".join({"id": "'k3'", "deleted": "1"}.get(n, n) for n in names)
+        connection.exec_driver_sql(
+            f"INSERT INTO cases ({', '.join(names)}) SELECT {copied} FROM cases WHERE id = 'k1'"
+        )
         connection.exec_driver_sql(
             f"INSERT INTO evaluations ({columns}) VALUES "
             "('e-open', 'k1', 'g1', '0828', 'u1', '2027-01-12', 1, NULL, 'clientervaring', '', "
             "'{}', '[]', '[]', NULL, '2026-12-01 10:00:00.000000', NULL, ''), "
             "('e-done', 'k2', 'g2', '0828', 'u1', '2027-01-05', 1, 'afgerond', 'clientervaring', "
             "'1.0', '{\"ceo.1\": \"eens\"}', '[\"14\"]', '[]', '2027-01-05', "
-            "'2026-12-01 10:00:00.000000', '2027-01-05 12:00:00.000000', '')"
+            "'2026-12-01 10:00:00.000000', '2027-01-05 12:00:00.000000', ''), "
+            "('e-unsent', 'k2', 'g3', '0828', 'u1', '2027-01-04', 1, 'wil_niet_meewerken', "
+            "'clientervaring', '1.0', '{}', '[\"14\"]', '[]', '2027-01-04', "
+            "'2026-12-01 10:00:00.000000', NULL, ''), "
+            "('e-gone', 'k3', 'g4', '0828', 'u1', '2027-01-03', 0, NULL, 'clientervaring', '', "
+            "'{}', '[]', '[]', NULL, '2026-12-01 10:00:00.000000', NULL, '')"
         )
         config = alembic_config("sqlite://")
         config.attributes["connection"] = connection
         command.upgrade(config, "0016")
     query = text(
         "SELECT id, case_id, client_name, phone, report_id, pending, deleted, server_revision, "
-        "modified_at, answers, sent_at FROM evaluations ORDER BY due DESC"
+        "modified_at, answers, sent_at, product_codes, report_product_codes FROM evaluations "
+        "ORDER BY due DESC"
     )
     with engine.begin() as connection:
-        open_call, done = connection.execute(query).all()
+        open_call, done, unsent, gone = connection.execute(query).all()
         assert open_call[:8] == ("e-open", "k1", "J. de Vries", "0412 123 456", None, 1, 0, None)
         assert open_call.modified_at.startswith("2026-12-01 10:00")
+        # sent: the region has the report under the old id; the task gets a new one
         assert done.id != "e-done" and done.report_id == "e-done"
         assert (done.client_name, done.phone, done.pending) == ("", "", 1)
         assert done.answers == '{"ceo.1": "eens"}' and done.sent_at.startswith("2027-01-05")
+        assert (done.product_codes, done.report_product_codes) == ("[]", '["14"]')
+        # not sent yet: neither id is the one the access log names
+        assert unsent.id != "e-unsent" and unsent.report_id not in ("e-unsent", unsent.id)
+        # a call of a case this desktop no longer holds (no such case): a tombstone, not sent
+        assert (gone.id, gone.deleted, gone.pending, gone.client_name) == ("e-gone", 1, 0, "")
+        indexes = {
+            row[1]: row[2] for row in connection.exec_driver_sql("PRAGMA index_list(evaluations)")
+        }
+        assert indexes["ix_evaluations_case_id"] == 0
+        assert indexes["ix_evaluations_assignee_id"] == 0
+        assert 1 in indexes.values()  # conversation_id: one call per conversation
         # no foreign key: a colleague's call of a case this laptop does not hold can be kept
         keys = connection.exec_driver_sql("PRAGMA foreign_key_list(evaluations)").all()
         assert keys == []
@@ -519,7 +544,14 @@ def test_0016_makes_the_evaluations_records_that_travel_and_keeps_every_call(tmp
         config = alembic_config("sqlite://")
         config.attributes["connection"] = connection
         command.downgrade(config, "0015")
-        rows = connection.exec_driver_sql("SELECT id FROM evaluations ORDER BY id").all()
-        assert [r.id for r in rows] == ["e-done", "e-open"]
+        rows = connection.exec_driver_sql(
+            "SELECT id, product_codes FROM evaluations ORDER BY id"
+        ).all()
+        # the report's id is the row's again; the tombstone of a case not held is left out
+        assert {tuple(r) for r in rows} == {
+            ("e-done", '["14"]'),
+            ("e-open", "[]"),
+            (unsent.report_id, '["14"]'),
+        }
     engine.dispose()
     Database.open_file(path, TEST_KEY, backup=False).close()

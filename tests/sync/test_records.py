@@ -559,6 +559,8 @@ def _payloads(draw, record_type: str) -> dict:
                 recorded_on=draw(_DATES).isoformat(),
                 client_name="",
                 phone="",
+                product_codes=[],
+                provider_ids=[],
                 attempts=3 if payload["outcome"] == "geen_bereik" else payload["attempts"],
             )
     if record_type == "decision_document":
@@ -635,9 +637,16 @@ def test_a_value_of_the_wrong_json_type_or_form_is_refused(
         (
             {"recorded_on": "2027-01-12"},
             "recorded_on",
-            "Vastgelegd op: een uitkomst hoort bij de datum waarop ze is vastgelegd.",
+            "Vastgelegd op: vul de uitkomst en de datum van vastleggen allebei in, of geen van "
+            "beide.",
         ),
-        ({"attempts": 4}, "attempts", "Pogingen: hoogstens 3."),
+        ({"attempts": 4}, "attempts", "Pogingen: hoogstens 3."),  # the field's own limit
+        (
+            {"outcome": "afgerond", "recorded_on": "2027-01-12", "attempts": 1,
+             "client_name": "", "phone": "", "product_codes": ["14"]},
+            "product_codes",
+            "Producten: na het gesprek gaan producten en aanbieders alleen anoniem naar de regio.",
+        ),
     ],
 )  # fmt: skip
 def test_an_evaluation_that_does_not_hold_together_is_refused(payloads, change, field, message):

@@ -32,6 +32,13 @@ def _team(desktops):
     return sanne, ahmed, ruud
 
 
+def server_user_id(server, username: str) -> str:
+    from wmo_desk.server.models import User
+
+    with server.app.state.db.session_scope() as session:
+        return str(session.scalar(select(User.id).where(User.username == username)))
+
+
 def _stored(server, evaluation_id: str) -> Record:
     with server.app.state.db.session_scope() as session:
         row = session.scalar(
@@ -113,7 +120,10 @@ def test_an_open_call_follows_the_case_the_team_lead_gives_to_another_consultant
     sanne.sync.sync()
 
     assert [t.evaluation.id for t in ahmed.evaluations.tasks()] == [task.evaluation.id]
+    # gone from Sanne's laptop, whom to call with it
     assert sanne.evaluations.tasks() == []
+    assert local_records(sanne, "evaluation") == {}
+    assert local_records(sanne, "evaluation", deleted=True) == {}
     assert str(_stored(server, task.evaluation.id).owner_user_id) == ahmed.profile.user.id
     ahmed.evaluations.complete(task.evaluation.id, {"ceo.1": "eens"})
     ahmed.sync.sync()
@@ -127,17 +137,35 @@ def test_the_server_holds_who_may_write_a_call_and_that_a_recorded_one_stays(des
     sanne.sync.sync()
     payload = server_records(server, "evaluation")[task.evaluation.id]
 
-    def evaluation(body: dict) -> dict:
-        revision = _stored(server, task.evaluation.id).revision
-        return change("evaluation", task.evaluation.id, body, revision, case_id=body["case_id"])
+    def evaluation(body: dict, record_id: str = task.evaluation.id, deleted=False) -> dict:
+        stored = _stored(server, record_id) if record_id == task.evaluation.id else None
+        return change(
+            "evaluation", record_id, body, stored.revision if stored else None,
+            case_id=body["case_id"], deleted=deleted,
+        )  # fmt: skip
+
+    def refused(push, body: dict, **how) -> str:
+        [result] = push(evaluation(body, **how))
+        assert result["status"] == "forbidden", result
+        return result["reason"]
 
     as_ahmed, as_sanne = api(server, "ahmed"), api(server, "sanne")
-    # a colleague it is not assigned to may not take it over
-    [result] = as_ahmed(evaluation({**payload, "assignee_id": ahmed.profile.user.id}))
-    assert (result["status"], result["reason"]) == ("forbidden", Refusal.NOT_YOURS)
-    # nor may it go to someone who is no colleague of the municipality
-    [result] = as_sanne(evaluation({**payload, "assignee_id": str(uuid.uuid4())}))
-    assert (result["status"], result["reason"]) == ("forbidden", Refusal.UNKNOWN_ASSIGNEE)
+    # a colleague it is not assigned to may not take it over, nor make a call on her case
+    assert refused(as_ahmed, {**payload, "assignee_id": ahmed.profile.user.id}) == (
+        Refusal.CALL_NOT_YOURS
+    )
+    assert refused(as_ahmed, payload, record_id=str(uuid.uuid4())) == Refusal.CALL_NOT_YOURS
+    # it goes only to an active colleague of the municipality who syncs
+    kees = server_user_id(server, "kees")  # another municipality
+    for stranger in (str(uuid.uuid4()), kees):
+        assert refused(as_sanne, {**payload, "assignee_id": stranger}) == Refusal.UNKNOWN_ASSIGNEE
+    # one call per conversation, and its conversation never changes
+    assert refused(as_sanne, payload, record_id=str(uuid.uuid4())) == Refusal.CALL_EXISTS
+    other = {**payload, "conversation_id": str(uuid.uuid4())}
+    assert refused(as_sanne, other) == Refusal.CALL_NOT_YOURS
+    assert refused(as_sanne, other, record_id=str(uuid.uuid4())) == Refusal.UNKNOWN_CASE
+    # the municipality inside is the one it travels with
+    assert refused(as_sanne, {**payload, "municipality_code": "1721"}) == Refusal.INVALID
     # a recorded call that still says whom to call is no valid evaluation
     chatty = {**payload, "outcome": "wil_niet_meewerken", "recorded_on": "2027-01-12"}
     [result] = as_sanne(evaluation(chatty))
@@ -149,6 +177,77 @@ def test_the_server_holds_who_may_write_a_call_and_that_a_recorded_one_stays(des
     sanne.sync.sync()
     recorded = server_records(server, "evaluation")[task.evaluation.id]
     assert recorded["outcome"] == "wil_niet_meewerken"
-    [result] = as_sanne(evaluation({**recorded, "outcome": "afgerond", "attempts": 1}))
-    assert (result["status"], result["reason"]) == ("forbidden", Refusal.RECORDED)
+    assert recorded["product_codes"] == recorded["provider_ids"] == []
+    assert refused(as_sanne, {**recorded, "outcome": "afgerond", "attempts": 1}) == (
+        Refusal.RECORDED
+    )
     assert server_records(server, "evaluation")[task.evaluation.id] == recorded
+
+
+def test_a_removed_call_cannot_be_brought_back_by_its_former_assignee(desktops, server):
+    sanne, ahmed, _ = _team(desktops)
+    complete_conversation(sanne, case_in(sanne, Stage.ONDERZOEK))
+    task = only_task(sanne)
+    sanne.evaluations.reassign(task.evaluation.id, ahmed.profile.user.id)
+    sanne.sync.sync()
+    payload = server_records(server, "evaluation")[task.evaluation.id]
+    revision = _stored(server, task.evaluation.id).revision
+    as_ahmed, as_sanne = api(server, "ahmed"), api(server, "sanne")
+    # the assignee may not remove it; the case's consultant may
+    tombstone = change("evaluation", task.evaluation.id, {}, revision, case_id=payload["case_id"],
+                       deleted=True)  # fmt: skip
+    [result] = as_ahmed(tombstone)
+    assert (result["status"], result["reason"]) == ("forbidden", Refusal.NOT_YOURS)
+    [result] = as_sanne(tombstone)
+    assert result["status"] == "applied"
+    back = change("evaluation", task.evaluation.id, payload, result["revision"],
+                  case_id=payload["case_id"])  # fmt: skip
+    [result] = as_ahmed(back)
+    assert (result["status"], result["reason"]) == ("forbidden", Refusal.CALL_NOT_YOURS)
+    assert server_records(server, "evaluation", deleted=True).keys() == {task.evaluation.id}
+
+
+def test_a_call_taken_back_from_a_colleague_leaves_the_colleagues_laptop(desktops, server):
+    sanne, ahmed, _ = _team(desktops)
+    complete_conversation(sanne, case_in(sanne, Stage.ONDERZOEK))
+    task = only_task(sanne)
+    sanne.evaluations.reassign(task.evaluation.id, ahmed.profile.user.id)
+    sanne.sync.sync()
+    ahmed.sync.sync()
+    assert [t.phone for t in ahmed.evaluations.tasks()] == [task.phone]
+
+    sanne.evaluations.reassign(task.evaluation.id, sanne.profile.user.id)  # she calls herself
+    sanne.sync.sync()
+    ahmed.sync.sync()
+    assert ahmed.evaluations.tasks() == []
+    assert local_records(ahmed, "evaluation") == {}
+    assert local_records(ahmed, "evaluation", deleted=True) == {}
+    assert [t.evaluation.id for t in sanne.evaluations.tasks()] == [task.evaluation.id]
+
+
+def test_one_call_recorded_on_two_laptops_is_reported_once(desktops, server):
+    """The case's consultant and the colleague it was handed to both record it offline: the
+    first to sync holds, the other's recording is refused and its report never sent."""
+    from wmo_desk.server.models import EvaluationReport
+
+    sanne, ahmed, _ = _team(desktops)
+    complete_conversation(sanne, case_in(sanne, Stage.ONDERZOEK))
+    task = only_task(sanne)
+    sanne.evaluations.reassign(task.evaluation.id, ahmed.profile.user.id)
+    sanne.sync.sync()
+    ahmed.sync.sync()
+    ahmed.evaluations.complete(task.evaluation.id, {"ceo.1": "eens"})
+    sanne.evaluations.refuse(task.evaluation.id)  # she reached the client herself
+    ahmed.sync.sync()
+    sanne.sync.sync()
+
+    with server.app.state.db.session_scope() as session:
+        reports = [
+            (r.outcome, r.received_at.day) for r in session.scalars(select(EvaluationReport))
+        ]
+    assert reports == [("afgerond", 1)]  # one report, dated by its month only
+    assert server_records(server, "evaluation")[task.evaluation.id]["outcome"] == "afgerond"
+    mine = sanne.evaluations.get(task.evaluation.id)
+    assert mine.outcome is Outcome.AFGEROND and mine.report_id is None
+    refusals = [c for c in sanne.sync.conflicts() if c.record_type == "evaluation"]
+    assert [c.reason for c in refusals] == [Refusal.RECORDED]

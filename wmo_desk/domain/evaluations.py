@@ -87,18 +87,28 @@ def record_problem(
     attempts: int,
     client_name: str,
     phone: str,
+    product_codes: tuple[str, ...] | list[str] = (),
+    provider_ids: tuple[str, ...] | list[str] = (),
 ) -> tuple[str, str] | None:
-    """What is wrong with an evaluation as a whole: (field, Dutch sentence), or None.
+    """What is wrong with an evaluation task as it travels: (field, Dutch sentence), or None.
 
-    Both sides check it: the desktop before it sends, the server before it stores."""
-    if attempts > MAX_TRIES:
-        return "attempts", f"hoogstens {MAX_TRIES} pogingen."
+    Both sides check it: the desktop before it sends, the server before it stores. Once the
+    call is recorded the task keeps neither whom to call nor the decision's products and
+    providers: those go, for the recorded call, only in the anonymous report."""
     if (outcome is None) != (recorded_on is None):
-        return "recorded_on", "een uitkomst hoort bij de datum waarop ze is vastgelegd."
+        return (
+            "recorded_on",
+            "vul de uitkomst en de datum van vastleggen allebei in, of geen van beide.",
+        )
     if outcome is Outcome.GEEN_BEREIK and attempts < MAX_TRIES:
         return "attempts", f"geen bereik is pas definitief na {MAX_TRIES} pogingen."
     if outcome is not None and (client_name or phone):
         return "phone", "na het gesprek blijven naam en telefoonnummer niet bij de evaluatie."
+    if outcome is not None and (product_codes or provider_ids):
+        return (
+            "product_codes",
+            "na het gesprek gaan producten en aanbieders alleen anoniem naar de regio.",
+        )
     return None
 
 

@@ -116,7 +116,9 @@ def report(
         else "{}",
         product_codes=json.dumps(sorted(set(body.product_codes))),
         provider_ids=json.dumps(sorted(set(body.provider_ids))),
-        received_at=now,
+        # the month only: a moment or a day could be matched with the task whose outcome was
+        # pushed just before (the task is a record of the case on this same server)
+        received_at=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
     )
     session.add(row)
     session.flush()

@@ -293,21 +293,45 @@ def _evaluation_placement(
     view: _View, change: Change, user: User, existing: Row | None
 ) -> tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]:
     """An evaluation task is written by the case's consultant, a team lead, or the colleague it
-    is assigned to (who may not hold the case); its owner is the assignee, an active colleague
-    of the municipality who syncs (the one who sees it besides the case's consultant)."""
+    is assigned to (who may not hold the case); a new one, or a tombstone, only by the first
+    two. Its owner is the assignee, an active colleague of the municipality who syncs (the one
+    who sees it besides the case's consultant). Its case and conversation never change; a
+    conversation has one call."""
     case_id = change.case_id
     if case_id is None or (existing is not None and existing.case_id != case_id):
         raise _Refusal(Refusal.NOT_YOURS)
     case = view.find("case", case_id)
-    if case is None or case.deleted or case.municipality_code != user.municipality_code:
+    if case is None or case.municipality_code != user.municipality_code:
         raise _Refusal(Refusal.UNKNOWN_CASE)
-    assigned_to_me = existing is not None and existing.owner_user_id == user.id
-    if not (_is_teamleider(user) or case.owner_user_id == user.id or assigned_to_me):
-        raise _Refusal(Refusal.NOT_YOURS)
+    teamleider = _is_teamleider(user)
+    live = existing is not None and not existing.deleted
     if change.deleted:
-        if not (_is_teamleider(user) or case.owner_user_id == user.id):
+        # a case removed since: the call goes with it (its owner may clear it too)
+        owner_of_call = live and existing.owner_user_id == user.id  # type: ignore[union-attr]
+        if not (teamleider or case.owner_user_id == user.id or (case.deleted and owner_of_call)):
             raise _Refusal(Refusal.NOT_YOURS)
         return (existing.owner_user_id if existing is not None else user.id), case_id, None
+    if case.deleted:
+        raise _Refusal(Refusal.UNKNOWN_CASE)
+    assigned_to_me = live and existing.owner_user_id == user.id  # type: ignore[union-attr]
+    if not (teamleider or case.owner_user_id == user.id or assigned_to_me):
+        raise _Refusal(Refusal.CALL_NOT_YOURS)
+    conversation = str(change.payload.get("conversation_id"))
+    if existing is not None and existing.payload != canonical_json({}):
+        if json.loads(existing.payload).get("conversation_id") != conversation:
+            raise _Refusal(Refusal.CALL_NOT_YOURS)
+    else:
+        found = view.find("conversation", _uuid(conversation) or uuid.UUID(int=0))
+        if found is None or found.deleted or found.case_id != case_id:
+            raise _Refusal(Refusal.UNKNOWN_CASE)
+        for other in view.belonging(case_id):
+            if (
+                other.record_type == EVALUATION
+                and other.record_id != change.record_id
+                and not other.deleted
+                and json.loads(other.payload).get("conversation_id") == conversation
+            ):
+                raise _Refusal(Refusal.CALL_EXISTS)
     assignee = _uuid(change.payload.get("assignee_id"))
     colleague = view.user(assignee) if assignee is not None else None
     if (
@@ -376,6 +400,10 @@ def _record_problem(change: Change) -> str | None:
         return problem.message
     if "case_id" in change.payload and str(change.payload["case_id"]) != str(change.case_id):
         return "Casus: het record hoort bij een andere casus dan waarmee het is verstuurd."
+    if change.record_type == EVALUATION and change.payload.get("municipality_code") != (
+        change.municipality_code
+    ):
+        return "Gemeente: de evaluatie hoort bij een andere gemeente dan waarmee ze is verstuurd."
     return None
 
 
@@ -532,6 +560,8 @@ def _apply(plan: _Plan, change: Change) -> ChangeResult:
         _restamp(plan, row, former_owner)
         if former_owner is not None:
             _withdraw(plan, row, former_owner)
+    elif change.record_type == EVALUATION and former_owner not in (None, owner):
+        _call_taken_from(plan, row, former_owner)  # type: ignore[arg-type]
     elif client_moved and client_id is not None:
         client = view.find("client", client_id)
         if client is not None:
@@ -568,9 +598,23 @@ def _hand_over(row: Row, former_owner: uuid.UUID, new_owner: uuid.UUID | None) -
     row.owner_user_id = new_owner
 
 
-def _withdraw(plan: _Plan, case: Row, former_owner: uuid.UUID) -> None:
+def _call_taken_from(plan: _Plan, call: Row, former_owner: uuid.UUID) -> None:
+    """A call handed away from a colleague who does not hold its case: their desktop is told
+    (a withdrawal of the case, which for them is the call alone) and removes its copy, with
+    whom it said to call. The case's consultant and team leads still see the call."""
+    case = plan.view.find("case", call.case_id) if call.case_id is not None else None
+    former = plan.view.user(former_owner)
+    if case is None or case.owner_user_id == former_owner or former is None:
+        return
+    if _is_teamleider(former):
+        return
+    _withdraw(plan, case, former_owner, client=False)
+
+
+def _withdraw(plan: _Plan, case: Row, former_owner: uuid.UUID, *, client: bool = True) -> None:
     """Tell the consultant a case was taken from that the case and its records are no longer
-    theirs: their desktop removes its copy (unless the case comes back to them later)."""
+    theirs: their desktop removes its copy (unless the case comes back to them later).
+    ``client``: name the case's client (not to a colleague who only had a call of it)."""
     record_id = uuid.uuid5(CATALOGUE_NAMESPACE, f"withdrawal:{case.record_id}:{former_owner}")
     row = plan.view.find("withdrawal", record_id) or Row(
         record_type="withdrawal",
@@ -590,7 +634,9 @@ def _withdraw(plan: _Plan, case: Row, former_owner: uuid.UUID) -> None:
     row.deleted = False
     row.payload = canonical_json(
         WithdrawalPayload(
-            case_id=case.record_id, client_id=case.client_id, user_id=former_owner
+            case_id=case.record_id,
+            client_id=case.client_id if client else None,
+            user_id=former_owner,
         ).model_dump(mode="json")
     )
     plan.write(row)

@@ -363,7 +363,7 @@ def exchange(db: Database, client: ServerClient, token: str) -> EvaluationExchan
                 product_codes=list(evaluation.product_codes),
                 provider_ids=list(evaluation.provider_ids),
             )
-            receipt = client.report_evaluation(token, body)
+            client.report_evaluation(token, body)
         except ValueError:  # pydantic's ValidationError: never sendable as it is
             with db.session() as session:
                 EvaluationRepository(session).refused(
@@ -382,6 +382,7 @@ def exchange(db: Database, client: ServerClient, token: str) -> EvaluationExchan
             refused += 1
             continue
         with db.session() as session:
-            EvaluationRepository(session).received(evaluation.id, receipt.received_at)
+            # when this desktop had the receipt (the server keeps only the month)
+            EvaluationRepository(session).received(evaluation.id, utcnow())
         sent += 1
     return EvaluationExchange(sent=sent, refused=refused)

@@ -516,5 +516,8 @@ class EvaluationRow(SyncMixin, Base):
     form_version: Mapped[str] = mapped_column(String(40), default="")
     answers: Mapped[dict] = mapped_column(JsonText, default=dict)
     report_id: Mapped[str | None] = mapped_column(String(36))
+    # the decision's products and providers as the report names them (the task drops them)
+    report_product_codes: Mapped[list] = mapped_column(JsonText, default=list)
+    report_provider_ids: Mapped[list] = mapped_column(JsonText, default=list)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     refused: Mapped[str] = mapped_column(Text, default="")

@@ -71,6 +71,8 @@ class Refusal(StrEnum):
     UNKNOWN_CONSULTANT = "unknown_consultant"
     UNKNOWN_ASSIGNEE = "unknown_assignee"
     RECORDED = "recorded"
+    CALL_NOT_YOURS = "call_not_yours"
+    CALL_EXISTS = "call_exists"
     UNKNOWN_CLIENT = "unknown_client"
     FINAL = "final"
     CHECKSUM = "checksum"
@@ -94,6 +96,8 @@ REFUSAL_TEXT: dict[Refusal, str] = {
         "De evaluatie is toegewezen aan iemand die geen actieve collega van deze gemeente is."
     ),
     Refusal.RECORDED: "De uitkomst van deze evaluatie is al vastgelegd en wordt niet gewijzigd.",
+    Refusal.CALL_NOT_YOURS: "Deze evaluatie is niet (meer) aan u toegewezen.",
+    Refusal.CALL_EXISTS: "Voor dit keukentafelgesprek staat al een evaluatie klaar.",
     Refusal.UNKNOWN_CLIENT: (
         "De casus verwijst naar een cliënt die u niet mag zien of die de server niet kent."
     ),

@@ -735,6 +735,8 @@ class EvaluationRecord(Record):
             self.attempts,
             self.client_name,
             self.phone,
+            self.product_codes,
+            self.provider_ids,
         )
         if found is not None:
             _fail(found[1], found[0])

@@ -107,10 +107,10 @@ class EvaluationsPanel(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.everyone = QCheckBox(self.tr("&Alle evaluaties van het team"))
+        self.everyone = QCheckBox(self.tr("&Alle open evaluaties van de gemeente"))
         self.everyone.setObjectName("evaluations_everyone")
         self.everyone.setToolTip(
-            self.tr("Alle open belopdrachten van de gemeente, met wie ze moet uitvoeren")
+            self.tr("Alle evaluaties die nog gebeld moeten worden, en aan wie ze zijn toegewezen")
         )
         self.everyone.setVisible(ctx.evaluations.may_see_all())
         self.everyone.toggled.connect(lambda _on: self.refresh())

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.evaluations import Evaluation, Outcome
 from wmo_desk.domain.identifiers import new_id, utcnow
-from wmo_desk.storage.tables import CaseRow, ClientRow, EvaluationRow, UserRow
+from wmo_desk.storage.tables import (
+    CaseRow,
+    ClientRow,
+    EvaluationRow,
+    SyncConflictRow,
+    SyncOutboxRow,
+    UserRow,
+)
 
 
 def _client_name(client: ClientRow) -> str:
@@ -34,8 +42,9 @@ def _evaluation(row: EvaluationRow) -> Evaluation:
         form_id=row.form_id,
         form_version=row.form_version,
         answers=dict(row.answers or {}),
-        product_codes=tuple(row.product_codes or ()),
-        provider_ids=tuple(row.provider_ids or ()),
+        # for an open call what the task carries; for a recorded one what its report names
+        product_codes=tuple((row.report_product_codes if row.outcome else row.product_codes) or ()),
+        provider_ids=tuple((row.report_provider_ids if row.outcome else row.provider_ids) or ()),
         recorded_on=row.recorded_on,
         sent_at=row.sent_at,
         refused=row.refused,
@@ -121,7 +130,8 @@ class EvaluationRepository:
         return _evaluation(row) if row else None
 
     def holds_case(self, case_id: str) -> bool:
-        return self._session.get(CaseRow, case_id) is not None
+        case = self._session.get(CaseRow, case_id)
+        return case is not None and not case.deleted
 
     def open_tasks(self, assignee_id: str | None, municipality_code: str) -> list[EvaluationTask]:
         """The open evaluations of ``assignee_id`` (everyone's of the municipality when None),
@@ -198,22 +208,36 @@ class EvaluationRepository:
         row.recorded_on = on
         row.form_version = form_version
         row.answers = answers
-        row.product_codes = product_codes
-        row.provider_ids = provider_ids
-        # whom to call is not kept once the call is recorded; the report goes under an id of
-        # its own, which the task does not carry
+        row.report_product_codes = product_codes
+        row.report_provider_ids = provider_ids
+        # whom to call, and the decision's products and providers, are not kept with the task
+        # once the call is recorded; the report goes under an id of its own, which the task
+        # does not carry
         row.client_name = row.phone = ""
+        row.product_codes, row.provider_ids = [], []
         row.report_id = new_id()
+        row.sent_at, row.refused = None, ""
         _changed(row)
 
+    def not_taken(self, evaluation_id: str) -> None:
+        """The server did not take this desktop's version of the call (refused, or another
+        version holds): a report recorded here is not sent, its answers not kept."""
+        row = self._session.get(EvaluationRow, evaluation_id)
+        if row is not None and row.report_id is not None and row.sent_at is None:
+            row.report_id, row.answers = None, {}
+            row.report_product_codes, row.report_provider_ids = [], []
+
     def unsent(self) -> list[Evaluation]:
-        """Evaluations recorded on this desktop whose report the server has not received and
-        has not refused, oldest first (also of a case taken away since: the report is due)."""
+        """Evaluations recorded on this desktop, whose recording the server holds, with a
+        report it has not received and has not refused, oldest first (also of a case taken
+        away since: the report is due)."""
         rows = self._session.scalars(
             select(EvaluationRow)
             .where(
                 EvaluationRow.outcome.is_not(None),
                 EvaluationRow.report_id.is_not(None),
+                EvaluationRow.pending.is_(False),
+                EvaluationRow.server_revision.is_not(None),
                 EvaluationRow.sent_at.is_(None),
                 EvaluationRow.refused == "",
             )
@@ -233,17 +257,72 @@ class EvaluationRepository:
 
     def forget_others(self, user_id: str) -> int:
         """Remove the tasks of cases this desktop does not hold that it has no reason to keep:
-        handed to someone else, or recorded — once the server has them and no report is still
-        to send (a colleague's client stays off this laptop)."""
+        handed to someone else, recorded, or taken away (a tombstone) — once the server has
+        them, nothing about them waits for the user, and no report is still to send (a
+        colleague's client stays off this laptop)."""
         held = select(CaseRow.id).where(CaseRow.deleted.is_(False))
+        unsettled = select(SyncConflictRow.record_id).where(SyncConflictRow.resolved_at.is_(None))
         result = self._session.execute(
             delete(EvaluationRow).where(
-                (EvaluationRow.assignee_id != user_id) | EvaluationRow.outcome.is_not(None),
+                (EvaluationRow.assignee_id != user_id)
+                | EvaluationRow.outcome.is_not(None)
+                | EvaluationRow.deleted,
                 EvaluationRow.case_id.not_in(held),
                 EvaluationRow.pending.is_(False),
+                EvaluationRow.id.not_in(unsettled),
                 (EvaluationRow.report_id.is_(None))
                 | (EvaluationRow.sent_at.is_not(None))
                 | (EvaluationRow.refused != ""),
             )
         )
         return result.rowcount or 0
+
+    def withdraw_calls(self, withdrawn: dict[str, int]) -> int:
+        """Calls taken from this desktop's user, of cases it does not hold (case id -> the
+        withdrawal's revision): removed, unless handed back since (a newer revision) — a
+        recorded one whose report is still to send stays as a tombstone until it is sent."""
+        gone = 0
+        for case_id, revision in withdrawn.items():
+            if self.holds_case(case_id):
+                continue  # the case's own withdrawal (or the case itself) decides
+            rows = self._session.scalars(
+                select(EvaluationRow).where(EvaluationRow.case_id == case_id)
+            )
+            for row in rows:
+                if (row.server_revision or 0) > revision:
+                    continue
+                self._session.execute(
+                    delete(SyncOutboxRow).where(SyncOutboxRow.record_id == row.id)
+                )
+                report_due = row.report_id is not None and row.sent_at is None and row.refused == ""
+                if report_due and not row.pending:
+                    row.deleted, row.client_name, row.phone = True, "", ""
+                else:
+                    self._session.delete(row)
+                gone += 1
+        self._session.flush()
+        return gone
+
+    def give_way_to(self, pulled: list[Any]) -> int:
+        """A call of the same conversation made on another desktop first (the conversation
+        completed on two laptops before either synced): the server's call holds, the one
+        made here and never taken by the server goes (one call per conversation)."""
+        theirs = {
+            str(r.payload.get("conversation_id")): r.record_id
+            for r in pulled
+            if not r.deleted and r.payload.get("conversation_id")
+        }
+        if not theirs:
+            return 0
+        mine = self._session.scalars(
+            select(EvaluationRow).where(
+                EvaluationRow.conversation_id.in_(sorted(theirs)),
+                EvaluationRow.server_revision.is_(None),
+            )
+        ).all()
+        gone = [row for row in mine if theirs[row.conversation_id] != row.id]
+        for row in gone:
+            self._session.execute(delete(SyncOutboxRow).where(SyncOutboxRow.record_id == row.id))
+            self._session.delete(row)
+        self._session.flush()
+        return len(gone)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from wmo_desk.domain.identifiers import utcnow
 from wmo_desk.storage.repositories.audit import AuditRepository
+from wmo_desk.storage.repositories.evaluations import EvaluationRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync_payloads import (
     FORM_SNAPSHOT_KEY,
@@ -412,6 +413,9 @@ class SyncRepository(PullSide):
             row.server_revision = server_revision
             row.pending = not server_deleted
             return False
+        if change.record_type == "evaluation" and answer is Answer.ADOPT:
+            # another desktop's version of the call holds: a report recorded here is not sent
+            EvaluationRepository(self._session).not_taken(change.record_id)
         if answer is Answer.ADOPT:
             self._adopt(row, raw, server_payload, server_deleted, server_revision)
             return False
@@ -471,6 +475,10 @@ class SyncRepository(PullSide):
 
     def _add_conflict(self, kind, reason, record_type, record_id, case_id, local, local_deleted,
                       server, server_deleted, server_revision, detail="") -> None:  # fmt: skip
+        if record_type == "evaluation":
+            # this desktop's version of a call did not hold (refused, in conflict, taken away):
+            # a report recorded here is not sent
+            EvaluationRepository(self._session).not_taken(record_id)
         self._session.add(
             SyncConflictRow(
                 id=str(uuid.uuid4()),

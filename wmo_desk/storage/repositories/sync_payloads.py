@@ -94,7 +94,16 @@ LOCAL_ONLY: dict[str, frozenset[str]] = {record_type: frozenset() for record_typ
 LOCAL_ONLY["case"] = frozenset({"sort_name"})
 # an evaluation's answers and its anonymous report stay on the desktop that recorded the call
 LOCAL_ONLY["evaluation"] = frozenset(
-    {"form_id", "form_version", "answers", "report_id", "sent_at", "refused"}
+    {
+        "form_id",
+        "form_version",
+        "answers",
+        "report_id",
+        "report_product_codes",
+        "report_provider_ids",
+        "sent_at",
+        "refused",
+    }
 )
 
 _BINARY, _MOMENT, _DATE = "binary", "moment", "date"

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from wmo_desk.domain.identifiers import utcnow
+from wmo_desk.storage.repositories.evaluations import EvaluationRepository
 from wmo_desk.storage.repositories.settings import SettingsRepository
 from wmo_desk.storage.repositories.sync_payloads import (
     LOCAL_ID_KEY,
@@ -150,6 +151,8 @@ class PullSide:
             ]  # fmt: skip
             if record_type in RECORD_TYPES:
                 self._session.flush()
+                if record_type == "evaluation":
+                    EvaluationRepository(self._session).give_way_to(pulled)
                 applied += apply_records(self, record_type, pulled, utcnow())
             elif record_type == "user":
                 for record in pulled:
@@ -161,6 +164,13 @@ class PullSide:
             self._session.flush()
             me = SettingsRepository(self._session).get("user_id")
             applied += apply_withdrawals(self, withdrawals, me)
+            # a call handed away from this user, of a case not held here: the call goes
+            calls: dict[str, int] = {}
+            for w in withdrawals:
+                if w.payload.get("user_id") == me and w.payload.get("case_id"):
+                    case_id = str(w.payload["case_id"])
+                    calls[case_id] = max(calls.get(case_id, 0), w.revision)
+            applied += EvaluationRepository(self._session).withdraw_calls(calls)
         self._session.execute(delete(SyncInboxRow))
         self._session.flush()
         return applied

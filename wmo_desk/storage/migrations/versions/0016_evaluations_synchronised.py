@@ -9,10 +9,13 @@ reason. SQLite cannot drop a foreign key, so the table is built anew and the row
 refers to ``evaluations``; dropping a child table deletes nothing elsewhere).
 
 The rows: every one is pending (the tasks go to the server at the next sync, as the desktop's
-other records did with 0005). An open task gets its client's name and telephone number. A task
-already recorded keeps its old id as ``report_id`` — the region has its anonymous report under
-that id, or will get it — and the task itself gets a new id, so the task on the server cannot be
-linked to the report. The access log keeps naming the old id (it is append-only).
+other records did with 0005). An open task gets its client's name and telephone number. A
+recorded task gets a new id, and its products and providers move to the report's local columns
+(the task travels without them): the report keeps its old id when the region has it already
+(``sent_at``), and gets a fresh one when it is still to be sent — the access log, append-only,
+names the old id beside the client, so a report sent from now on must not carry it. A task of a
+case taken from this desktop before 0016 (the case a tombstone) becomes a tombstone too, not
+sent and without whom to call; a recorded one among them still sends its report.
 
 Revision ID: 0016
 Revises: 0015
@@ -80,6 +83,8 @@ def _columns(*, synchronised: bool) -> list[sa.Column]:
     if synchronised:
         columns += [
             sa.Column("report_id", sa.String(36), nullable=True),
+            sa.Column("report_product_codes", sa.Text(), nullable=False),
+            sa.Column("report_provider_ids", sa.Text(), nullable=False),
             sa.Column("modified_at", sa.DateTime(timezone=True), nullable=False),
             sa.Column("pending", sa.Boolean(), nullable=False),
             sa.Column("deleted", sa.Boolean(), nullable=False),
@@ -115,9 +120,10 @@ def upgrade() -> None:
     _rebuild(
         synchronised=True,
         copy=(
-            f"INSERT INTO evaluations (id, {kept}, client_name, phone, report_id, modified_at, "
-            f"pending, deleted, server_revision) SELECT id, {kept}, '', '', NULL, created_at, "
-            "1, 0, NULL FROM evaluations_before"
+            f"INSERT INTO evaluations (id, {kept}, client_name, phone, report_id, "
+            "report_product_codes, report_provider_ids, modified_at, pending, deleted, "
+            f"server_revision) SELECT id, {kept}, '', '', NULL, '[]', '[]', created_at, 1, 0, "
+            "NULL FROM evaluations_before"
         ),
     )
     bind = op.get_bind()
@@ -137,22 +143,45 @@ def upgrade() -> None:
                 "phone": (phone or "")[:30],
             },
         )
-    recorded = bind.execute(sa.text("SELECT id FROM evaluations WHERE outcome IS NOT NULL"))
-    for (old_id,) in recorded.all():
+    recorded = bind.execute(
+        sa.text("SELECT id, sent_at FROM evaluations WHERE outcome IS NOT NULL")
+    ).all()
+    for old_id, sent_at in recorded:
         bind.execute(
-            sa.text("UPDATE evaluations SET report_id = :old, id = :new WHERE id = :old"),
-            {"old": old_id, "new": str(uuid.uuid4())},
+            sa.text(
+                "UPDATE evaluations SET id = :new, report_id = :report, "
+                "report_product_codes = product_codes, report_provider_ids = provider_ids, "
+                "product_codes = '[]', provider_ids = '[]' WHERE id = :old"
+            ),
+            {
+                "old": old_id,
+                "new": str(uuid.uuid4()),
+                "report": old_id if sent_at is not None else str(uuid.uuid4()),
+            },
         )
+    # the calls of cases taken from this desktop: not this user's any more
+    bind.execute(
+        sa.text(
+            "UPDATE evaluations SET deleted = 1, pending = 0, client_name = '', phone = '' "
+            "WHERE case_id NOT IN (SELECT id FROM cases WHERE deleted = 0)"
+        )
+    )
 
 
 def downgrade() -> None:
-    # the report's id becomes the row's id again (as before 0016); a task pulled from a
-    # colleague, whose case is not on this desktop, cannot stay (the foreign key)
-    kept = ", ".join(_KEPT)
+    # the report's id becomes the row's id again (as before 0016), its products and
+    # providers the row's. Left out: a task pulled from a colleague, whose case is not on this
+    # desktop (the foreign key), and a call recorded on another desktop (before 0016 it would
+    # be reported from here, a second time)
+    kept = ", ".join(k for k in _KEPT if k not in ("product_codes", "provider_ids"))
     _rebuild(
         synchronised=False,
         copy=(
-            f"INSERT INTO evaluations (id, {kept}) SELECT coalesce(report_id, id), {kept} "
-            "FROM evaluations_before WHERE deleted = 0 AND case_id IN (SELECT id FROM cases)"
+            f"INSERT INTO evaluations (id, {kept}, product_codes, provider_ids) "
+            f"SELECT coalesce(report_id, id), {kept}, "
+            "CASE WHEN outcome IS NULL THEN product_codes ELSE report_product_codes END, "
+            "CASE WHEN outcome IS NULL THEN provider_ids ELSE report_provider_ids END "
+            "FROM evaluations_before WHERE deleted = 0 AND case_id IN (SELECT id FROM cases) "
+            "AND (outcome IS NULL OR report_id IS NOT NULL)"
         ),
     )
