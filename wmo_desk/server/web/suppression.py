@@ -44,38 +44,129 @@ def _order(key: Key) -> tuple[str, ...]:
 
 def protect(counts: dict[Key, int]) -> set[Key]:
     """The hidden cells among ``counts`` (every cell with clients): those under the threshold
-    and the ones hidden so that none of them follows from a total and the other parts."""
-    hidden = {k for k, n in counts.items() if not m.shown(n)}
-    lines: dict[tuple[Key, int], list[Key]] = defaultdict(list)
-    member_of: dict[Key, list[tuple[Key, int]]] = defaultdict(list)
-    for key in counts:
-        for dim, value in enumerate(key):
-            if value is None:
-                continue
-            line = ((*key[:dim], None, *key[dim + 1 :]), dim)
-            lines[line].append(key)
-            member_of[key].append(line)
-    for line in lines:
-        member_of[line[0]].append(line)
-    # how many of each line's cells (total and parts) are hidden, kept up to date below
-    hidden_in = {
-        line: (line[0] in hidden) + sum(1 for c in parts if c in hidden)
-        for line, parts in lines.items()
-    }
-    order = {k: _order(k) for k in counts}
-    rank = {k: (n, order[k]) for k, n in counts.items()}
-    todo = deque(sorted(lines, key=lambda line: (order.get(line[0]) or _order(line[0]), line[1])))
+    and the ones hidden so that none of them follows from a total and the other parts.
+
+    Lines are taken in the order of their total (None as ""), then dimension, then where
+    their first part is in ``counts``; a line taken with exactly one hidden cell hides its
+    smallest shown part (fewest clients, then that order), or its total when no part is
+    shown; the lines of a cell hidden so are taken again after the others (its lines as a
+    part by dimension, then as a total), until no line is left."""
+    widths = {len(key) for key in counts}
+    if len(widths) <= 1:
+        return _protect(counts) if counts else set()
+    # a line's total and parts are of one length: keys of other lengths never meet
+    hidden: set[Key] = set()
+    for width in widths:
+        hidden |= _protect({k: n for k, n in counts.items() if len(k) == width})
+    return hidden
+
+
+def _protect(counts: dict[Key, int]) -> set[Key]:
+    """:func:`protect` of keys of one length, on integers: a key is packed into one int (a
+    field per dimension, 0 for None), a line is its total's int times the width plus its
+    dimension, and a line's parts are a chain through ``link``. No tuple, list or set per
+    cell or line is made: at 40,000 cells those, not the counting, took the time (the
+    garbage collector walked them again and again)."""
+    keys = list(counts)
+    width = len(keys[0])
+    dims = range(width)
+    # per dimension: a value's field (1, 2, ...; 0 is None) and its rank in the order
+    # that puts None with "" (the order of a total: _order)
+    fields: list[dict[object, int]] = []
+    values: list[list[object]] = []
+    ranks: list[list[int]] = []
+    for d in dims:
+        present = {key[d] for key in keys}
+        present.discard(None)
+        ordered = sorted(present, key=lambda v: v or "")
+        values.append([None, *ordered])
+        fields.append({v: f for f, v in enumerate(ordered, 1)})
+        names = sorted({v or "" for v in ordered} | {""})
+        rank_of = {name: r for r, name in enumerate(names)}
+        ranks.append([rank_of[""], *(rank_of[v or ""] for v in ordered)])
+    shift, rank_shift = [0] * width, [0] * width
+    bits = rank_bits = 0
+    for d in reversed(dims):  # dimension 0 in the highest bits: packed ranks sort as tuples
+        shift[d], rank_shift[d] = bits, rank_bits
+        bits += len(values[d]).bit_length()
+        rank_bits += len(ranks[d]).bit_length()
+    field_mask = [((1 << len(values[d]).bit_length()) - 1) << shift[d] for d in dims]
+
+    def rank(code: int) -> int:
+        return sum(ranks[d][(code & field_mask[d]) >> shift[d]] << rank_shift[d] for d in dims)
+
+    codes = [sum(fields[d][key[d]] << shift[d] for d in dims if key[d] is not None) for key in keys]
+    index = {code: i for i, code in enumerate(codes)}
+    small = [not m.shown(n) for n in counts.values()]
+    hidden = {code for code, s in zip(codes, small, strict=True) if s}
+    hidden_in: dict[int, int] = {}  # per line: how many of its cells are hidden
+    first: dict[int, int] = {}  # per line: its first part (the order of ``counts``)
+    last: dict[int, int] = {}  # per line: its last part, the head of the chain
+    link: dict[int, int] = {}  # part i of the line along d (i * width + d): the part before
+    for i, code in enumerate(codes):
+        s = small[i]
+        for d in dims:
+            f = code & field_mask[d]
+            if f:
+                line = (code ^ f) * width + d
+                before = last.get(line)
+                if before is None:
+                    first[line] = i
+                    hidden_in[line] = s
+                else:
+                    link[i * width + d] = before
+                    hidden_in[line] += s
+                last[line] = i
+    for line in hidden_in:
+        if line // width in hidden:
+            hidden_in[line] += 1
+
+    def lines_of(code: int) -> list[int]:
+        """The lines of a cell: as a part, by dimension; then as a total, in line order."""
+        found = []
+        if code in index:
+            found = [(code ^ f) * width + d for d in dims if (f := code & field_mask[d])]
+        totals = [code * width + d for d in dims if not code & field_mask[d]]
+        found += sorted((t for t in totals if t in first), key=first.__getitem__)
+        return found
+
+    # a line with two hidden cells never needs a third: only the others can be taken
+    index_bits = len(keys).bit_length()
+    dim_bits = width.bit_length()
+    todo = deque(
+        sorted(
+            (line for line, n in hidden_in.items() if n <= 1),
+            key=lambda line: (
+                (((rank(line // width) << dim_bits) | (line % width)) << index_bits) | first[line]
+            ),
+        )
+    )
+    n_of = list(counts.values())
     while todo:
         line = todo.popleft()
         if hidden_in[line] != 1:
             continue
-        rest = [c for c in lines[line] if c not in hidden]
-        extra = min(rest, key=rank.__getitem__) if rest else line[0]
+        d = line % width
+        best = None
+        i = last[line]
+        while i is not None:
+            if codes[i] not in hidden:
+                candidate = (n_of[i], rank(codes[i]), i)
+                if best is None or candidate < best:
+                    best = candidate
+            i = link.get(i * width + d)
+        extra = line // width if best is None else codes[best[2]]
         hidden.add(extra)
-        for other in member_of[extra]:
+        others = lines_of(extra)
+        for other in others:
             hidden_in[other] += 1
-        todo.extend(member_of[extra])
-    return hidden
+        todo.extend(others)
+    return {
+        keys[index[code]]
+        if code in index
+        else tuple(values[d][(code & field_mask[d]) >> shift[d]] for d in dims)
+        for code in hidden
+    }
 
 
 @dataclass
