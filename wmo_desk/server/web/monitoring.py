@@ -53,7 +53,7 @@ _DAY = timedelta(days=1)
 # -- the inputs ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """A synced record as the store holds it: type, id, municipality and decoded payload."""
 
@@ -63,7 +63,7 @@ class RawRecord:
     payload: dict
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductInfo:
     """What the catalogue says about a product code, for names, categories and tariffs."""
 
@@ -74,7 +74,7 @@ class ProductInfo:
     tariff_is_demo: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     """What the figures need of a case; ``products``/``providers`` of its final provisions."""
 
@@ -89,7 +89,7 @@ class CaseFacts:
     providers: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CarePeriod:
     """A client's care with one product at one provider from ``start`` to ``end`` (or on)."""
 

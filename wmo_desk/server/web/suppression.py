@@ -217,12 +217,82 @@ class QuarterCells:
         )
 
 
+class _Packed:
+    """The cells of a cube as ints: a field per dimension (1, 2, ... for its values in the
+    order met; 0 for None), so that a margin of a cell is the cell's int with fields masked
+    off, and no tuple is made for a margin until the cube is handed out."""
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        keys = list(keys)
+        self.values: list[list[str | None]] = []
+        self.fields: list[dict[str | None, int]] = []
+        for d in range(4):
+            values = list(dict.fromkeys(key[d] for key in keys))
+            self.values.append([None, *values])
+            self.fields.append({v: f for f, v in enumerate(values, 1)})
+        self.shift = [0, 0, 0, 0]
+        bits = 0
+        for d in (3, 2, 1, 0):
+            self.shift[d] = bits
+            bits += len(self.values[d]).bit_length()
+        self.mask = [
+            ((1 << len(self.values[d]).bit_length()) - 1) << self.shift[d] for d in range(4)
+        ]
+        #: a finest cell's margins in the order of :func:`_margins` (value before None), all
+        #: of them and those with the total over the categories
+        self.margins = [
+            sum(self.mask[d] for d in range(4) if keep[d])
+            for keep in itertools.product((True, False), repeat=4)
+        ]
+        self.flat = [mask for mask in self.margins if not mask & self.mask[3]]
+
+    def code(self, key: Key) -> int:
+        fields, shift = self.fields, self.shift
+        return (
+            fields[0][key[0]] << shift[0]
+            | fields[1][key[1]] << shift[1]
+            | fields[2][key[2]] << shift[2]
+            | fields[3][key[3]] << shift[3]
+        )
+
+    def key(self, code: int) -> Key:
+        values, shift, mask = self.values, self.shift, self.mask
+        return (
+            values[0][(code & mask[0]) >> shift[0]],
+            values[1][(code & mask[1]) >> shift[1]],
+            values[2][(code & mask[2]) >> shift[2]],
+            values[3][(code & mask[3]) >> shift[3]],
+        )
+
+
+def _roll_up_clients(cells: dict[int, set[str]], masks: Iterable[int]) -> None:
+    """Each cell's clients added into the cell with None at each dimension of ``masks`` in
+    turn: after all of them a cell holds the clients of every finest cell under it."""
+    for mask in masks:
+        for code in [code for code in cells if code & mask]:  # ints: nothing for the gc
+            parent, clients = code & ~mask, cells[code]
+            found = cells.get(parent)
+            if found is None:
+                cells[parent] = set(clients)
+            else:
+                found |= clients
+
+
+def _roll_up_sums(cells: dict[int, int], masks: Iterable[int]) -> None:
+    for mask in masks:
+        for code in [code for code in cells if code & mask]:
+            parent = code & ~mask
+            cells[parent] = cells.get(parent, 0) + cells[code]
+
+
 def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
     """The cube of ``quarter`` for the whole region, with its hidden cells.
 
     The periods are summed into the finest cells first (municipality, product, provider,
-    category), then each finest cell into its margins: a region has far fewer finest cells
-    than care periods, and a margin takes a cell's clients as one set union."""
+    category), then rolled up one dimension at a time into the margins, on cells packed into
+    ints (:class:`_Packed`). The cells are handed out in the order in which they are first a
+    margin of a finest cell, finest cells in the order their first period came: the order of
+    summing period by period, which decides ties in :func:`protect`."""
     finest: dict[str, dict[Key, set[str]]] = {kind: defaultdict(set) for kind in m.FLOW_KINDS}
     cents: dict[Key, int] = defaultdict(int)
     unpriced: dict[Key, int] = defaultdict(int)
@@ -238,24 +308,39 @@ def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
             cents[key] += money
             if p.demo:
                 demo.add(key)
-    margins: dict[Key, tuple[list[Key], list[Key]]] = {}  # a finest cell's margins, and flat
-    for key in finest[m.IN_CARE]:
-        full = list(_margins(*((value,) for value in key)))
-        margins[key] = (full, [k for k in full if k[3] is None])
+    packed = _Packed(finest[m.IN_CARE])  # every period is in care: all the finest cells
+    code = packed.code
+    mask, category = packed.mask, packed.mask[3]
     cells = QuarterCells()
+    key_of: dict[int, Key] = {}
     for kind, found in finest.items():
-        into, which = cells.clients[kind], 0 if kind == m.IN_CARE else 1
-        for key, clients in found.items():
-            for margin in margins[key][which]:
-                into[margin].update(clients)
-    for key, cents_of_key in cents.items():
-        for margin in margins[key][0]:
-            cells.cents[margin] += cents_of_key
-        if key in demo:
-            cells.demo.update(margins[key][0])
-    for key, periods in unpriced.items():
-        for margin in margins[key][0]:
-            cells.unpriced[margin] += periods
+        codes = [code(key) for key in found]
+        if kind == m.IN_CARE:
+            rolled = dict(zip(codes, found.values(), strict=True))
+            _roll_up_clients(rolled, mask)
+            margins = packed.margins
+        else:  # the flows are not split by category
+            rolled = {}
+            for c, clients in zip(codes, found.values(), strict=True):
+                flat = c & ~category
+                if flat in rolled:
+                    rolled[flat] |= clients
+                else:
+                    rolled[flat] = set(clients)
+            _roll_up_clients(rolled, mask[:3])
+            margins = packed.flat
+        order = dict.fromkeys(c & margin for c in codes for margin in margins)
+        if kind == m.IN_CARE:
+            key_of = {c: packed.key(c) for c in order}
+        cells.clients[kind] = defaultdict(set, {key_of[c]: rolled[c] for c in order})
+    for sums, into in ((cents, cells.cents), (unpriced, cells.unpriced)):
+        rolled_sums = {code(key): n for key, n in sums.items()}
+        _roll_up_sums(rolled_sums, mask)
+        into.update((key_of[c], n) for c, n in rolled_sums.items())
+    rolled_demo = {code(key) for key in demo}
+    for dim in mask:
+        rolled_demo |= {c & ~dim for c in rolled_demo if c & dim}
+    cells.demo = {key_of[c] for c in rolled_demo}
     for case in m.decided_in(facts, quarter):
         for key in _margins((case.municipality_code,), case.products, case.providers, ()):
             cells.clients[DECIDED][key].add(case.client_id)
