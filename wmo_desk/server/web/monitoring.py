@@ -118,6 +118,14 @@ class Facts:
     cases: tuple[CaseFacts, ...]
     periods: tuple[CarePeriod, ...]
 
+    @cached_property  # every quarter's cube asks for it; a frozen dataclass keeps it in __dict__
+    def by_client(self) -> dict[str, list[CarePeriod]]:
+        """The care periods per client, each in the order of ``periods``."""
+        grouped: dict[str, list[CarePeriod]] = defaultdict(list)
+        for p in self.periods:
+            grouped[p.client_id].append(p)
+        return dict(grouped)
+
 
 def _date(value: object) -> date | None:
     if not isinstance(value, str) or not value:
@@ -358,20 +366,13 @@ class Flows:
     uitstroom: frozenset[str]
 
 
-def _by_client(periods: Iterable[CarePeriod]) -> dict[str, list[CarePeriod]]:
-    grouped: dict[str, list[CarePeriod]] = defaultdict(list)
-    for p in periods:
-        grouped[p.client_id].append(p)
-    return grouped
-
-
 def period_events(facts: Facts, quarter: Quarter) -> Iterator[tuple[CarePeriod, tuple[str, ...]]]:
     """Each care period overlapping ``quarter`` with the flows it counts for (definitions:
     module doc); a flow counts for a selection when this period matches it.
 
     Whether care continues is judged over all the client's periods in the region."""
     first, last = quarter.first, quarter.last
-    for periods in _by_client(facts.periods).values():
+    for periods in facts.by_client.values():
         for p in periods:
             if not p.overlaps(first, last):
                 continue
