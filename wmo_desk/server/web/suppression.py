@@ -95,7 +95,10 @@ def _protect(counts: dict[Key, int]) -> set[Key]:
     def rank(code: int) -> int:
         return sum(ranks[d][(code & field_mask[d]) >> shift[d]] << rank_shift[d] for d in dims)
 
-    codes = [sum(fields[d][key[d]] << shift[d] for d in dims if key[d] is not None) for key in keys]
+    codes = [0] * len(keys)
+    for d in dims:  # a dimension at a time: one comprehension each, not a loop per key
+        field_of, at = {None: 0, **fields[d]}, shift[d]
+        codes = [code | field_of[key[d]] << at for code, key in zip(codes, keys, strict=True)]
     index = {code: i for i, code in enumerate(codes)}
     small = [not m.shown(n) for n in counts.values()]
     hidden = {code for code, s in zip(codes, small, strict=True) if s}
@@ -172,11 +175,15 @@ def _protect(counts: dict[Key, int]) -> set[Key]:
 @dataclass
 class QuarterCells:
     """The cube of one quarter: distinct clients per measure and cell, the money per cell of
-    the clients in care, and which cells are hidden."""
+    the clients in care, and which cells are hidden.
+
+    ``counts`` is what the figures read; ``clients``, the sets of client ids counted, is
+    only kept when asked for (:func:`quarter_cells`): the sets were most of a cube's memory."""
 
     clients: dict[str, dict[Key, set[str]]] = field(
         default_factory=lambda: {measure: defaultdict(set) for measure in MEASURES}
     )
+    counts: dict[str, dict[Key, int]] = field(default_factory=dict)
     cents: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     unpriced: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     #: cells whose money includes a demo tariff
@@ -184,8 +191,7 @@ class QuarterCells:
     hidden: dict[str, set[Key]] = field(default_factory=dict)
 
     def count(self, measure: str, key: Key) -> int:
-        found = self.clients[measure].get(key)
-        return len(found) if found else 0
+        return self.counts[measure].get(key, 0)
 
     def is_hidden(self, measure: str, key: Key) -> bool:
         """Hidden: 1 to 4 clients, or to protect such a cell (no clients is shown as 0)."""
@@ -199,7 +205,7 @@ class QuarterCells:
         """The categories with clients in care in ``selection``, in code order."""
         base = key_of(selection)
         return sorted(
-            k[3] for k in self.clients[m.IN_CARE] if k[3] is not None and k[:3] == base[:3]
+            k[3] for k in self.counts[m.IN_CARE] if k[3] is not None and k[:3] == base[:3]
         )
 
     def providers(self, selection: m.Filter) -> list[str]:
@@ -208,7 +214,7 @@ class QuarterCells:
         return sorted(
             {
                 k[2]
-                for k in self.clients[m.IN_CARE]
+                for k in self.counts[m.IN_CARE]
                 if k[2] is not None
                 and k[3] is None
                 and k[:2] == base[:2]
@@ -285,8 +291,9 @@ def _roll_up_sums(cells: dict[int, int], masks: Iterable[int]) -> None:
             cells[parent] = cells.get(parent, 0) + cells[code]
 
 
-def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
-    """The cube of ``quarter`` for the whole region, with its hidden cells.
+def quarter_cells(facts: m.Facts, quarter: m.Quarter, clients: bool = True) -> QuarterCells:
+    """The cube of ``quarter`` for the whole region, with its hidden cells (and with the
+    counted sets of client ids unless ``clients`` is False).
 
     The periods are summed into the finest cells first (municipality, product, provider,
     category), then rolled up one dimension at a time into the margins, on cells packed into
@@ -321,18 +328,20 @@ def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
             margins = packed.margins
         else:  # the flows are not split by category
             rolled = {}
-            for c, clients in zip(codes, found.values(), strict=True):
+            for c, ids in zip(codes, found.values(), strict=True):
                 flat = c & ~category
                 if flat in rolled:
-                    rolled[flat] |= clients
+                    rolled[flat] |= ids
                 else:
-                    rolled[flat] = set(clients)
+                    rolled[flat] = set(ids)
             _roll_up_clients(rolled, mask[:3])
             margins = packed.flat
         order = dict.fromkeys(c & margin for c in codes for margin in margins)
         if kind == m.IN_CARE:
             key_of = {c: packed.key(c) for c in order}
-        cells.clients[kind] = defaultdict(set, {key_of[c]: rolled[c] for c in order})
+        cells.counts[kind] = {key_of[c]: len(rolled[c]) for c in order}
+        if clients:
+            cells.clients[kind] = defaultdict(set, {key_of[c]: rolled[c] for c in order})
     for sums, into in ((cents, cells.cents), (unpriced, cells.unpriced)):
         rolled_sums = {code(key): n for key, n in sums.items()}
         _roll_up_sums(rolled_sums, mask)
@@ -341,13 +350,14 @@ def quarter_cells(facts: m.Facts, quarter: m.Quarter) -> QuarterCells:
     for dim in mask:
         rolled_demo |= {c & ~dim for c in rolled_demo if c & dim}
     cells.demo = {key_of[c] for c in rolled_demo}
+    decided: dict[Key, set[str]] = defaultdict(set)
     for case in m.decided_in(facts, quarter):
         for key in _margins((case.municipality_code,), case.products, case.providers, ()):
-            cells.clients[DECIDED][key].add(case.client_id)
-    cells.hidden = {
-        measure: protect({k: len(v) for k, v in cells.clients[measure].items()})
-        for measure in MEASURES
-    }
+            decided[key].add(case.client_id)
+    cells.counts[DECIDED] = {k: len(v) for k, v in decided.items()}
+    if clients:
+        cells.clients[DECIDED] = decided
+    cells.hidden = {measure: protect(cells.counts[measure]) for measure in MEASURES}
     return cells
 
 
@@ -372,5 +382,6 @@ class Disclosure:
         found = self._quarters.get(quarter)
         if found is None:
             # two request threads may compute the same quarter at once: same result, kept once
-            found = self._quarters.setdefault(quarter, quarter_cells(self.facts, quarter))
+            cells = quarter_cells(self.facts, quarter, clients=False)
+            found = self._quarters.setdefault(quarter, cells)
         return found
