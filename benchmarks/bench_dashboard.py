@@ -245,12 +245,12 @@ def _steps(db: ServerDatabase, counts: dict[tuple[str, str], int]) -> list[tuple
     facts = monitoring.decode(records, region.products)
     steps.append(("care periods and cases (monitoring.decode)", time.perf_counter() - start))
     start = time.perf_counter()
-    cubes = {q: suppression.quarter_cells(facts, q) for q in QUARTER.trail(8)}
+    cubes = {q: suppression.quarter_cells(facts, q, clients=False) for q in QUARTER.trail(8)}
     steps.append(("8 quarters' cubes with their suppression", time.perf_counter() - start))
     start = time.perf_counter()
     for cells in cubes.values():
         for measure in suppression.MEASURES:
-            suppression.protect({k: len(v) for k, v in cells.clients[measure].items()})
+            suppression.protect(cells.counts[measure])
     steps.append(("  of which suppression.protect (again)", time.perf_counter() - start))
     data = suppression.Disclosure(facts)
     start = time.perf_counter()

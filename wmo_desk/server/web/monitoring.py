@@ -53,7 +53,7 @@ _DAY = timedelta(days=1)
 # -- the inputs ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """A synced record as the store holds it: type, id, municipality and decoded payload."""
 
@@ -63,7 +63,7 @@ class RawRecord:
     payload: dict
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductInfo:
     """What the catalogue says about a product code, for names, categories and tariffs."""
 
@@ -74,7 +74,7 @@ class ProductInfo:
     tariff_is_demo: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     """What the figures need of a case; ``products``/``providers`` of its final provisions."""
 
@@ -89,7 +89,7 @@ class CaseFacts:
     providers: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CarePeriod:
     """A client's care with one product at one provider from ``start`` to ``end`` (or on)."""
 
@@ -117,6 +117,14 @@ class Facts:
 
     cases: tuple[CaseFacts, ...]
     periods: tuple[CarePeriod, ...]
+
+    @cached_property  # every quarter's cube asks for it; a frozen dataclass keeps it in __dict__
+    def by_client(self) -> dict[str, list[CarePeriod]]:
+        """The care periods per client, each in the order of ``periods``."""
+        grouped: dict[str, list[CarePeriod]] = defaultdict(list)
+        for p in self.periods:
+            grouped[p.client_id].append(p)
+        return dict(grouped)
 
 
 def _date(value: object) -> date | None:
@@ -358,20 +366,13 @@ class Flows:
     uitstroom: frozenset[str]
 
 
-def _by_client(periods: Iterable[CarePeriod]) -> dict[str, list[CarePeriod]]:
-    grouped: dict[str, list[CarePeriod]] = defaultdict(list)
-    for p in periods:
-        grouped[p.client_id].append(p)
-    return grouped
-
-
 def period_events(facts: Facts, quarter: Quarter) -> Iterator[tuple[CarePeriod, tuple[str, ...]]]:
     """Each care period overlapping ``quarter`` with the flows it counts for (definitions:
     module doc); a flow counts for a selection when this period matches it.
 
     Whether care continues is judged over all the client's periods in the region."""
     first, last = quarter.first, quarter.last
-    for periods in _by_client(facts.periods).values():
+    for periods in facts.by_client.values():
         for p in periods:
             if not p.overlaps(first, last):
                 continue
