@@ -113,10 +113,15 @@ def server_entry(
     )
 
 
+_AUDIT_ENTRIES = AuditLogEntry.__table__
+
+
 def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        # one executemany: a pull stays one round trip for its log, however many clients
-        session.execute(insert(AuditLogEntry), rows)
+        # one Core executemany on the table, in the session's transaction (so a pull's lines
+        # commit or roll back with what they record): a pull stays one round trip for its log,
+        # however many clients, without the ORM bulk insert's bookkeeping per row
+        session.execute(insert(_AUDIT_ENTRIES), rows)
 
 
 # --- push ------------------------------------------------------------------------------------
