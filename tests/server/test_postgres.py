@@ -199,6 +199,44 @@ def test_the_writer_lock_is_a_no_op_on_sqlite(tmp_path):
         db.close()
 
 
+def test_requests_after_postgresql_ended_every_connection_get_new_ones(postgres_url):
+    """What a restart of PostgreSQL does to the server's pooled connections (here every one of
+    them ended by ``pg_terminate_backend``): the next sign-in, pull, push and health check get
+    new connections and answer, none fails on a dead one."""
+    _add_user(postgres_url)
+    app = create_app(postgres_url)
+    try:
+        with TestClient(app) as client:
+            base = "/api/v1"
+            answer = client.post(f"{base}/login", json={"username": "sanne", "password": PASSWORD})
+            headers = {"Authorization": f"Bearer {answer.json()['token']}"}
+            assert client.get(f"{base}/sync/pull", headers=headers).status_code == 200
+            for request in range(4):
+                with _connect(postgres_url) as conn:
+                    ended = conn.execute(
+                        "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    ).fetchone()
+                assert ended is not None and ended[0] >= 1
+                if request == 0:
+                    answer = client.post(
+                        f"{base}/login", json={"username": "sanne", "password": PASSWORD}
+                    )
+                elif request == 1:
+                    answer = client.get(f"{base}/sync/pull", headers=headers)
+                elif request == 2:
+                    client_change, _ = _case_of_client(str(uuid.uuid4()))
+                    answer = client.post(
+                        f"{base}/sync/push", headers=headers, json={"changes": [client_change]}
+                    )
+                    assert answer.json()["results"][0]["status"] == "applied"
+                else:
+                    answer = client.get(f"{base}/health")
+                assert answer.status_code == 200, answer.text
+    finally:
+        app.state.db.close()
+
+
 # --- the real server --------------------------------------------------------------------------
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from wmo_desk.storage.engine import alembic_config as engine_config
@@ -21,6 +23,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Keys of PostgreSQL advisory locks (any fixed bigint; these spell "wmo_sync" and "wmo_migr").
 WRITER_LOCK_KEY = 0x776D6F5F73796E63
 MIGRATION_LOCK_KEY = 0x776D6F5F6D696772
+# A pooled PostgreSQL connection is replaced after this many seconds: one that a firewall or NAT
+# dropped silently (no end seen on the socket, see _ended_by_the_server) is not kept for long.
+POOL_RECYCLE_SECONDS = 1800
 
 
 def database_url(value: str) -> str:
@@ -39,6 +44,35 @@ def database_url(value: str) -> str:
 def alembic_config(url: str) -> Config:
     """An alembic configuration of the server schema for ``url``."""
     return engine_config(MIGRATIONS_DIR, url)
+
+
+def _ended_by_the_server(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+    """Pool checkout on PostgreSQL: refuse a connection the server has ended, so the pool opens
+    a new one (``DisconnectionError``) before a request uses it.
+
+    A PostgreSQL that stops or restarts, or ends a backend (``pg_terminate_backend``, an idle
+    timeout), sends its error and closes the socket: an idle connection whose socket has
+    something to read is ended. Looking costs one ``poll`` without waiting, where
+    ``pool_pre_ping`` sent a ``SELECT 1`` and waited for it on every checkout (about 60 µs of
+    this process's CPU, a round trip and the database's own work, per request). Should an idle
+    connection have anything else to read (a notice), it is only replaced needlessly."""
+    if dbapi_connection.closed:
+        raise exc.DisconnectionError("connection closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise exc.DisconnectionError("the database ended the connection")
+
+
+def server_engine(url: str) -> Engine:
+    """The server's engine for ``url``: :func:`make_engine`; on PostgreSQL each pooled
+    connection is checked at checkout by :func:`_ended_by_the_server` instead of a round trip,
+    and replaced after :data:`POOL_RECYCLE_SECONDS`."""
+    if not url.startswith("postgresql") or not hasattr(select, "poll"):
+        return make_engine(url)  # SQLite; or no poll() (Windows): make_engine's pre-ping
+    engine = make_engine(url, pool_pre_ping=False, pool_recycle=POOL_RECYCLE_SECONDS)
+    event.listen(engine, "checkout", _ended_by_the_server)
+    return engine
 
 
 def upgrade(engine: Engine) -> None:
@@ -74,7 +108,7 @@ class ServerDatabase:
         url = database_url(url)
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(url)
+        engine = server_engine(url)
         if migrate:
             upgrade(engine)
         return cls(engine)

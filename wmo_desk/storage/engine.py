@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, MetaData, create_engine, engine_from_config, event, pool
 
@@ -22,12 +22,14 @@ def sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> Non
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url``: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL
-    checks a pooled connection first (the database may have restarted)."""
+    checks a pooled connection first (the database may have restarted). ``options`` go to
+    ``create_engine`` over these (the server checks its connections its own way)."""
     # hide_parameters: an error's text (a log line, uvicorn's traceback of a 500) never holds the
     # values of a statement, which may be a BSN or a name
-    engine = create_engine(url, pool_pre_ping=url.startswith("postgresql"), hide_parameters=True)
+    settings = {"pool_pre_ping": url.startswith("postgresql"), "hide_parameters": True}
+    engine = create_engine(url, **{**settings, **options})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", sqlite_pragmas)
     return engine
