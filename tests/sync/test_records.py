@@ -147,7 +147,11 @@ def outbox(desktop) -> list[tuple[str, dict]]:
 
 
 def test_the_records_are_the_desktops_record_types():
+    from wmo_desk.services.sync import RECORD_LABELS
+
     assert list(RECORDS) == list(RECORD_TYPES)
+    # a conflict or refusal names what it is about in Dutch, for every record type
+    assert set(RECORD_LABELS) == set(RECORD_TYPES)
 
 
 def test_every_payload_of_the_demo_desktop_is_valid_and_comes_back_unchanged(payloads):

@@ -251,3 +251,31 @@ def test_one_call_recorded_on_two_laptops_is_reported_once(desktops, server):
     assert mine.outcome is Outcome.AFGEROND and mine.report_id is None
     refusals = [c for c in sanne.sync.conflicts() if c.record_type == "evaluation"]
     assert [c.reason for c in refusals] == [Refusal.RECORDED]
+
+
+def test_a_refusal_read_on_a_colleagues_laptop_keeps_no_phone_number(desktops, server):
+    """A colleague's recording the server refused stays until read; then the call leaves the
+    laptop, and what the refusal kept of it no longer says whom to call."""
+    from wmo_desk.storage.tables import SyncConflictRow
+
+    sanne, ahmed, _ = _team(desktops)
+    complete_conversation(sanne, case_in(sanne, Stage.ONDERZOEK))
+    task = only_task(sanne)
+    sanne.evaluations.reassign(task.evaluation.id, ahmed.profile.user.id)
+    sanne.sync.sync()
+    ahmed.sync.sync()
+    ahmed.evaluations.no_answer(task.evaluation.id)  # offline: tried once
+    sanne.evaluations.reassign(task.evaluation.id, sanne.profile.user.id)  # she takes it back
+    sanne.sync.sync()
+    ahmed.sync.sync()
+    [refusal] = [c for c in ahmed.sync.conflicts() if c.record_type == "evaluation"]
+    assert refusal.reason == Refusal.CALL_NOT_YOURS
+    assert task.phone in str(refusal.local_payload)  # shown until read
+    ahmed.sync.resolve(refusal.id)  # Gelezen
+    ahmed.sync.sync()
+    assert local_records(ahmed, "evaluation") == {}
+    with ahmed.db.session() as session:
+        kept = list(session.scalars(select(SyncConflictRow)))
+    assert kept and all(
+        task.phone not in str(c.local_payload) + str(c.server_payload) for c in kept
+    )

@@ -58,6 +58,7 @@ RECORD_LABELS = {
     "provision": "Voorziening",
     "allocation": "Toewijzing",
     "decision_document": "Besluitdocument",
+    "evaluation": "Telefonische evaluatie",
 }
 
 

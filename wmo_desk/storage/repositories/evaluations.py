@@ -56,6 +56,12 @@ def _evaluation(row: EvaluationRow) -> Evaluation:
     )
 
 
+def _without_contact(payload: dict | None) -> dict | None:
+    if not payload:
+        return payload
+    return {**payload, **{k: "" for k in ("client_name", "phone") if k in payload}}
+
+
 def _changed(row: EvaluationRow) -> None:
     row.pending = True
     row.modified_at = utcnow()
@@ -262,20 +268,40 @@ class EvaluationRepository:
         colleague's client stays off this laptop)."""
         held = select(CaseRow.id).where(CaseRow.deleted.is_(False))
         unsettled = select(SyncConflictRow.record_id).where(SyncConflictRow.resolved_at.is_(None))
-        result = self._session.execute(
-            delete(EvaluationRow).where(
-                (EvaluationRow.assignee_id != user_id)
-                | EvaluationRow.outcome.is_not(None)
-                | EvaluationRow.deleted,
-                EvaluationRow.case_id.not_in(held),
-                EvaluationRow.pending.is_(False),
-                EvaluationRow.id.not_in(unsettled),
-                (EvaluationRow.report_id.is_(None))
-                | (EvaluationRow.sent_at.is_not(None))
-                | (EvaluationRow.refused != ""),
+        gone = list(
+            self._session.scalars(
+                select(EvaluationRow.id).where(
+                    (EvaluationRow.assignee_id != user_id)
+                    | EvaluationRow.outcome.is_not(None)
+                    | EvaluationRow.deleted,
+                    EvaluationRow.case_id.not_in(held),
+                    EvaluationRow.pending.is_(False),
+                    EvaluationRow.id.not_in(unsettled),
+                    (EvaluationRow.report_id.is_(None))
+                    | (EvaluationRow.sent_at.is_not(None))
+                    | (EvaluationRow.refused != ""),
+                )
             )
         )
-        return result.rowcount or 0
+        # what a settled conflict or refusal kept of such a call, or of one gone already (taken
+        # away): without whom it said to call
+        kept = select(EvaluationRow.id).where(EvaluationRow.id.not_in(gone))
+        for conflict in self._session.scalars(
+            select(SyncConflictRow).where(
+                SyncConflictRow.record_type == "evaluation",
+                SyncConflictRow.resolved_at.is_not(None),
+                SyncConflictRow.record_id.not_in(kept),
+            )
+        ):
+            local, server = (
+                _without_contact(p) for p in (conflict.local_payload, conflict.server_payload)
+            )
+            if (local, server) != (conflict.local_payload, conflict.server_payload):
+                conflict.local_payload, conflict.server_payload = local, server
+        if gone:
+            self._session.execute(delete(EvaluationRow).where(EvaluationRow.id.in_(gone)))
+        self._session.flush()
+        return len(gone)
 
     def withdraw_calls(self, withdrawn: dict[str, int]) -> int:
         """Calls taken from this desktop's user, of cases it does not hold (case id -> the
