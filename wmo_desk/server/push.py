@@ -575,7 +575,7 @@ def _restamp(plan: _Plan, case: Row, former_owner: uuid.UUID | None) -> None:
     the case: they see it from now on only through a case of their own."""
     for row in plan.view.belonging(case.record_id):
         if row.record_type == EVALUATION and former_owner is not None:
-            _hand_over(row, former_owner, case.owner_user_id)
+            _hand_over(plan.view, row, former_owner, case.owner_user_id)
         plan.write(row)
     if case.client_id is not None:
         client = plan.view.find("client", case.client_id)
@@ -585,10 +585,14 @@ def _restamp(plan: _Plan, case: Row, former_owner: uuid.UUID | None) -> None:
             plan.write(client)
 
 
-def _hand_over(row: Row, former_owner: uuid.UUID, new_owner: uuid.UUID | None) -> None:
+def _hand_over(view: _View, row: Row, former_owner: uuid.UUID, new_owner: uuid.UUID | None) -> None:
     """An open call of the consultant a case was taken from goes to the case's new consultant
-    (one handed to a colleague stays with the colleague; a recorded one is done)."""
+    (one handed to a colleague stays with the colleague; a recorded one is done), when that
+    consultant may be assigned a call (an active colleague who syncs)."""
     if row.deleted or new_owner is None or row.owner_user_id != former_owner:
+        return
+    colleague = view.user(new_owner)
+    if colleague is None or colleague.role not in SYNC_ROLES or not colleague.active:
         return
     payload = json.loads(row.payload)
     if payload.get("outcome") is not None:
