@@ -9,7 +9,7 @@ from typing import Any
 
 from wmo_desk.domain.bsn import mask_bsn
 from wmo_desk.domain.cases import CloseReason, Stage
-from wmo_desk.sync.records import FIELD_NAMES
+from wmo_desk.sync.field_names import FIELD_NAMES
 from wmo_desk.ui.display import short_date
 
 #: the Dutch field names, one table with the record rules (wmo_desk/sync/records.py)
