@@ -390,17 +390,39 @@ def user_for_token(session: Session, token: str, *, now: datetime | None = None)
     return user
 
 
-def current_user(
+@dataclass(frozen=True)
+class Bearer:
+    """The bearer token of a request, read from its headers without asking the database.
+
+    ``writer`` is what the request's pushes are marked with (:func:`writer_of`). The token is
+    checked against the database by :func:`user_for_token`: by :func:`current_user`, or by a
+    route that checks it in its own transaction (the sync routes: one session, one thread turn).
+    """
+
+    token: str
+    writer: str
+
+
+async def bearer(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
-    """FastAPI dependency: the user of the ``Authorization: Bearer`` token, or an AuthError."""
+) -> Bearer:
+    """FastAPI dependency: the ``Authorization: Bearer`` token, or TokenInvalid when there is
+    none. Runs on the event loop (no database, no thread turn)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise TokenInvalid()
+    signed = Bearer(
+        credentials.credentials,
+        writer_of(credentials.credentials, request.headers.get(DEVICE_HEADER)),
+    )
+    request.state.session = signed.writer
+    return signed
+
+
+def current_user(request: Request, signed: Annotated[Bearer, Depends(bearer)]) -> User:
+    """FastAPI dependency: the user of the ``Authorization: Bearer`` token, or an AuthError."""
     with request.app.state.db.session_scope() as session:
-        user = user_for_token(session, credentials.credentials)
-    request.state.session = writer_of(credentials.credentials, request.headers.get(DEVICE_HEADER))
-    return user
+        return user_for_token(session, signed.token)
 
 
 def writer_of(token: str, device: str | None) -> str:

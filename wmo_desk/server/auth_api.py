@@ -34,7 +34,7 @@ class ProtocolOutdated(Exception):
     message = PROTOCOL_OUTDATED_TEXT
 
 
-def protocol_version(
+async def protocol_version(
     version: Annotated[
         str | None,
         Header(
@@ -43,7 +43,8 @@ def protocol_version(
         ),
     ] = None,
 ) -> None:
-    """FastAPI dependency: refuse a desktop that speaks an older protocol version."""
+    """FastAPI dependency: refuse a desktop that speaks an older protocol version (on the
+    event loop: no thread turn of its own)."""
     if version is None:
         return
     try:

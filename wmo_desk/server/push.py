@@ -751,29 +751,38 @@ def _plan_outside_lock(session: Session, user: User, changes: list[Change]) -> b
 def apply_push(
     db: ServerDatabase, user: User, changes: list[Change], *, written_in: str | None = None
 ) -> list[ChangeResult]:
-    """Apply ``changes`` in order, in one transaction; each is applied once, however often it
-    is delivered.
+    """:func:`push_in` in a transaction of its own."""
+    with db.session_scope() as session:
+        return push_in(session, user, changes, written_in=written_in)
+
+
+def push_in(
+    session: Session, user: User, changes: list[Change], *, written_in: str | None = None
+) -> list[ChangeResult]:
+    """Apply ``changes`` in order, in ``session``'s transaction, and commit it; each is applied
+    once, however often it is delivered.
 
     ``written_in`` names the sign-in that pushes (the SHA-256 of its token): its own pulls skip
-    what this push wrote. The writer lock is held from numbering to commit.
+    what this push wrote. The writer lock is held from numbering to commit. The transaction may
+    have read before (the caller's token check): the lock is taken before the highest revision
+    is read, and under READ COMMITTED every statement after it sees the writers before.
     """
-    with db.session_scope() as session:
-        if _plan_outside_lock(session, user, changes):
-            plan = _plan(session, user, changes, written_in)
-            if not plan.writes:
-                return plan.results
-            with WRITE_LOCK:
-                lock_revision_writers(session)
-                # read after the lock is granted: every earlier writer has committed
-                changed, last = plan.view.recheck()
-                if plan.view.unchecked or changed:
-                    # under the lock now: ``last`` stays the maximum while it is held
-                    plan = _plan(session, user, changes, written_in)
-                results = _store(session, plan, last)
-                session.commit()
-            return results
+    if _plan_outside_lock(session, user, changes):
+        plan = _plan(session, user, changes, written_in)
+        if not plan.writes:
+            return plan.results
         with WRITE_LOCK:
             lock_revision_writers(session)
-            results = _store(session, _plan(session, user, changes, written_in))
+            # read after the lock is granted: every earlier writer has committed
+            changed, last = plan.view.recheck()
+            if plan.view.unchecked or changed:
+                # under the lock now: ``last`` stays the maximum while it is held
+                plan = _plan(session, user, changes, written_in)
+            results = _store(session, plan, last)
             session.commit()
         return results
+    with WRITE_LOCK:
+        lock_revision_writers(session)
+        results = _store(session, _plan(session, user, changes, written_in))
+        session.commit()
+    return results
