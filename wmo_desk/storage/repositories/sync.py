@@ -298,14 +298,15 @@ class SyncRepository(PullSide):
         )  # fmt: skip
 
     def outbox(self, limit: int) -> list[OutgoingChange]:
-        rows = self._session.scalars(select(SyncOutboxRow).order_by(SyncOutboxRow.seq).limit(limit))
-        return [
-            OutgoingChange(
-                r.change_id, r.record_type, r.record_id, r.case_id, r.base_revision, r.deleted,
-                r.payload,
-            )
-            for r in rows
-        ]  # fmt: skip
+        # plain rows, not ORM objects: read once and sent, never changed here
+        rows = self._session.execute(
+            select(
+                SyncOutboxRow.change_id, SyncOutboxRow.record_type, SyncOutboxRow.record_id,
+                SyncOutboxRow.case_id, SyncOutboxRow.base_revision, SyncOutboxRow.deleted,
+                SyncOutboxRow.payload,
+            ).order_by(SyncOutboxRow.seq).limit(limit)
+        )  # fmt: skip
+        return [OutgoingChange(*row) for row in rows]
 
     def outbox_size(self) -> int:
         return self._session.scalar(select(func.count()).select_from(SyncOutboxRow)) or 0
