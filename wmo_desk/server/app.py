@@ -212,8 +212,7 @@ def create_app(database_url: str, token_hours: float = DEFAULT_TOKEN_HOURS) -> F
     app.include_router(auth_api.router)
     app.add_exception_handler(roles.RoleRefused, roles.role_refused)
     # a web account (regio, meldpunt, toezichthouder) never syncs
-    # push and pull check the token and the role in their own transaction (roles.sync_user)
-    app.include_router(sync_api.router)
+    app.include_router(sync_api.router, dependencies=[roles.SyncRole])
     app.include_router(approvals.router, dependencies=[roles.SyncRole])
     app.include_router(audit_api.router, dependencies=[roles.SyncRole])
     app.include_router(signals_api.router, dependencies=[roles.SyncRole])

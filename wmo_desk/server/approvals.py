@@ -25,7 +25,7 @@ from wmo_desk.domain.allocation_rules import MAX_NUMBER
 from wmo_desk.domain.decision_rules import kenmerk_for
 from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
 from wmo_desk.server.models import AllocationNumber, Approval, Record, User
-from wmo_desk.server.records import WRITE_LOCK
+from wmo_desk.server.records import WRITE_LOCK, hold_connection
 from wmo_desk.sync.engine import TIMES
 from wmo_desk.sync.protocol import (
     ApprovalRequest,
@@ -355,9 +355,11 @@ def approve_route(
     """Approve a submitted decision (team leads, four eyes): kenmerk and toewijzingnummers."""
     db = request.app.state.db
     try:
-        with WRITE_LOCK, db.session_scope() as session:
-            db.writer_lock(session)
-            return approve(session, user, decision_id, body.allocate)
+        with db.session_scope() as session:
+            hold_connection(session)
+            with WRITE_LOCK:
+                db.writer_lock(session)
+                return approve(session, user, decision_id, body.allocate)
     except ApprovalRefused as refusal:
         return _refused(refusal)
 
@@ -374,8 +376,10 @@ def number_route(
     """A new toewijzingnummer for a provision of an approved decision (change of provider)."""
     db = request.app.state.db
     try:
-        with WRITE_LOCK, db.session_scope() as session:
-            db.writer_lock(session)
-            return new_number(session, user, body.provision_id)
+        with db.session_scope() as session:
+            hold_connection(session)
+            with WRITE_LOCK:
+                db.writer_lock(session)
+                return new_number(session, user, body.provision_id)
     except ApprovalRefused as refusal:
         return _refused(refusal)

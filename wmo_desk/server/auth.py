@@ -395,8 +395,7 @@ class Bearer:
     """The bearer token of a request, read from its headers without asking the database.
 
     ``writer`` is what the request's pushes are marked with (:func:`writer_of`). The token is
-    checked against the database by :func:`user_for_token`: by :func:`current_user`, or by a
-    route that checks it in its own transaction (the sync routes: one session, one thread turn).
+    checked against the database by :func:`user_for_token`, in :func:`current_user`.
     """
 
     token: str
@@ -411,18 +410,23 @@ async def bearer(
     none. Runs on the event loop (no database, no thread turn)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise TokenInvalid()
-    signed = Bearer(
+    return Bearer(
         credentials.credentials,
         writer_of(credentials.credentials, request.headers.get(DEVICE_HEADER)),
     )
-    request.state.session = signed.writer
-    return signed
 
 
 def current_user(request: Request, signed: Annotated[Bearer, Depends(bearer)]) -> User:
-    """FastAPI dependency: the user of the ``Authorization: Bearer`` token, or an AuthError."""
+    """FastAPI dependency: the user of the ``Authorization: Bearer`` token, or an AuthError.
+
+    It checks the token in a transaction of its own, before the request's body and parameters
+    are validated (a refused token is a 401 whatever the body), and holds no connection after:
+    the route, in a thread turn of its own, takes a connection then (holding one across two
+    thread turns could leave every connection with a request that waits for a thread)."""
     with request.app.state.db.session_scope() as session:
-        return user_for_token(session, signed.token)
+        user = user_for_token(session, signed.token)
+    request.state.session = signed.writer
+    return user
 
 
 def writer_of(token: str, device: str | None) -> str:

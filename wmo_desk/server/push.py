@@ -48,6 +48,7 @@ from wmo_desk.server.records import (
     SERVER_OWNED_TYPES,
     WRITE_LOCK,
     canonical_json,
+    hold_connection,
 )
 from wmo_desk.sync import records
 from wmo_desk.sync.protocol import Change, ChangeResult, Refusal, WithdrawalPayload
@@ -763,9 +764,9 @@ def push_in(
     once, however often it is delivered.
 
     ``written_in`` names the sign-in that pushes (the SHA-256 of its token): its own pulls skip
-    what this push wrote. The writer lock is held from numbering to commit. The transaction may
-    have read before (the caller's token check): the lock is taken before the highest revision
-    is read, and under READ COMMITTED every statement after it sees the writers before.
+    what this push wrote. The writer lock is held from numbering to commit. Its connection is
+    checked out before :data:`WRITE_LOCK` is taken, as everywhere (:func:`hold_connection`): a
+    holder of the lock never waits for the pool.
     """
     if _plan_outside_lock(session, user, changes):
         plan = _plan(session, user, changes, written_in)
@@ -781,6 +782,7 @@ def push_in(
             results = _store(session, plan, last)
             session.commit()
         return results
+    hold_connection(session)
     with WRITE_LOCK:
         lock_revision_writers(session)
         results = _store(session, _plan(session, user, changes, written_in))

@@ -27,8 +27,15 @@ BW_ROLE = "bw-consulent"
 _BW_FIELDS = ("bw_places", "bw_clients")
 # Revisions and issued numbers are max + 1: one writer at a time within a server process (across
 # processes on PostgreSQL: ServerDatabase.writer_lock).
+# Whoever takes it holds its database connection already (hold_connection): the lock's holder
+# never waits for the pool, whose connections may all be with requests waiting for the lock.
 WRITE_LOCK = threading.Lock()
 CATALOGUE_NAMESPACE = uuid.UUID("5d3c7e1e-2f7a-4b0e-9a55-6b7e0c2d9f10")
+
+
+def hold_connection(session: Session) -> None:
+    """Check ``session``'s connection out of the pool now, before :data:`WRITE_LOCK` is taken."""
+    session.connection()
 
 
 def canonical_json(payload: dict[str, Any]) -> str:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from wmo_desk.server import auth
 from wmo_desk.server.models import SYNC_ROLES, User
@@ -16,9 +15,7 @@ __all__ = [
     "SYNC_ROLES",
     "WEB_ROLES",
     "RoleRefused",
-    "SignedIn",
     "SyncRole",
-    "sync_user",
 ]
 
 # SYNC_ROLES (models.py, beside ROLES): the roles that sync a desktop (push, pull, approve, the
@@ -54,18 +51,7 @@ async def require_sync_role(user: Annotated[User, Depends(auth.current_user)]) -
     return user
 
 
-def sync_user(session: Session, signed: auth.Bearer) -> User:
-    """The user of ``signed``'s token, checked in ``session``, who must have a sync role: for
-    routes that check the token in their own transaction instead of :data:`SyncRole`."""
-    user = auth.user_for_token(session, signed.token)
-    if user.role not in SYNC_ROLES:
-        raise RoleRefused(SYNC_REFUSED_TEXT)
-    return user
-
-
 SyncRole = Depends(require_sync_role)
-#: A route's bearer token, to be checked by :func:`sync_user` in the route's own transaction.
-SignedIn = Annotated[auth.Bearer, Depends(auth.bearer)]
 
 
 async def role_refused(_request: Request, exc: Exception) -> JSONResponse:

@@ -16,11 +16,10 @@ from sqlalchemy import case, null
 from sqlalchemy.orm import Session
 
 from wmo_desk.server import audit_api
-from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol
+from wmo_desk.server.auth_api import ERROR_RESPONSES, CheckedProtocol, CurrentUser
 from wmo_desk.server.models import Record, User
-from wmo_desk.server.push import push_in
+from wmo_desk.server.push import apply_push
 from wmo_desk.server.records import payload_for, visible_to
-from wmo_desk.server.roles import SignedIn, sync_user
 from wmo_desk.sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_REVISION,
@@ -93,24 +92,19 @@ def pull_records(
     )
 
 
-# The two routes check the bearer token in their own transaction (``roles.sync_user``), not by
-# a dependency of their own thread turn: a request takes one pooled connection and one thread
-# turn from the check to the commit, and holds no connection while it waits for a thread.
-
-
 @router.post(
     "/sync/push",
     response_model=PushResponse,
     dependencies=[CheckedProtocol],
     responses=ERROR_RESPONSES,
 )
-def push(body: PushRequest, signed: SignedIn, request: Request) -> PushResponse:
+def push(body: PushRequest, user: CurrentUser, request: Request) -> PushResponse:
     """Send local changes; each gets applied, duplicate, conflict or forbidden."""
-    with request.app.state.db.session_scope() as session:
-        user = sync_user(session, signed)
-        results = push_in(session, user, body.changes, written_in=signed.writer)
-        # a pending wipe still takes the changes first: nothing recorded offline is lost
-        return PushResponse(results=results, wipe=user.wipe_requested_at is not None)
+    results = apply_push(
+        request.app.state.db, user, body.changes, written_in=getattr(request.state, "session", None)
+    )
+    # a pending wipe still takes the changes first: nothing recorded offline is lost
+    return PushResponse(results=results, wipe=user.wipe_requested_at is not None)
 
 
 @router.get(
@@ -120,12 +114,13 @@ def push(body: PushRequest, signed: SignedIn, request: Request) -> PushResponse:
     responses=ERROR_RESPONSES,
 )
 def pull(
-    signed: SignedIn,
+    user: CurrentUser,
     request: Request,
     since: Annotated[int, Query(ge=0, le=MAX_REVISION)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> PullResponse:
     """Records changed after revision ``since`` that this user may see; page with next_since."""
     with request.app.state.db.session_scope() as session:
-        user = sync_user(session, signed)
-        return pull_records(session, user, since, limit, written_in=signed.writer)
+        return pull_records(
+            session, user, since, limit, written_in=getattr(request.state, "session", None)
+        )
