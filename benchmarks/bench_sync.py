@@ -473,11 +473,6 @@ class Repeat:
         self.figures.add(push_label, "wait", _waiting(pushes(calls)))
         self.figures.add(pull_label, "desktop", ended - switch)
         self.figures.add(pull_label, "wait", _waiting(pulls(calls)))
-        # SyncService._push reads the municipality from the settings once per change:
-        changes = sum(len(json.loads(c.body)["changes"]) for c in pushes(calls))
-        self.figures.add(push_label, "settings_reads", _timed(
-            lambda: [ctx.sync._municipality() for _ in range(changes)]
-        ))  # fmt: skip
         self.figures.notes.append(
             f"{push_label.strip()}: report pushed={report.pushed} pulled={report.pulled} "
             f"conflicts={report.new_conflicts} refused={report.refused}"
@@ -581,12 +576,6 @@ def print_breakdown(figures: Figures) -> None:
         prepare = figures.median(label, "prepare")
         extra = f"outbox {prepare:.2f}" if prepare == prepare else ""
         print(f"    {label:34} {total:7.2f} {wait:8.2f} {total - wait:8.2f}   {extra}")
-    for label in (PUSH_NEW, PUSH_EDITS):
-        reads = figures.median(label, "settings_reads")
-        print(
-            f"    {label.strip()}: one settings read per change "
-            f"(SyncService._municipality) alone takes {reads:.2f} s"
-        )
 
 
 def main() -> None:
